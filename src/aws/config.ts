@@ -1,0 +1,36 @@
+// The one place where AWS client settings are resolved. Every adapter is built from an AwsConfig,
+// so the same code talks to AWS, to the embedded emulator or to moto: only the endpoint differs.
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface AwsConfig {
+  /** e.g. http://127.0.0.1:4510; when absent the SDK uses AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL, else AWS. */
+  endpoint?: string;
+  region?: string;
+  credentials?: AwsCredentials;
+  /** SDK-level retry attempts (the SDK's own backoff handles Throttling and 5xx). */
+  maxAttempts?: number;
+}
+
+export type ServiceEnvName = 'RDS' | 'DYNAMODB' | 'SECRETS_MANAGER' | 'SSM' | 'EVENTBRIDGE' | 'KMS' | 'LAMBDA' | 'SFN';
+
+/** Settings for one SDK v3 client constructor. */
+export function clientConfig(config: AwsConfig, service: ServiceEnvName, env: NodeJS.ProcessEnv = process.env) {
+  const endpoint = config.endpoint ?? env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
+  const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  // Local endpoints accept any credentials; give the SDK some so it does not search the machine for them.
+  const local = endpoint !== undefined && /^https?:\/\/(127\.|localhost|\[::1\])/.test(endpoint);
+  const credentials =
+    config.credentials ??
+    (local && !env.AWS_ACCESS_KEY_ID ? { accessKeyId: 'test', secretAccessKey: 'test' } : undefined);
+  return {
+    region,
+    maxAttempts: config.maxAttempts ?? 8,
+    ...(endpoint ? { endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
+}

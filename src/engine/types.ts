@@ -1,0 +1,108 @@
+// The typed library API: what callers (CLI, Lambda, benchmarks, user code) pass and get back.
+import type { AwsConfig } from '../aws/config.ts';
+import type { Clock } from '../util/clock.ts';
+import type { Logger } from '../util/log.ts';
+import type { Plan } from '../planner/plan.ts';
+
+export const DEFAULT_MANAGER_ID = 'aurora-clone-manager';
+export const DEFAULT_MAX_CLONES_PER_SOURCE = 15;
+export const DEFAULT_MAX_COPY_AGE = 'P3D';
+export const DEFAULT_LEASE_TABLE = 'aurora-clone-manager-leases';
+
+export interface ProgressEvent {
+  clusterId: string;
+  phase: string;
+  status?: string;
+  elapsedMs?: number;
+}
+
+/** Settings shared by every operation of one manager deployment. */
+export interface ManagerOptions {
+  /** Endpoint, region, credentials: the same code talks to AWS, the emulator or moto. */
+  aws?: AwsConfig;
+  /** Name of this deployment (stack name or CLI choice); tagged on everything it creates. */
+  managerId?: string;
+  maxClonesPerSource?: number;
+  /** ISO-8601 duration (P3D) or milliseconds. */
+  maxCopyAge?: string | number;
+  /**
+   * The DynamoDB table holding per-source leases that make slot counting exact across processes.
+   * `false` keeps the lease in this process only (safe for one process, documented as such).
+   */
+  leaseTable?: string | false;
+  /** Create the lease table when it does not exist (default true). */
+  createLeaseTable?: boolean;
+  clock?: Clock;
+  logger?: Logger;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Waiting: first poll delay and cap (ms). */
+  pollMinMs?: number;
+  pollMaxMs?: number;
+  /** Give up waiting for `available` after this long (ms). */
+  waitTimeoutMs?: number;
+}
+
+export interface PasswordRequest {
+  /** Generate a password, keep it in Secrets Manager and set it on the clone. */
+  setPassword?: boolean;
+  /** Let RDS manage the master password in Secrets Manager instead (ManageMasterUserPassword). */
+  manageMasterUserPassword?: boolean;
+  accessPrincipalArns?: string[];
+  kmsKeyId?: string;
+  forceCreateKmsKey?: boolean;
+  /** Default `/aurora-clone-manager/`. */
+  secretPrefix?: string;
+  /** JSON key inside the secret under which the password is stored (default `password`). */
+  secretKey?: string;
+}
+
+export interface ProvisionRequest {
+  sourceClusterId: string;
+  clusterId?: string;
+  instanceClass?: string;
+  maxCopyAge?: string | number;
+  maxClonesPerSource?: number;
+  copyCreatedSince?: Date | string;
+  /** Make a full copy of the source when no slot is free (default true). */
+  copyOk?: boolean;
+  /** Delete obsolete copies as part of this request (default true). */
+  purgeObsoleteCopies?: boolean;
+  /** When clusterId is taken, append a timestamp instead of failing. */
+  noFailOnExistingCluster?: boolean;
+  tags?: Record<string, string>;
+  /** Time to live (ISO-8601 duration, 8h, or ms): sets the `expires-at` tag; maintenance deletes it after. */
+  ttl?: string | number;
+  owner?: string;
+  /** Idempotency key: a second request with the same key returns the first one's clone. */
+  requestKey?: string;
+  dbSubnetGroupName?: string;
+  vpcSecurityGroupIds?: string[];
+  dbClusterParameterGroupName?: string;
+  dbParameterGroupName?: string;
+  password?: PasswordRequest;
+  /** Wait until the cluster and its writer are available. */
+  wait?: boolean;
+  dryRun?: boolean;
+}
+
+export interface ProvisionResult {
+  clusterId: string;
+  arn: string;
+  status: string;
+  endpoint?: string;
+  readerEndpoint?: string;
+  port?: number;
+  instanceId: string;
+  sourceClusterId: string;
+  sourceArn: string;
+  /** A full copy of the root had to be made for this clone. */
+  copyMade: boolean;
+  copyClusterId?: string;
+  dataTimestamp: string;
+  passwordSecret?: string;
+  kmsKeyId?: string;
+  /** True when an earlier request with the same key had already made this clone. */
+  reused: boolean;
+  dryRun: boolean;
+  plan: Plan;
+}

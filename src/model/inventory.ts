@@ -1,0 +1,43 @@
+import type { ManagedTags } from './tags.ts';
+
+/** A DB cluster as the manager sees it, read from one DescribeDBClusters page entry. */
+export interface ClusterInfo {
+  id: string;
+  arn: string;
+  status: string;
+  engine: string;
+  engineVersion?: string;
+  createdAt?: Date;
+  cloneGroupId?: string;
+  endpoint?: string;
+  readerEndpoint?: string;
+  port?: number;
+  masterUsername?: string;
+  databaseName?: string;
+  subnetGroup?: string;
+  securityGroupIds: string[];
+  clusterParameterGroup?: string;
+  kmsKeyId?: string;
+  deletionProtection: boolean;
+  members: { instanceId: string; isWriter: boolean }[];
+  tags: Record<string, string>;
+  /** Parsed manager tags; undefined for clusters the manager did not create. */
+  managed?: ManagedTags;
+}
+
+export interface InstanceInfo {
+  id: string;
+  clusterId?: string;
+  status: string;
+  instanceClass: string;
+  engine: string;
+  parameterGroup?: string;
+}
+
+/** Everything the planner needs, read at one instant. */
+export interface Inventory {
+  readAt: Date;
+  clusters: ClusterInfo[];
+  /** Instances of the clusters of interest (writers, to learn the default instance class). */
+  instances: InstanceInfo[];
+}

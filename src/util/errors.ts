@@ -1,0 +1,95 @@
+// One error hierarchy for the whole product. The CLI maps `exitCode` to its exit status, the Lambda
+// puts `message` in the CloudFormation Reason. Every error names what it is about in `context`.
+
+export type ErrorContext = Record<string, string | number | boolean | undefined>;
+
+export class AcmError extends Error {
+  /** 1: the operation failed; 2: bad usage or input. */
+  readonly exitCode: 1 | 2 = 1;
+  readonly context: ErrorContext;
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.context = context;
+  }
+}
+
+/** Bad input: names the field (flag, property, config path) and what is wrong with it. */
+export class ValidationError extends AcmError {
+  override readonly exitCode = 2 as const;
+  readonly field: string;
+  constructor(field: string, problem: string, context: ErrorContext = {}) {
+    super(`${field}: ${problem}`, { ...context, field });
+    this.field = field;
+  }
+}
+
+/** Several validation problems found in one pass, reported together. */
+export class ValidationErrors extends AcmError {
+  override readonly exitCode = 2 as const;
+  readonly errors: ValidationError[];
+  constructor(errors: ValidationError[]) {
+    super(errors.map((e) => e.message).join('; '), { fields: errors.map((e) => e.field).join(',') });
+    this.errors = errors;
+  }
+}
+
+export class SourceNotFoundError extends AcmError {
+  constructor(clusterId: string) {
+    super(`source cluster ${clusterId} does not exist`, { clusterId });
+  }
+}
+
+export class ClusterExistsError extends AcmError {
+  constructor(clusterId: string) {
+    super(`cluster ${clusterId} already exists`, { clusterId });
+  }
+}
+
+export class ClusterNotFoundError extends AcmError {
+  constructor(clusterId: string) {
+    super(`cluster ${clusterId} does not exist`, { clusterId });
+  }
+}
+
+/** No source has a free clone slot and making a copy is not allowed. */
+export class NoCapacityError extends AcmError {}
+
+/** The manager refuses to touch a cluster it does not own (the root, or anything untagged). */
+export class NotManagedError extends AcmError {
+  constructor(clusterId: string, why: string) {
+    super(`refusing to touch cluster ${clusterId}: ${why}`, { clusterId });
+  }
+}
+
+/** A remote call failed after retries; `cause` is the SDK error. */
+export class AwsCallError extends AcmError {
+  readonly awsCode: string | undefined;
+  constructor(action: string, cause: unknown, context: ErrorContext = {}) {
+    const code = errorCode(cause);
+    super(`${action} failed: ${code ? `${code}: ` : ''}${errorMessage(cause)}`, { ...context, action, awsCode: code }, {
+      cause,
+    });
+    this.awsCode = code;
+  }
+}
+
+export class WaitTimeoutError extends AcmError {}
+
+/** Another process holds the lease on a source for longer than we are prepared to wait. */
+export class LeaseBusyError extends AcmError {}
+
+export function errorCode(err: unknown): string | undefined {
+  if (err && typeof err === 'object') {
+    const e = err as { name?: unknown; Code?: unknown; code?: unknown };
+    if (typeof e.Code === 'string') return e.Code;
+    if (typeof e.name === 'string' && e.name !== 'Error') return e.name;
+    if (typeof e.code === 'string') return e.code;
+  }
+  return undefined;
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
