@@ -106,3 +106,91 @@ export interface ProvisionResult {
   dryRun: boolean;
   plan: Plan;
 }
+
+export interface DeleteRequest {
+  /** Cluster id or ARN. */
+  clusterId: string;
+  wait?: boolean;
+  /** Default true; false with finalSnapshotId keeps a final snapshot. */
+  skipFinalSnapshot?: boolean;
+  finalSnapshotId?: string;
+  dryRun?: boolean;
+}
+
+export interface DeleteResult {
+  clusterId: string;
+  arn?: string;
+  /** False when the cluster was already gone (still a success). */
+  deleted: boolean;
+  alreadyGone: boolean;
+  instancesDeleted: string[];
+  secretDeleted?: string;
+  kmsKeyScheduledForDeletion?: string;
+  dryRun: boolean;
+  plan: Plan;
+}
+
+/** One entry of the maintenance config (JSON; in Lambda read from SSM). */
+export interface MaintenanceSource {
+  clusterId: string;
+  targetCloneSlots: number;
+  maxCopyAge?: string;
+  maxClonesPerSource?: number;
+  copyInstanceClass?: string;
+  purgeObsoleteCopies?: boolean;
+  /** Delete clones whose expires-at has passed (default true). */
+  deleteExpiredClones?: boolean;
+  dryRun?: boolean;
+}
+
+export interface MaintenanceReport {
+  clusterId: string;
+  ok: boolean;
+  error?: string;
+  dryRun: boolean;
+  plan?: Plan;
+  created: string[];
+  deleted: string[];
+  capacityBefore?: number;
+  capacityAfter?: number;
+}
+
+export interface PoolMember {
+  clusterId: string;
+  arn: string;
+  role: 'root' | 'copy' | 'clone';
+  status: string;
+  dataTimestamp: string;
+  ageMs: number;
+  sourceClusterId?: string;
+  owner?: string;
+  expiresAt?: string;
+  /** For the root and copies. */
+  used?: number;
+  free?: number;
+  obsolete?: boolean;
+}
+
+export interface PoolStatus {
+  readAt: string;
+  root: PoolMember;
+  copies: PoolMember[];
+  clones: PoolMember[];
+  freeCapacity: number;
+  maxClonesPerSource: number;
+  maxCopyAgeMs: number;
+}
+
+/**
+ * The four library entry points (implemented in src/engine/api.ts):
+ *   provisionClone(request: ProvisionRequest, options?: ManagerOptions): Promise<ProvisionResult>
+ *   deleteClone(request: DeleteRequest, options?: ManagerOptions): Promise<DeleteResult>
+ *   maintainPool(sources: MaintenanceSource[], options?: ManagerOptions): Promise<MaintenanceReport[]>
+ *   describePool(sourceClusterId: string, options?: ManagerOptions): Promise<PoolStatus>
+ */
+export type EngineApi = {
+  provisionClone(request: ProvisionRequest, options?: ManagerOptions): Promise<ProvisionResult>;
+  deleteClone(request: DeleteRequest, options?: ManagerOptions): Promise<DeleteResult>;
+  maintainPool(sources: MaintenanceSource[], options?: ManagerOptions): Promise<MaintenanceReport[]>;
+  describePool(sourceClusterId: string, options?: ManagerOptions): Promise<PoolStatus>;
+};
