@@ -1,0 +1,35 @@
+// Lambda adapter: the only place a Lambda client is built. Used for the custom resource's
+// asynchronous self-invocation (a continuation Lambda retries if it crashes).
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AwsCallError } from '../util/errors.ts';
+import { type AwsConfig, clientConfig } from './config.ts';
+
+export class LambdaAdapter {
+  readonly client: LambdaClient;
+
+  constructor(from: AwsConfig | LambdaClient = {}) {
+    this.client = from instanceof LambdaClient ? from : new LambdaClient(clientConfig(from, 'LAMBDA'));
+  }
+
+  /** InvocationType=Event: Lambda queues the payload and answers 202 at once. */
+  async invokeAsync(functionName: string, payload: unknown): Promise<{ statusCode: number }> {
+    const out = await call(functionName, () =>
+      this.client.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: 'Event',
+          Payload: new TextEncoder().encode(JSON.stringify(payload)),
+        }),
+      ),
+    );
+    return { statusCode: out.StatusCode ?? 0 };
+  }
+}
+
+async function call<T>(functionName: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new AwsCallError('lambda:Invoke', err, { functionName });
+  }
+}
