@@ -22,6 +22,12 @@ export interface SourceAssessment {
   cloneable: boolean;
   /** Why this source was not chosen, when it was not. */
   skipped?: string;
+  /** The manager id tagged on a copy (absent for the root and for untagged legacy copies). */
+  manager?: string;
+  /** This manager may clone from it (the root, or one of its own copies). */
+  owned?: boolean;
+  /** Its free slots are part of the free capacity (the root, and this manager's fresh copies). */
+  counted?: boolean;
 }
 
 export interface CloneStep {
@@ -35,6 +41,11 @@ export interface CloneStep {
   rootArn: string;
   dataTimestamp: string;
   reason: string;
+  /**
+   * The source is the copy made by an earlier step of this plan: its ARN is derived from the root's
+   * (same account and region) and the executor must take the data timestamp from the copy once made.
+   */
+  sourceCreatedInPlan?: boolean;
 }
 
 export interface CopyStep {
@@ -54,6 +65,8 @@ export interface DeleteStep {
   role: 'clone' | 'copy';
   instanceIds: string[];
   reason: string;
+  /** For a copy: the clones still using it when the plan was made (the executor may re-check). */
+  liveClones?: number;
 }
 
 /** An earlier request with the same idempotency key already made this clone. */

@@ -1,0 +1,166 @@
+// Planning one maintenance run for one source (behaviour.md §6): delete expired clones, purge
+// obsolete copies, then make enough copies that the free capacity reaches the target. Copies take
+// hours, so this runs ahead of demand (nightly) rather than inside a provision.
+
+import type { MaintenanceSource } from '../engine/types.ts';
+import type { Inventory } from '../model/inventory.ts';
+import { parseDuration } from '../util/duration.ts';
+import { ValidationError } from '../util/errors.ts';
+import { joinIdentifier } from '../util/identifiers.ts';
+import { NameBook, resolveIdSuffix } from './names.ts';
+import { type CopyStep, PLAN_VERSION, type Plan } from './plan.ts';
+import { assessPool, checkPoolNumbers, readPool, writerInstanceClass } from './pool.ts';
+import { planExpiredClones, planObsoleteCopies, withoutDeleted } from './purge.ts';
+
+/** One maintenance config entry after validation: defaults applied, durations in ms. */
+export interface MaintenancePolicy {
+  clusterId: string;
+  /** Free clone slots to have ready over the root and fresh copies. */
+  targetCloneSlots: number;
+  maxClonesPerSource: number;
+  maxCopyAgeMs: number;
+  /** Default: the root writer's instance class. */
+  copyInstanceClass?: string;
+  purgeObsoleteCopies: boolean;
+  deleteExpiredClones: boolean;
+}
+
+export interface MaintenanceInput {
+  inventory: Inventory;
+  policy: MaintenancePolicy;
+  managerId: string;
+  now: Date;
+  /** The unique part of the new copies' identifiers (default: the UTC timestamp of `now`). */
+  idSuffix?: string;
+}
+
+/**
+ * Resolves a maintenance config entry against the deployment's defaults. `path` names the entry in
+ * error messages (e.g. `sources[2]`), so a bad config says which field of which source is wrong.
+ */
+export function resolveMaintenancePolicy(
+  source: MaintenanceSource,
+  defaults: { maxClonesPerSource: number; maxCopyAgeMs: number },
+  path = 'source',
+): MaintenancePolicy {
+  if (!Number.isInteger(source.targetCloneSlots) || source.targetCloneSlots < 0) {
+    throw new ValidationError(
+      `${path}.targetCloneSlots`,
+      `must be a whole number of at least 0, got ${String(source.targetCloneSlots)}`,
+    );
+  }
+  let maxCopyAgeMs = defaults.maxCopyAgeMs;
+  if (source.maxCopyAge !== undefined) {
+    const ms = parseDuration(source.maxCopyAge);
+    if (ms === undefined) {
+      throw new ValidationError(`${path}.maxCopyAge`, `"${source.maxCopyAge}" is not a duration such as P3D`);
+    }
+    maxCopyAgeMs = ms;
+  }
+  const policy: MaintenancePolicy = {
+    clusterId: source.clusterId,
+    targetCloneSlots: source.targetCloneSlots,
+    maxClonesPerSource: source.maxClonesPerSource ?? defaults.maxClonesPerSource,
+    maxCopyAgeMs,
+    purgeObsoleteCopies: source.purgeObsoleteCopies ?? true,
+    deleteExpiredClones: source.deleteExpiredClones ?? true,
+  };
+  if (source.copyInstanceClass !== undefined) policy.copyInstanceClass = source.copyInstanceClass;
+  try {
+    checkPoolNumbers(policy.maxClonesPerSource, policy.maxCopyAgeMs);
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ValidationError(`${path}.${err.field}`, err.message);
+    throw err;
+  }
+  return policy;
+}
+
+/**
+ * The plan for one source: expired clones first (they free slots and may release an obsolete copy),
+ * then obsolete copies, then `ceil(deficit / maxClonesPerSource)` new copies where
+ * deficit = targetCloneSlots − free capacity after the deletions. Pure and deterministic.
+ */
+export function planMaintenance(input: MaintenanceInput): Plan {
+  const { inventory, policy, managerId, now } = input;
+  checkPoolNumbers(policy.maxClonesPerSource, policy.maxCopyAgeMs);
+  if (!Number.isInteger(policy.targetCloneSlots) || policy.targetCloneSlots < 0) {
+    throw new ValidationError(
+      'targetCloneSlots',
+      `must be a whole number of at least 0, got ${policy.targetCloneSlots}`,
+    );
+  }
+  const suffix = resolveIdSuffix(now, input.idSuffix);
+  const options = {
+    managerId,
+    now,
+    maxClonesPerSource: policy.maxClonesPerSource,
+    maxCopyAgeMs: policy.maxCopyAgeMs,
+  };
+  const pool = readPool(inventory, policy.clusterId, options);
+  const root = pool.root.cluster;
+  const plan: Plan = {
+    version: PLAN_VERSION,
+    operation: 'maintain',
+    rootClusterId: root.id,
+    createdAt: now.toISOString(),
+    sources: assessPool(pool),
+    steps: [],
+    capacityBefore: pool.freeCapacity,
+    notes: [],
+  };
+
+  if (policy.deleteExpiredClones) {
+    const expired = planExpiredClones(pool);
+    plan.steps.push(...expired.steps);
+    plan.notes.push(...expired.notes);
+  }
+  if (policy.purgeObsoleteCopies) {
+    const purge = planObsoleteCopies(
+      pool,
+      inventory,
+      plan.steps.filter((s) => s.kind === 'delete'),
+    );
+    plan.steps.push(...purge.steps);
+    plan.notes.push(...purge.notes);
+  }
+  const deletions = plan.steps.filter((s) => s.kind === 'delete');
+  const afterDeletes =
+    deletions.length > 0
+      ? readPool(withoutDeleted(inventory, deletions), root.id, options).freeCapacity
+      : pool.freeCapacity;
+
+  const max = policy.maxClonesPerSource;
+  const deficit = policy.targetCloneSlots - afterDeletes;
+  if (deficit <= 0) {
+    plan.notes.push(
+      `free capacity ${afterDeletes} already meets the target ${policy.targetCloneSlots}: no copy needed`,
+    );
+    plan.capacityAfter = afterDeletes;
+    return plan;
+  }
+  const count = Math.ceil(deficit / max);
+  const instanceClass = policy.copyInstanceClass ?? writerInstanceClass(inventory, root);
+  if (!instanceClass) {
+    throw new ValidationError(
+      'copyInstanceClass',
+      `source cluster ${root.id} has no writer instance to take the class from; give copyInstanceClass`,
+      { clusterId: root.id },
+    );
+  }
+  const names = new NameBook(inventory);
+  for (let i = 1; i <= count; i++) {
+    const clusterId = names.claimCluster(joinIdentifier(root.id, `${suffix}-${i}`));
+    const step: CopyStep = {
+      kind: 'copy',
+      clusterId,
+      instanceId: names.claimInstance(clusterId),
+      instanceClass,
+      rootClusterId: root.id,
+      rootArn: root.arn,
+      reason: `free capacity ${afterDeletes} is ${deficit} short of the target ${policy.targetCloneSlots}; ${count} cop${count === 1 ? 'y' : 'ies'} of ${max} slots each (ceil(${deficit}/${max})): copy ${i} of ${count}`,
+    };
+    plan.steps.push(step);
+  }
+  plan.capacityAfter = afterDeletes + count * max;
+  return plan;
+}

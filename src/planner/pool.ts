@@ -1,0 +1,364 @@
+// The pool of one root as the planner sees it: which clusters count, how many clone slots each
+// source has left, how old each copy's data is, and which sources may be cloned from now.
+//
+// Ownership across deployments: clones and copies of the same root made by another manager id
+// occupy real clone slots on AWS, so their clones are counted on whatever source they sit on.
+// Only this manager's copies are cloned from, purged or counted in free capacity, because another
+// deployment may purge its copies at any time. A copy without any manager tag (tags from the first
+// implementation, which ran one deployment per account) is treated as this manager's, so a
+// migrated pool keeps working.
+
+import type { PoolMember, PoolStatus } from '../engine/types.ts';
+import type { ClusterInfo, Inventory } from '../model/inventory.ts';
+import { formatDuration } from '../util/duration.ts';
+import { SourceNotFoundError, ValidationError } from '../util/errors.ts';
+import type { SourceAssessment } from './plan.ts';
+
+/** The numbers a pool is judged by, already resolved from defaults and durations. */
+export interface PoolOptions {
+  managerId: string;
+  now: Date;
+  /** 1–15: AWS makes at most 15 copy-on-write clones per clone group. */
+  maxClonesPerSource: number;
+  /** A copy whose data is older than this is obsolete. */
+  maxCopyAgeMs: number;
+  /** A copy is fresh enough only if its data was taken after this instant. */
+  copyCreatedSince?: Date;
+}
+
+/** The root or a copy: something clones are made from. */
+export interface PoolSource {
+  cluster: ClusterInfo;
+  kind: 'root' | 'copy';
+  /** Manager id tagged on a copy; undefined for the root and untagged legacy copies. */
+  manager?: string;
+  /** The root, or a copy of this manager (the only copies it clones from or purges). */
+  owned: boolean;
+  /** Status `available` or `creating` (the root always): its slots exist. */
+  ofInterest: boolean;
+  /** Clones on it (and clones of those clones), not `deleting`, made by any manager. */
+  used: number;
+  free: number;
+  dataTimestamp: Date;
+  ageMs: number;
+  obsolete: boolean;
+  fresh: boolean;
+  /** Its free slots are part of the free capacity: the root, or an owned, fresh copy of interest. */
+  counted: boolean;
+  cloneable: boolean;
+  /** Why it cannot be cloned from now; undefined when cloneable. */
+  notCloneable?: string;
+}
+
+export interface PoolClone {
+  cluster: ClusterInfo;
+  manager?: string;
+  owned: boolean;
+  sourceArn: string;
+  /** The source's cluster id when it is in the inventory. */
+  sourceClusterId?: string;
+  dataTimestamp: Date;
+  ageMs: number;
+  expiresAt?: Date;
+  expired: boolean;
+}
+
+export interface Pool {
+  root: PoolSource;
+  /** Every copy of the root in the inventory, whatever its status or manager, newest data first. */
+  copies: PoolSource[];
+  /** Clones made from the root or from one of its copies, whatever their status or manager. */
+  clones: PoolClone[];
+  /** The sources a clone may be made from, in the order they are tried. */
+  cloneable: PoolSource[];
+  /** Free slots over the root and the counted copies. */
+  freeCapacity: number;
+  options: PoolOptions;
+}
+
+const OF_INTEREST = new Set(['available', 'creating']);
+
+export function isAuroraEngine(engine: string): boolean {
+  return engine.startsWith('aurora');
+}
+
+/** Finds a cluster by id (RDS ids are case-insensitive) or by ARN. */
+export function findCluster(inventory: Inventory, clusterIdOrArn: string): ClusterInfo | undefined {
+  if (clusterIdOrArn.startsWith('arn:')) return inventory.clusters.find((c) => c.arn === clusterIdOrArn);
+  const id = clusterIdOrArn.toLowerCase();
+  return inventory.clusters.find((c) => c.id.toLowerCase() === id);
+}
+
+/** The root cluster for a request, refusing what cannot be a pool root. */
+export function findRoot(inventory: Inventory, sourceClusterId: string): ClusterInfo {
+  const root = findCluster(inventory, sourceClusterId);
+  if (!root) throw new SourceNotFoundError(sourceClusterId);
+  if (!isAuroraEngine(root.engine)) {
+    throw new ValidationError(
+      'sourceClusterId',
+      `cluster ${root.id} runs ${root.engine}, not Aurora: only Aurora clusters can be cloned copy-on-write`,
+      { clusterId: root.id },
+    );
+  }
+  if (root.managed) {
+    // Its slots are shared with, or tracked under, its own root: treating it as a root would miscount.
+    const rootId = clusterIdFromArn(root.managed.rootArn);
+    throw new ValidationError(
+      'sourceClusterId',
+      `cluster ${root.id} is a ${root.managed.role} made by the clone manager; use its root ${rootId} as the source`,
+      { clusterId: root.id },
+    );
+  }
+  return root;
+}
+
+/** The cluster id at the end of an RDS cluster ARN (`arn:aws:rds:region:account:cluster:id`). */
+export function clusterIdFromArn(arn: string): string {
+  const i = arn.lastIndexOf(':');
+  return i < 0 ? arn : arn.slice(i + 1);
+}
+
+/** The ARN a new cluster will get in the root's account and region. */
+export function siblingArn(rootArn: string, clusterId: string): string {
+  const i = rootArn.lastIndexOf(':');
+  return i < 0 ? clusterId : `${rootArn.slice(0, i + 1)}${clusterId}`;
+}
+
+/**
+ * Clone counts per source ARN. AWS counts clones of clones against the same clone group, so a
+ * clone's own clones are added to its source's count. Clusters in `deleting` are not counted, but
+ * their clones still are. Counting by CloneGroupId is deliberately avoided: a full-copy restore
+ * inherits the source's group id.
+ */
+export function cloneCounts(clusters: readonly ClusterInfo[]): Map<string, number> {
+  const children = new Map<string, ClusterInfo[]>();
+  for (const c of clusters) {
+    if (c.managed?.role !== 'clone') continue;
+    const list = children.get(c.managed.sourceArn) ?? [];
+    list.push(c);
+    children.set(c.managed.sourceArn, list);
+  }
+  const counts = new Map<string, number>();
+  const countUnder = (arn: string, seen: Set<string>): number => {
+    let n = 0;
+    for (const child of children.get(arn) ?? []) {
+      if (seen.has(child.arn)) continue;
+      seen.add(child.arn);
+      if (child.status !== 'deleting') n++;
+      n += countUnder(child.arn, seen);
+    }
+    return n;
+  };
+  for (const arn of children.keys()) counts.set(arn, countUnder(arn, new Set([arn])));
+  return counts;
+}
+
+function copyDataTimestamp(c: ClusterInfo, now: Date): Date {
+  // A copy still being created may not report its create time yet: its data is being taken now.
+  return c.managed?.dataTimestamp ?? c.createdAt ?? now;
+}
+
+function ownedBy(manager: string | undefined, managerId: string): boolean {
+  return manager === undefined || manager === managerId;
+}
+
+/** Reads the pool of one root out of an inventory. Pure: `options.now` is the only clock. */
+export function readPool(inventory: Inventory, sourceClusterId: string, options: PoolOptions): Pool {
+  const { now, managerId, maxClonesPerSource: max, maxCopyAgeMs, copyCreatedSince } = options;
+  const root = findRoot(inventory, sourceClusterId);
+  const counts = cloneCounts(inventory.clusters);
+  const slots = (c: ClusterInfo) => {
+    const used = counts.get(c.arn) ?? 0;
+    return { used, free: Math.max(0, max - used) };
+  };
+
+  const rootSlots = slots(root);
+  const rootSource: PoolSource = {
+    cluster: root,
+    kind: 'root',
+    owned: true,
+    ofInterest: true,
+    ...rootSlots,
+    dataTimestamp: now,
+    ageMs: 0,
+    obsolete: false,
+    fresh: true,
+    counted: true,
+    cloneable: root.status === 'available' && rootSlots.free > 0,
+  };
+  if (root.status !== 'available') rootSource.notCloneable = `status is ${root.status}, not available`;
+  else if (rootSlots.free === 0) rootSource.notCloneable = `no free slot (${rootSlots.used}/${max} used)`;
+
+  const copies: PoolSource[] = [];
+  for (const c of inventory.clusters) {
+    if (c.managed?.role !== 'copy' || c.managed.rootArn !== root.arn) continue;
+    const manager = c.managed.manager;
+    const owned = ownedBy(manager, managerId);
+    const ofInterest = OF_INTEREST.has(c.status);
+    const dataTimestamp = copyDataTimestamp(c, now);
+    const ageMs = now.getTime() - dataTimestamp.getTime();
+    const obsolete = ageMs > maxCopyAgeMs;
+    const afterSince = !copyCreatedSince || dataTimestamp.getTime() > copyCreatedSince.getTime();
+    const fresh = !obsolete && afterSince;
+    const s = slots(c);
+    const counted = owned && ofInterest && fresh;
+    let notCloneable: string | undefined;
+    if (!owned) {
+      notCloneable = `made by manager ${manager}: its clones count, but only ${managerId}'s copies are used`;
+    } else if (!ofInterest) notCloneable = `status is ${c.status}: not counted`;
+    else if (obsolete) {
+      notCloneable = `obsolete: data is ${formatDuration(ageMs)} old, more than ${formatDuration(maxCopyAgeMs)}`;
+    } else if (!afterSince) {
+      notCloneable = `data from ${dataTimestamp.toISOString()} is not after copyCreatedSince ${copyCreatedSince?.toISOString()}`;
+    } else if (c.status !== 'available') {
+      notCloneable = `still ${c.status}: its free slots count for capacity, it cannot be cloned yet`;
+    } else if (s.free === 0) notCloneable = `no free slot (${s.used}/${max} used)`;
+    const source: PoolSource = {
+      cluster: c,
+      kind: 'copy',
+      owned,
+      ofInterest,
+      ...s,
+      dataTimestamp,
+      ageMs,
+      obsolete,
+      fresh,
+      counted,
+      cloneable: notCloneable === undefined,
+    };
+    if (manager !== undefined) source.manager = manager;
+    if (notCloneable !== undefined) source.notCloneable = notCloneable;
+    copies.push(source);
+  }
+  copies.sort(
+    (a, b) => b.dataTimestamp.getTime() - a.dataTimestamp.getTime() || (a.cluster.id < b.cluster.id ? -1 : 1),
+  );
+
+  const sourceByArn = new Map<string, PoolSource>([[root.arn, rootSource]]);
+  for (const c of copies) sourceByArn.set(c.cluster.arn, c);
+  const clones: PoolClone[] = [];
+  for (const c of inventory.clusters) {
+    const m = c.managed;
+    if (m?.role !== 'clone') continue;
+    const source = sourceByArn.get(m.sourceArn);
+    if (!source && m.rootArn !== root.arn) continue;
+    // A clone takes its data from its source when it is made: for the root, that is its own creation.
+    const inherited = source?.kind === 'copy' ? source.dataTimestamp : c.createdAt;
+    const dataTimestamp = m.dataTimestamp ?? inherited ?? now;
+    const clone: PoolClone = {
+      cluster: c,
+      owned: ownedBy(m.manager, managerId),
+      sourceArn: m.sourceArn,
+      dataTimestamp,
+      ageMs: now.getTime() - dataTimestamp.getTime(),
+      expired: m.expiresAt !== undefined && m.expiresAt.getTime() <= now.getTime(),
+    };
+    if (m.manager !== undefined) clone.manager = m.manager;
+    if (source) clone.sourceClusterId = source.cluster.id;
+    else clone.sourceClusterId = clusterIdFromArn(m.sourceArn);
+    if (m.expiresAt) clone.expiresAt = m.expiresAt;
+    clones.push(clone);
+  }
+
+  const cloneable = [rootSource, ...copies].filter((s) => s.cloneable);
+  return {
+    root: rootSource,
+    copies,
+    clones,
+    cloneable,
+    freeCapacity: freeCapacity([rootSource, ...copies]),
+    options,
+  };
+}
+
+/** Sum of free slots over the sources whose slots count (the root and this manager's fresh copies). */
+export function freeCapacity(sources: readonly PoolSource[]): number {
+  return sources.reduce((sum, s) => sum + (s.counted ? s.free : 0), 0);
+}
+
+/** The serialisable view of a source for a plan; `skipped` is left to the planner that chose. */
+export function assessSource(s: PoolSource): SourceAssessment {
+  const a: SourceAssessment = {
+    clusterId: s.cluster.id,
+    arn: s.cluster.arn,
+    kind: s.kind,
+    status: s.cluster.status,
+    used: s.used,
+    free: s.free,
+    dataTimestamp: s.dataTimestamp.toISOString(),
+    ageMs: s.ageMs,
+    obsolete: s.obsolete,
+    fresh: s.fresh,
+    cloneable: s.cloneable,
+    owned: s.owned,
+    counted: s.counted,
+  };
+  if (s.manager !== undefined) a.manager = s.manager;
+  if (s.notCloneable !== undefined) a.skipped = s.notCloneable;
+  return a;
+}
+
+/** All sources of a pool, root first, as plan assessments. */
+export function assessPool(pool: Pool): SourceAssessment[] {
+  return [pool.root, ...pool.copies].map(assessSource);
+}
+
+/** The pool at a glance, as the library's `describePool` returns it. */
+export function poolStatus(pool: Pool): PoolStatus {
+  const member = (s: PoolSource): PoolMember => {
+    const m: PoolMember = {
+      clusterId: s.cluster.id,
+      arn: s.cluster.arn,
+      role: s.kind,
+      status: s.cluster.status,
+      dataTimestamp: s.dataTimestamp.toISOString(),
+      ageMs: s.ageMs,
+      used: s.used,
+      free: s.free,
+    };
+    if (s.kind === 'copy') m.obsolete = s.obsolete;
+    return m;
+  };
+  return {
+    readAt: pool.options.now.toISOString(),
+    root: member(pool.root),
+    copies: pool.copies.map(member),
+    clones: pool.clones.map((c) => {
+      const m: PoolMember = {
+        clusterId: c.cluster.id,
+        arn: c.cluster.arn,
+        role: 'clone',
+        status: c.cluster.status,
+        dataTimestamp: c.dataTimestamp.toISOString(),
+        ageMs: c.ageMs,
+      };
+      if (c.sourceClusterId !== undefined) m.sourceClusterId = c.sourceClusterId;
+      if (c.cluster.managed?.owner !== undefined) m.owner = c.cluster.managed.owner;
+      if (c.expiresAt) m.expiresAt = c.expiresAt.toISOString();
+      return m;
+    }),
+    freeCapacity: pool.freeCapacity,
+    maxClonesPerSource: pool.options.maxClonesPerSource,
+    maxCopyAgeMs: pool.options.maxCopyAgeMs,
+  };
+}
+
+/** The root's writer instance class, used when a request or policy gives none. */
+export function writerInstanceClass(inventory: Inventory, cluster: ClusterInfo): string | undefined {
+  const writer = cluster.members.find((m) => m.isWriter) ?? cluster.members[0];
+  if (!writer) return undefined;
+  return inventory.instances.find((i) => i.id === writer.instanceId)?.instanceClass;
+}
+
+/** Validates the numbers every planner shares; a caller passing unresolved values gets a named error. */
+export function checkPoolNumbers(maxClonesPerSource: number, maxCopyAgeMs: number): void {
+  if (!Number.isInteger(maxClonesPerSource) || maxClonesPerSource < 1 || maxClonesPerSource > 15) {
+    throw new ValidationError(
+      'maxClonesPerSource',
+      `must be a whole number from 1 to 15 (AWS makes at most 15 clones per clone group), got ${maxClonesPerSource}`,
+    );
+  }
+  if (!Number.isFinite(maxCopyAgeMs) || maxCopyAgeMs <= 0) {
+    throw new ValidationError('maxCopyAge', `must be a positive duration, got ${maxCopyAgeMs} ms`);
+  }
+}

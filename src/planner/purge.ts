@@ -1,0 +1,123 @@
+// Deletions the planners schedule on their own: obsolete copies and expired clones. Both only ever
+// touch clusters carrying this manager's copy or clone role; the root is never among the candidates.
+
+import type { ClusterInfo, Inventory } from '../model/inventory.ts';
+import { formatDuration } from '../util/duration.ts';
+import type { DeleteStep } from './plan.ts';
+import { cloneCounts, type Pool } from './pool.ts';
+
+/**
+ * Statuses in which RDS accepts DeleteDBCluster. Transitional ones (creating, modifying,
+ * backing-up…) would fail the call, so such clusters are left for the next run.
+ */
+const DELETABLE = new Set([
+  'available',
+  'stopped',
+  'failed',
+  'inaccessible-encryption-credentials',
+  'incompatible-parameters',
+  'incompatible-restore',
+  'incompatible-network',
+]);
+
+export interface Deletions {
+  steps: DeleteStep[];
+  notes: string[];
+}
+
+export function deleteStep(cluster: ClusterInfo, role: 'clone' | 'copy', reason: string): DeleteStep {
+  return {
+    kind: 'delete',
+    clusterId: cluster.id,
+    arn: cluster.arn,
+    role,
+    instanceIds: cluster.members.map((m) => m.instanceId),
+    reason,
+  };
+}
+
+function blocker(c: ClusterInfo): string | undefined {
+  if (c.deletionProtection) return 'deletion protection is on';
+  if (!DELETABLE.has(c.status)) return `status is ${c.status}`;
+  return undefined;
+}
+
+/** This manager's clones whose `expires-at` has passed. */
+export function planExpiredClones(pool: Pool): Deletions {
+  const out: Deletions = { steps: [], notes: [] };
+  const now = pool.options.now;
+  for (const c of pool.clones) {
+    if (!c.expired || !c.expiresAt || c.cluster.status === 'deleting') continue;
+    if (!c.owned) {
+      out.notes.push(`expired clone ${c.cluster.id} left alone: it belongs to manager ${c.manager}`);
+      continue;
+    }
+    const why = blocker(c.cluster);
+    if (why) {
+      out.notes.push(`expired clone ${c.cluster.id} not deleted now: ${why}; the next run retries`);
+      continue;
+    }
+    const late = formatDuration(now.getTime() - c.expiresAt.getTime());
+    out.steps.push(
+      deleteStep(
+        c.cluster,
+        'clone',
+        `expired at ${c.expiresAt.toISOString()} (${late} ago); frees a slot on ${c.sourceClusterId}`,
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * This manager's obsolete copies. A copy that still has live clones is kept: AWS would let it go
+ * (the clones keep their data), but we stay conservative, since those clones' `source-arn` tags would
+ * then name a cluster that no longer exists. It is purged by the first run after its clones are gone.
+ * Clones deleted by `alsoDeleting` (earlier steps of the same plan) do not keep a copy alive.
+ */
+export function planObsoleteCopies(
+  pool: Pool,
+  inventory: Inventory,
+  alsoDeleting: readonly DeleteStep[] = [],
+): Deletions {
+  const out: Deletions = { steps: [], notes: [] };
+  const gone = new Set(alsoDeleting.map((s) => s.arn));
+  const live = cloneCounts(
+    inventory.clusters.map((c) => (gone.has(c.arn) ? { ...c, status: 'deleting' } : c)),
+  );
+  const maxAge = formatDuration(pool.options.maxCopyAgeMs);
+  for (const s of pool.copies) {
+    const c = s.cluster;
+    if (!s.obsolete || c.status === 'deleting') continue;
+    if (!s.owned) {
+      out.notes.push(`obsolete copy ${c.id} left alone: it belongs to manager ${s.manager}`);
+      continue;
+    }
+    const why = blocker(c);
+    if (why) {
+      out.notes.push(`obsolete copy ${c.id} not purged now: ${why}; the next run retries`);
+      continue;
+    }
+    const clones = live.get(c.arn) ?? 0;
+    if (clones > 0) {
+      out.notes.push(
+        `obsolete copy ${c.id} kept: ${clones} clone(s) still use it; purged once they are deleted`,
+      );
+      continue;
+    }
+    const step = deleteStep(
+      c,
+      'copy',
+      `obsolete: data is ${formatDuration(s.ageMs)} old (taken ${s.dataTimestamp.toISOString()}), more than the maximum ${maxAge}; no clone uses it`,
+    );
+    step.liveClones = 0;
+    out.steps.push(step);
+  }
+  return out;
+}
+
+/** The inventory as it will be once the given deletions are done. */
+export function withoutDeleted(inventory: Inventory, steps: readonly DeleteStep[]): Inventory {
+  const gone = new Set(steps.map((s) => s.arn));
+  return { ...inventory, clusters: inventory.clusters.filter((c) => !gone.has(c.arn)) };
+}
