@@ -1,0 +1,102 @@
+import { userInfo } from 'node:os';
+import { provisionClone } from '../../engine/api.ts';
+import type { ProvisionRequest } from '../../engine/types.ts';
+import { checkInstanceClass, type Flags, parseTags } from '../args.ts';
+import type { Command } from '../command.ts';
+import { formatProvisionResult } from '../format.ts';
+import type { Io } from '../io.ts';
+import { type CommonOptions, commonOptions, progressReporter, writeJson } from '../options.ts';
+
+export interface CloneOptions extends CommonOptions {
+  request: ProvisionRequest;
+}
+
+function cliUser(env: NodeJS.ProcessEnv): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? 'cli';
+  }
+}
+
+export function cloneOptions(flags: Flags, io: Io): CloneOptions {
+  const common = commonOptions(flags, io);
+  const request: ProvisionRequest = { sourceClusterId: flags.requiredIdentifier('source') };
+  const clusterId = flags.identifier('cluster-id');
+  if (clusterId !== undefined) request.clusterId = clusterId;
+  const instanceClass = flags.string('instance-class');
+  if (instanceClass !== undefined)
+    request.instanceClass = checkInstanceClass('--instance-class', instanceClass);
+  const maxCopyAge = flags.duration('max-copy-age');
+  if (maxCopyAge !== undefined) request.maxCopyAge = maxCopyAge;
+  const since = flags.instant('copy-created-since');
+  if (since !== undefined) request.copyCreatedSince = since;
+  if (flags.bool('no-copy')) request.copyOk = false;
+  if (flags.bool('no-purge')) request.purgeObsoleteCopies = false;
+  const tags = parseTags('--tag', flags.list('tag'));
+  if (Object.keys(tags).length) request.tags = tags;
+  const ttl = flags.duration('ttl');
+  if (ttl !== undefined) request.ttl = ttl;
+  request.owner = flags.string('owner') ?? cliUser(io.env ?? process.env);
+  const key = flags.string('request-key');
+  if (key !== undefined) request.requestKey = key;
+  if (flags.bool('wait')) request.wait = true;
+  if (flags.bool('dry-run')) request.dryRun = true;
+  if (common.manager.maxClonesPerSource !== undefined)
+    request.maxClonesPerSource = common.manager.maxClonesPerSource;
+  return { ...common, request };
+}
+
+export async function runClone(options: CloneOptions, io: Io): Promise<number> {
+  const onProgress = options.request.wait ? progressReporter(io) : undefined;
+  const result = await provisionClone(options.request, {
+    ...options.manager,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  if (options.json) writeJson(io, result);
+  else io.stdout(formatProvisionResult(result, options.request.sourceClusterId));
+  return 0;
+}
+
+export const cloneCommand: Command = {
+  name: 'clone',
+  summary: 'Provision a copy-on-write clone of a source cluster, from the root or a pooled copy.',
+  usage: 'clone --source ID [options]',
+  help: `The clone comes from the first source with a free slot: the root, then fresh copies, newest
+first. When none has one, a full copy of the root is made (slow) and cloned, unless --no-copy.
+
+Options:
+  --source ID                  the source (root) cluster to clone (required)
+  --cluster-id ID              name of the new clone (default <source>-<UTC timestamp>)
+  --instance-class C           writer instance class (default: the source writer's)
+  --max-copy-age DURATION      copies older than this are not used, and purged (default P3D)
+  --copy-created-since ISO     only use copies whose data was taken after this instant
+  --no-copy                    fail instead of making a full copy when no slot is free
+  --no-purge                   do not delete obsolete copies as part of this request
+  --tag KEY=VALUE              tag the clone (repeatable)
+  --ttl DURATION               the clone expires after this long (8h, P1D); maintenance deletes it
+  --owner NAME                 recorded as the clone's owner (default: your user name)
+  --request-key KEY            idempotency key: repeating a request returns the same clone
+  --wait                       wait until the clone and its writer are available
+  --dry-run                    print the plan and why; create nothing
+
+Example:
+  aurora-clone-manager clone --source prod --ttl 8h --wait --endpoint-url http://127.0.0.1:4510`,
+  options: {
+    source: { type: 'string' },
+    'cluster-id': { type: 'string' },
+    'instance-class': { type: 'string' },
+    'max-copy-age': { type: 'string' },
+    'copy-created-since': { type: 'string' },
+    'no-copy': { type: 'boolean' },
+    'no-purge': { type: 'boolean' },
+    tag: { type: 'string', multiple: true },
+    ttl: { type: 'string' },
+    owner: { type: 'string' },
+    'request-key': { type: 'string' },
+    wait: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+  },
+  positionals: 0,
+  run: (flags, io) => runClone(cloneOptions(flags, io), io),
+};

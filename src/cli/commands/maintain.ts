@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import { maintainPool } from '../../engine/api.ts';
+import type { MaintenanceSource } from '../../engine/types.ts';
+import { formatDuration } from '../../util/duration.ts';
+import { ValidationError } from '../../util/errors.ts';
+import { checkInstanceClass, type Flags } from '../args.ts';
+import type { Command } from '../command.ts';
+import { formatMaintenanceReports } from '../format.ts';
+import type { Io } from '../io.ts';
+import { parseMaintenanceConfig } from '../maintenance-config.ts';
+import { type CommonOptions, commonOptions, progressReporter, writeJson } from '../options.ts';
+
+export interface MaintainOptions extends CommonOptions {
+  sources: MaintenanceSource[];
+}
+
+async function readConfig(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new ValidationError(
+      '--config',
+      `cannot read ${path}${code === 'ENOENT' ? ': no such file' : `: ${code ?? err}`}`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError('--config', `${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export async function maintainOptions(flags: Flags, io: Io): Promise<MaintainOptions> {
+  const common = commonOptions(flags, io);
+  const configPath = flags.string('config');
+  const dryRun = flags.bool('dry-run');
+  const max = common.manager.maxClonesPerSource;
+  let sources: MaintenanceSource[];
+  if (configPath !== undefined) {
+    const clash = ['source', 'target-slots', 'max-copy-age', 'copy-instance-class', 'no-purge'].find((f) =>
+      flags.has(f),
+    );
+    if (clash)
+      throw new ValidationError(`--${clash}`, 'cannot be combined with --config (put it in the config file)');
+    sources = parseMaintenanceConfig(await readConfig(configPath), '--config');
+  } else {
+    const source: MaintenanceSource = {
+      clusterId: flags.requiredIdentifier('source'),
+      targetCloneSlots: flags.integer('target-slots', 0) ?? missing('target-slots'),
+    };
+    const maxCopyAge = flags.duration('max-copy-age');
+    if (maxCopyAge !== undefined) source.maxCopyAge = flags.string('max-copy-age')!;
+    const cls = flags.string('copy-instance-class');
+    if (cls !== undefined) source.copyInstanceClass = checkInstanceClass('--copy-instance-class', cls);
+    if (flags.bool('no-purge')) source.purgeObsoleteCopies = false;
+    sources = [source];
+  }
+  sources = sources.map((s) => ({
+    ...s,
+    ...(max !== undefined && s.maxClonesPerSource === undefined ? { maxClonesPerSource: max } : {}),
+    ...(dryRun ? { dryRun: true } : {}),
+  }));
+  return { ...common, sources };
+}
+
+function missing(flag: string): never {
+  throw new ValidationError(
+    `--${flag}`,
+    'is required unless --config is given (see aurora-clone-manager maintain --help)',
+  );
+}
+
+export async function runMaintain(options: MaintainOptions, io: Io): Promise<number> {
+  const onProgress = progressReporter(io);
+  const reports = await maintainPool(options.sources, {
+    ...options.manager,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  if (options.json) writeJson(io, reports);
+  else io.stdout(formatMaintenanceReports(reports));
+  const failed = reports.filter((r) => !r.ok);
+  if (failed.length === 0) return 0;
+  if (!options.json)
+    io.stderr(`aurora-clone-manager: maintenance failed for ${failed.map((r) => r.clusterId).join(', ')}\n`);
+  return 1;
+}
+
+export const maintainCommand: Command = {
+  name: 'maintain',
+  summary: 'Keep a pool ready: purge obsolete copies, delete expired clones, make copies up to a target.',
+  usage: 'maintain (--source ID --target-slots N | --config FILE) [--dry-run] [options]',
+  help: `Run it on a schedule (e.g. nightly): full copies take hours, so they are made ahead of demand.
+Each source is maintained on its own; one failing does not stop the others (exit 1 if any failed).
+
+Options:
+  --source ID                  the source (root) cluster
+  --target-slots N             free clone slots wanted over the root and fresh copies (N >= 0)
+  --max-copy-age DURATION      copies older than this are obsolete and purged (default ${formatDuration(3 * 86_400_000)}, P3D)
+  --copy-instance-class C      instance class of new copies' instance (default: the root writer's)
+  --no-purge                   keep obsolete copies
+  --config FILE                JSON list of sources instead, each
+                               {"clusterId", "targetCloneSlots", "maxCopyAge"?, "maxClonesPerSource"?,
+                                "copyInstanceClass"?, "purgeObsoleteCopies"?, "deleteExpiredClones"?,
+                                "dryRun"?}
+  --dry-run                    print the plan and why; change nothing
+
+Example:
+  aurora-clone-manager maintain --source prod --target-slots 30 --dry-run`,
+  options: {
+    source: { type: 'string' },
+    'target-slots': { type: 'string' },
+    'max-copy-age': { type: 'string' },
+    'copy-instance-class': { type: 'string' },
+    'no-purge': { type: 'boolean' },
+    config: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  },
+  positionals: 0,
+  run: async (flags, io) => runMaintain(await maintainOptions(flags, io), io),
+};

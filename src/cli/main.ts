@@ -1,0 +1,118 @@
+// The `aurora-clone-manager` command: parse and normalise flags, call one function per command with
+// a typed options object, and map every error to an exit code and one clear line in one place.
+import pkg from '../../package.json' with { type: 'json' };
+import { AcmError, errorCode, errorMessage } from '../util/errors.ts';
+import { redact, redactString } from '../util/redact.ts';
+import { COMMON_OPTIONS, OUTPUT_OPTIONS, parseFlags } from './args.ts';
+import { type Command, commandHelp } from './command.ts';
+import { cloneCommand } from './commands/clone.ts';
+import { deleteCommand } from './commands/delete.ts';
+import { demoCommand } from './commands/demo.ts';
+import { emulatorCommand } from './commands/emulator.ts';
+import { maintainCommand } from './commands/maintain.ts';
+import { statusCommand } from './commands/status.ts';
+import { type Io, processIo } from './io.ts';
+
+export type { Io } from './io.ts';
+
+export const COMMANDS: readonly Command[] = [
+  cloneCommand,
+  deleteCommand,
+  statusCommand,
+  maintainCommand,
+  demoCommand,
+];
+
+const PROGRAM = 'aurora-clone-manager';
+
+export function generalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 'emulator'.length);
+  const lines = [
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    `  ${'emulator'.padEnd(width)}  Run the local Aurora (RDS) emulator; prints its endpoint URL first.`,
+  ];
+  return `Usage: ${PROGRAM} <command> [options]
+
+On-demand Amazon Aurora clones, with a pool of full copies so a source never gets a 16th
+copy-on-write clone (which AWS silently turns into a slow, fully billed full copy).
+
+Commands:
+${lines.join('\n')}
+
+Run \`${PROGRAM} <command> --help\` for a command's options.
+Try it locally, without AWS: \`${PROGRAM} demo\`.
+
+Exit codes: 0 success, 1 the operation failed, 2 bad usage or input.
+`;
+}
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    return reportError(err, io, argv.includes('--json'));
+  }
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr(generalHelp());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = rest[0] !== undefined ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    if (rest[0] === 'emulator') return emulatorCommand(['--help'], io);
+    if (rest[0] !== undefined && !topic) throw unknownCommand(rest[0]);
+    io.stdout(topic ? commandHelp(topic) : generalHelp());
+    return 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout(`${pkg.version}\n`);
+    return 0;
+  }
+  if (name === 'emulator') return emulatorCommand(rest, io);
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw unknownCommand(name);
+  const common = command.aws === false ? OUTPUT_OPTIONS : COMMON_OPTIONS;
+  const flags = parseFlags(command.name, rest, command.options, command.positionals, common);
+  if (flags.bool('help')) {
+    io.stdout(commandHelp(command));
+    return 0;
+  }
+  return command.run(flags, io);
+}
+
+function unknownCommand(name: string): AcmError {
+  const known = [...COMMANDS.map((c) => c.name), 'emulator'].join(', ');
+  const what = name.startsWith('-') ? `option "${name}" before a command` : `command "${name}"`;
+  return new UsageError(`unknown ${what} (commands: ${known}; see ${PROGRAM} --help)`);
+}
+
+class UsageError extends AcmError {
+  override readonly exitCode = 2 as const;
+}
+
+function reportError(err: unknown, io: Io, json: boolean): number {
+  const exitCode = err instanceof AcmError ? err.exitCode : 1;
+  const message = redactString(oneLine(err instanceof AcmError ? err.message : describe(err)));
+  io.stderr(`${PROGRAM}: ${message}\n`);
+  if (json) {
+    const context = err instanceof AcmError ? (redact(err.context) as object) : {};
+    const name = err instanceof Error ? err.name : 'Error';
+    io.stdout(`${JSON.stringify({ error: { name, message, exitCode, ...context } }, null, 2)}\n`);
+  }
+  return exitCode;
+}
+
+/** An error the engine did not wrap (a network failure, a bug): its code and message. */
+function describe(err: unknown): string {
+  const code = errorCode(err);
+  const message = errorMessage(err) || 'unknown error';
+  return code && !message.startsWith(code) ? `${code}: ${message}` : message;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
