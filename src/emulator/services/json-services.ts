@@ -1,0 +1,53 @@
+// The AWS services the Lambda and its wait/concurrency machinery need besides RDS, all served on
+// the emulator's one port: Secrets Manager, SSM, EventBridge, KMS (awsJson), Lambda (REST-JSON) and
+// DynamoDB (dynalite). Built together so the server lists them with one line and tests get them typed.
+
+import type { EmulatedService, EmulatorContext } from '../service.ts';
+import { type DynamoDbOptions, DynamoDbService } from './dynamodb.ts';
+import { EventBridgeService } from './events.ts';
+import { KmsService } from './kms.ts';
+import { type LambdaOptions, LambdaService } from './lambda.ts';
+import { SecretsManagerService } from './secretsmanager.ts';
+import { SsmService } from './ssm.ts';
+
+export interface JsonServicesOptions {
+  lambda?: LambdaOptions;
+  dynamodb?: DynamoDbOptions;
+}
+
+export interface JsonServices {
+  secretsmanager: SecretsManagerService;
+  ssm: SsmService;
+  events: EventBridgeService;
+  kms: KmsService;
+  lambda: LambdaService;
+  dynamodb: DynamoDbService;
+}
+
+export function buildJsonServices(ctx: EmulatorContext, options: JsonServicesOptions = {}): JsonServices {
+  return {
+    secretsmanager: new SecretsManagerService(ctx),
+    ssm: new SsmService(ctx),
+    events: new EventBridgeService(ctx),
+    kms: new KmsService(ctx),
+    lambda: new LambdaService(ctx, options.lambda),
+    dynamodb: new DynamoDbService(ctx, options.dynamodb),
+  };
+}
+
+/** The typed services inside a server's list (for tests: `jsonServicesIn(list).lambda.registerFunction`). */
+export function jsonServicesIn(services: readonly EmulatedService[]): JsonServices {
+  const find = <T>(cls: abstract new (...args: never[]) => T): T => {
+    const found = services.find((s) => s instanceof cls);
+    if (!found) throw new Error(`the emulator does not serve ${cls.name}`);
+    return found as T;
+  };
+  return {
+    secretsmanager: find(SecretsManagerService),
+    ssm: find(SsmService),
+    events: find(EventBridgeService),
+    kms: find(KmsService),
+    lambda: find(LambdaService),
+    dynamodb: find(DynamoDbService),
+  };
+}

@@ -1,0 +1,340 @@
+// Emulated AWS KMS (awsJson1.1, target prefix `TrentService`): the manager creates a key per clone
+// when asked (ForceCreateKmsKey), grants access through the key policy and schedules the key's
+// deletion with the clone. Keys are symmetric customer-managed keys; their lifecycle (Enabled,
+// Disabled, PendingDeletion, then gone once the window passes on the emulator's clock) and the
+// error codes follow AWS. No cryptography is emulated.
+
+import { randomUUID } from 'node:crypto';
+import {
+  AwsServiceError,
+  epochSeconds,
+  invalidMember,
+  type JsonAction,
+  type JsonObject,
+  JsonService,
+  optNumber,
+  optString,
+  readTags,
+  reqString,
+} from '../protocol/json.ts';
+import type { EmulatorContext, EmulatorRequest } from '../service.ts';
+
+type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
+
+interface Key {
+  keyId: string;
+  arn: string;
+  description: string;
+  policy: string;
+  tags: [string, string][];
+  state: KeyState;
+  createdAt: string;
+  deletionDate?: string;
+  pendingWindowInDays?: number;
+}
+
+interface RegionState {
+  keys: Record<string, Key>;
+  /** alias name (`alias/x`) → key id */
+  aliases: Record<string, string>;
+}
+
+interface State {
+  regions: Record<string, RegionState>;
+}
+
+const DAY_MS = 86_400_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ALIAS_NAME = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
+
+export class KmsService extends JsonService {
+  private state: State = { regions: {} };
+
+  constructor(ctx: EmulatorContext) {
+    super({ name: 'kms', targetPrefix: 'TrentService', version: '1.1', ctx });
+  }
+
+  protected actions(): Record<string, JsonAction> {
+    return {
+      CreateKey: (i, r) => this.createKey(i, r),
+      DescribeKey: (i, r) => ({ KeyMetadata: this.metadata(this.resolve(r, reqString(i, 'KeyId'))) }),
+      ScheduleKeyDeletion: (i, r) => this.scheduleKeyDeletion(i, r),
+      CancelKeyDeletion: (i, r) => this.cancelKeyDeletion(i, r),
+      EnableKey: (i, r) => this.setEnabled(i, r, true),
+      DisableKey: (i, r) => this.setEnabled(i, r, false),
+      PutKeyPolicy: (i, r) => this.putKeyPolicy(i, r),
+      GetKeyPolicy: (i, r) => this.getKeyPolicy(i, r),
+      CreateAlias: (i, r) => this.createAlias(i, r),
+      DeleteAlias: (i, r) => this.deleteAlias(i, r),
+      ListAliases: (i, r) => this.listAliases(i, r),
+      TagResource: (i, r) => this.tagResource(i, r),
+      ListResourceTags: (i, r) => this.listResourceTags(i, r),
+    };
+  }
+
+  reset(): void {
+    this.state = { regions: {} };
+  }
+
+  snapshot(): unknown {
+    return structuredClone(this.state);
+  }
+
+  restore(state: unknown): void {
+    const s = state as Partial<State> | undefined;
+    this.state = { regions: structuredClone(s?.regions ?? {}) };
+  }
+
+  private region(req: EmulatorRequest): RegionState {
+    this.state.regions[req.region] ??= { keys: {}, aliases: {} };
+    const r = this.state.regions[req.region]!;
+    // A key whose waiting period has passed is deleted for good, together with its aliases.
+    const now = this.ctx.clock.now().getTime();
+    for (const [id, k] of Object.entries(r.keys)) {
+      if (k.deletionDate && Date.parse(k.deletionDate) <= now) delete r.keys[id];
+    }
+    for (const [alias, id] of Object.entries(r.aliases)) if (!r.keys[id]) delete r.aliases[alias];
+    return r;
+  }
+
+  /** Key id, key ARN, alias name or alias ARN → the key; NotFoundException / InvalidArnException as AWS. */
+  private resolve(req: EmulatorRequest, keyId: string): Key {
+    const r = this.region(req);
+    const aliasPrefix = `arn:aws:kms:${req.region}:${this.ctx.accountId}:`;
+    let id: string | undefined;
+    if (keyId.startsWith('arn:')) {
+      const m = /^arn:aws[a-z-]*:kms:[^:]+:\d{12}:(key\/.+|alias\/.+)$/.exec(keyId);
+      if (!m)
+        throw new AwsServiceError('InvalidArnException', `ARN ${keyId} is not a valid KMS key or alias ARN.`);
+      if (!keyId.startsWith(aliasPrefix)) throw this.notFound(keyId);
+      const resource = m[1]!;
+      id = resource.startsWith('key/') ? resource.slice(4) : r.aliases[resource];
+    } else if (keyId.startsWith('alias/')) {
+      id = r.aliases[keyId];
+      if (!id) throw new AwsServiceError('NotFoundException', `Alias ${aliasPrefix}${keyId} is not found.`);
+    } else if (UUID.test(keyId)) {
+      id = keyId;
+    } else {
+      throw new AwsServiceError('NotFoundException', `Invalid keyId '${keyId}'`);
+    }
+    const key = id ? r.keys[id] : undefined;
+    if (!key) throw this.notFound(keyId.startsWith('arn:') ? keyId : `${aliasPrefix}key/${id ?? keyId}`);
+    return key;
+  }
+
+  private notFound(arn: string): AwsServiceError {
+    return new AwsServiceError('NotFoundException', `Key '${arn}' does not exist`);
+  }
+
+  private mustNotBePendingDeletion(key: Key): void {
+    if (key.state === 'PendingDeletion') {
+      throw new AwsServiceError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
+    }
+  }
+
+  private metadata(key: Key): JsonObject {
+    return {
+      AWSAccountId: this.ctx.accountId,
+      KeyId: key.keyId,
+      Arn: key.arn,
+      CreationDate: epochSeconds(new Date(key.createdAt)),
+      Enabled: key.state === 'Enabled',
+      Description: key.description,
+      KeyUsage: 'ENCRYPT_DECRYPT',
+      KeyState: key.state,
+      ...(key.deletionDate ? { DeletionDate: epochSeconds(new Date(key.deletionDate)) } : {}),
+      Origin: 'AWS_KMS',
+      KeyManager: 'CUSTOMER',
+      CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+      MultiRegion: false,
+      ...(key.pendingWindowInDays ? { PendingDeletionWindowInDays: key.pendingWindowInDays } : {}),
+    };
+  }
+
+  private createKey(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const keySpec =
+      optString(input, 'KeySpec') ?? optString(input, 'CustomerMasterKeySpec') ?? 'SYMMETRIC_DEFAULT';
+    const usage = optString(input, 'KeyUsage') ?? 'ENCRYPT_DECRYPT';
+    if (keySpec !== 'SYMMETRIC_DEFAULT' || usage !== 'ENCRYPT_DECRYPT') {
+      throw new AwsServiceError(
+        'UnsupportedOperationException',
+        'The emulator only creates symmetric ENCRYPT_DECRYPT keys.',
+      );
+    }
+    const policy = optString(input, 'Policy');
+    if (policy !== undefined) validatePolicy(policy);
+    const tags = readTags(input, 'Tags', 'TagKey', 'TagValue');
+    const keyId = randomUUID();
+    const key: Key = {
+      keyId,
+      arn: `arn:aws:kms:${req.region}:${this.ctx.accountId}:key/${keyId}`,
+      description: optString(input, 'Description') ?? '',
+      policy: policy ?? defaultPolicy(this.ctx.accountId),
+      tags,
+      state: 'Enabled',
+      createdAt: this.ctx.clock.now().toISOString(),
+    };
+    this.region(req).keys[keyId] = key;
+    return { KeyMetadata: this.metadata(key) };
+  }
+
+  private scheduleKeyDeletion(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const key = this.resolve(req, reqString(input, 'KeyId'));
+    const days = optNumber(input, 'PendingWindowInDays') ?? 30;
+    if (!Number.isInteger(days) || days < 7) {
+      throw invalidMember('PendingWindowInDays', days, 'Member must have value greater than or equal to 7');
+    }
+    if (days > 30)
+      throw invalidMember('PendingWindowInDays', days, 'Member must have value less than or equal to 30');
+    this.mustNotBePendingDeletion(key);
+    const deletionDate = new Date(this.ctx.clock.now().getTime() + days * DAY_MS);
+    key.state = 'PendingDeletion';
+    key.deletionDate = deletionDate.toISOString();
+    key.pendingWindowInDays = days;
+    return {
+      KeyId: key.arn,
+      DeletionDate: epochSeconds(deletionDate),
+      KeyState: key.state,
+      PendingWindowInDays: days,
+    };
+  }
+
+  private cancelKeyDeletion(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const key = this.resolve(req, reqString(input, 'KeyId'));
+    if (key.state !== 'PendingDeletion') {
+      throw new AwsServiceError('KMSInvalidStateException', `${key.arn} is not pending deletion.`);
+    }
+    // AWS leaves a key whose deletion was cancelled disabled.
+    key.state = 'Disabled';
+    delete key.deletionDate;
+    delete key.pendingWindowInDays;
+    return { KeyId: key.arn };
+  }
+
+  private setEnabled(input: JsonObject, req: EmulatorRequest, enabled: boolean): JsonObject {
+    const key = this.resolve(req, reqString(input, 'KeyId'));
+    this.mustNotBePendingDeletion(key);
+    key.state = enabled ? 'Enabled' : 'Disabled';
+    return {};
+  }
+
+  private policyName(input: JsonObject): string {
+    const name = optString(input, 'PolicyName') ?? 'default';
+    // `default` is the only key policy name AWS accepts.
+    if (name !== 'default') throw new AwsServiceError('NotFoundException', `Policy ${name} does not exist.`);
+    return name;
+  }
+
+  private putKeyPolicy(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const key = this.resolve(req, reqString(input, 'KeyId'));
+    const policy = reqString(input, 'Policy');
+    this.policyName(input);
+    validatePolicy(policy);
+    this.mustNotBePendingDeletion(key);
+    key.policy = policy;
+    return {};
+  }
+
+  private getKeyPolicy(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const key = this.resolve(req, reqString(input, 'KeyId'));
+    return { Policy: key.policy, PolicyName: this.policyName(input) };
+  }
+
+  private createAlias(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const aliasName = reqString(input, 'AliasName');
+    const key = this.resolve(req, reqString(input, 'TargetKeyId'));
+    if (!ALIAS_NAME.test(aliasName) || aliasName.startsWith('alias/aws/')) {
+      throw new AwsServiceError(
+        'InvalidAliasNameException',
+        `Alias must start with the prefix "alias/" and may not begin with "alias/aws/": ${aliasName}`,
+      );
+    }
+    const r = this.region(req);
+    if (r.aliases[aliasName]) {
+      throw new AwsServiceError(
+        'AlreadyExistsException',
+        `An alias with the name arn:aws:kms:${req.region}:${this.ctx.accountId}:${aliasName} already exists`,
+      );
+    }
+    this.mustNotBePendingDeletion(key);
+    r.aliases[aliasName] = key.keyId;
+    return {};
+  }
+
+  private deleteAlias(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const aliasName = reqString(input, 'AliasName');
+    const r = this.region(req);
+    if (!r.aliases[aliasName]) {
+      throw new AwsServiceError(
+        'NotFoundException',
+        `Alias arn:aws:kms:${req.region}:${this.ctx.accountId}:${aliasName} is not found.`,
+      );
+    }
+    delete r.aliases[aliasName];
+    return {};
+  }
+
+  private listAliases(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const keyId = optString(input, 'KeyId');
+    const only = keyId !== undefined ? this.resolve(req, keyId).keyId : undefined;
+    const r = this.region(req);
+    return {
+      Aliases: Object.entries(r.aliases)
+        .filter(([, id]) => only === undefined || id === only)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, id]) => ({
+          AliasName: name,
+          AliasArn: `arn:aws:kms:${req.region}:${this.ctx.accountId}:${name}`,
+          TargetKeyId: id,
+        })),
+      Truncated: false,
+    };
+  }
+
+  private tagResource(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const key = this.resolve(req, reqString(input, 'KeyId'));
+    const tags = readTags(input, 'Tags', 'TagKey', 'TagValue');
+    this.mustNotBePendingDeletion(key);
+    const merged = new Map(key.tags);
+    for (const [k, v] of tags) merged.set(k, v);
+    key.tags = [...merged];
+    return {};
+  }
+
+  private listResourceTags(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const key = this.resolve(req, reqString(input, 'KeyId'));
+    return { Tags: key.tags.map(([TagKey, TagValue]) => ({ TagKey, TagValue })), Truncated: false };
+  }
+}
+
+function validatePolicy(policy: string): void {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(policy);
+  } catch {
+    throw new AwsServiceError('MalformedPolicyDocumentException', 'The new key policy is not valid JSON.');
+  }
+  const statement = (doc as { Statement?: unknown } | null)?.Statement;
+  if (!statement || typeof statement !== 'object') {
+    throw new AwsServiceError('MalformedPolicyDocumentException', 'The new key policy has no Statement.');
+  }
+}
+
+/** The policy KMS gives a key created without one: the account's IAM policies decide. */
+function defaultPolicy(accountId: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Id: 'key-default-1',
+    Statement: [
+      {
+        Sid: 'Enable IAM User Permissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    ],
+  });
+}
