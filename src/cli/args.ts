@@ -134,6 +134,12 @@ function translateParseError(command: string, err: unknown): unknown {
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (/does not take an argument/.test(message))
         return new ValidationError(flag, 'does not take a value');
+      if (/ambiguous/.test(message)) {
+        return new ValidationError(
+          flag,
+          `expects a value (for a value starting with "-", write ${flag}=VALUE)`,
+        );
+      }
       return new ValidationError(flag, 'expects a value');
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return new ValidationError('argument', `unexpected (${seeHelp})`);
