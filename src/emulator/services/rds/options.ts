@@ -1,0 +1,105 @@
+// Tunables of the emulated RDS: how long each lifecycle phase takes, the clone-group limit and the
+// account quotas. The defaults keep tests and the demo quick; `AWS_TIMINGS` replays AWS-like
+// durations for simulations that run in virtual time (ManualClock).
+
+export interface RdsTimings {
+  /** CreateDBCluster: an empty cluster volume. */
+  createClusterMs: number;
+  /** RestoreDBClusterToPointInTime with copy-on-write: independent of the data size on AWS. */
+  cloneVolumeMs: number;
+  /** A full copy (full-copy restore, or a copy-on-write request over the group limit): base + per GiB. */
+  fullCopyBaseMs: number;
+  fullCopyPerGiBMs: number;
+  /** CreateDBInstance, counted from when the cluster volume is available. */
+  createInstanceMs: number;
+  deleteInstanceMs: number;
+  deleteClusterMs: number;
+  /** ModifyDBCluster that changes the password: modifying → available. */
+  modifyMs: number;
+}
+
+export const FAST_TIMINGS: RdsTimings = {
+  createClusterMs: 300,
+  cloneVolumeMs: 300,
+  fullCopyBaseMs: 1500,
+  fullCopyPerGiBMs: 0,
+  createInstanceMs: 400,
+  deleteInstanceMs: 200,
+  deleteClusterMs: 200,
+  modifyMs: 200,
+};
+
+const MINUTE = 60_000;
+
+/** AWS-like: clone volume ~5 min, first instance ~8 min, full copy 20 min + 1 h per 100 GiB. */
+export const AWS_TIMINGS: RdsTimings = {
+  createClusterMs: 5 * MINUTE,
+  cloneVolumeMs: 5 * MINUTE,
+  fullCopyBaseMs: 20 * MINUTE,
+  fullCopyPerGiBMs: (60 * MINUTE) / 100,
+  createInstanceMs: 8 * MINUTE,
+  deleteInstanceMs: 5 * MINUTE,
+  deleteClusterMs: 2 * MINUTE,
+  modifyMs: 1 * MINUTE,
+};
+
+export interface RdsQuotas {
+  /** DB clusters per account and Region (AWS default 40). */
+  clusters: number;
+  /** DB instances per account and Region (AWS default 40). */
+  instances: number;
+}
+
+export interface RdsOptions {
+  timings: RdsTimings;
+  /** Multiplies every duration: 0.001 replays AWS_TIMINGS in real time a thousand times faster. */
+  timeScale: number;
+  /** Copy-on-write clones per clone group before AWS silently makes a full copy instead (15 on AWS). */
+  cloneGroupLimit: number;
+  quotas: RdsQuotas;
+  /** Simulated data size of a new cluster, which drives full-copy durations. */
+  defaultSizeGiB: number;
+}
+
+export const DEFAULT_RDS_OPTIONS: RdsOptions = {
+  timings: FAST_TIMINGS,
+  timeScale: 1,
+  cloneGroupLimit: 15,
+  quotas: { clusters: 40, instances: 40 },
+  defaultSizeGiB: 10,
+};
+
+export interface RdsOptionsInput {
+  timings?: Partial<RdsTimings>;
+  /** Start from AWS_TIMINGS instead of FAST_TIMINGS (`timings` still overrides single values). */
+  awsTimings?: boolean;
+  timeScale?: number;
+  cloneGroupLimit?: number;
+  quotas?: Partial<RdsQuotas>;
+  defaultSizeGiB?: number;
+}
+
+export function resolveRdsOptions(input: RdsOptionsInput = {}): RdsOptions {
+  const base = input.awsTimings ? AWS_TIMINGS : FAST_TIMINGS;
+  const options: RdsOptions = {
+    timings: { ...base, ...input.timings },
+    timeScale: input.timeScale ?? DEFAULT_RDS_OPTIONS.timeScale,
+    cloneGroupLimit: input.cloneGroupLimit ?? DEFAULT_RDS_OPTIONS.cloneGroupLimit,
+    quotas: { ...DEFAULT_RDS_OPTIONS.quotas, ...input.quotas },
+    defaultSizeGiB: input.defaultSizeGiB ?? DEFAULT_RDS_OPTIONS.defaultSizeGiB,
+  };
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(options.timings)) {
+    if (!Number.isFinite(value) || value < 0) problems.push(`timings.${key} must be a number ≥ 0`);
+  }
+  if (!(options.timeScale >= 0)) problems.push('timeScale must be ≥ 0');
+  if (!Number.isInteger(options.cloneGroupLimit) || options.cloneGroupLimit < 0)
+    problems.push('cloneGroupLimit must be an integer ≥ 0');
+  if (!Number.isInteger(options.quotas.clusters) || options.quotas.clusters < 0)
+    problems.push('quotas.clusters must be an integer ≥ 0');
+  if (!Number.isInteger(options.quotas.instances) || options.quotas.instances < 0)
+    problems.push('quotas.instances must be an integer ≥ 0');
+  if (!(options.defaultSizeGiB >= 0)) problems.push('defaultSizeGiB must be ≥ 0');
+  if (problems.length) throw new Error(`invalid RDS emulator options: ${problems.join('; ')}`);
+  return options;
+}
