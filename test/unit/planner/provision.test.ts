@@ -1,0 +1,383 @@
+// behaviour.md §5: provisioning a clone.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Inventory } from '../../../src/model/inventory.ts';
+import type { CloneStep, CopyStep, DeleteStep, Plan } from '../../../src/planner/plan.ts';
+import { type ProvisionPolicy, planProvision } from '../../../src/planner/provision.ts';
+import {
+  ClusterExistsError,
+  NoCapacityError,
+  SourceNotFoundError,
+  ValidationError,
+} from '../../../src/util/errors.ts';
+import { identifierProblem } from '../../../src/util/identifiers.ts';
+import {
+  clone,
+  clones,
+  cluster,
+  copy,
+  daysAgo,
+  hoursAgo,
+  inventory,
+  MANAGER_ID,
+  NOW,
+  root,
+} from '../../helpers/builders.ts';
+import { provisionPolicy } from './policies.ts';
+
+const STAMP = '20261125t100000z';
+
+function plan(inv: Inventory, overrides: Partial<ProvisionPolicy> = {}, idSuffix?: string): Plan {
+  return planProvision({
+    inventory: inv,
+    request: provisionPolicy(overrides),
+    managerId: MANAGER_ID,
+    now: NOW,
+    ...(idSuffix ? { idSuffix } : {}),
+  });
+}
+
+function cloneStep(p: Plan): CloneStep {
+  const step = p.steps.find((s) => s.kind === 'clone');
+  assert.ok(step, 'the plan has a clone step');
+  return step as CloneStep;
+}
+
+describe('provision: choosing the source', () => {
+  it('clones the root when it has a free slot, with the root writer instance class', () => {
+    // Prepare
+    const r = root({ id: 'prod', instanceClass: 'db.r7g.xlarge' });
+    // Act
+    const p = plan(inventory(r, ...clones(3, r)));
+    // Assess
+    assert.equal(p.steps.length, 1);
+    const step = cloneStep(p);
+    assert.equal(step.sourceClusterId, 'prod');
+    assert.equal(step.sourceArn, r.arn);
+    assert.equal(step.rootArn, r.arn);
+    assert.equal(step.instanceClass, 'db.r7g.xlarge');
+    assert.equal(step.dataTimestamp, NOW.toISOString());
+    assert.match(step.reason, /root prod has 12 of 15 slots free/);
+    assert.equal(p.capacityBefore, 12);
+    assert.equal(p.capacityAfter, 11);
+  });
+
+  it('clones the newest fresh copy when the root is full, and says why the others were skipped', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const older = copy({ id: 'prod-older', of: r, ageDays: 2 });
+    const newer = copy({ id: 'prod-newer', of: r, ageHours: 6 });
+    const stale = copy({ id: 'prod-stale', of: r, ageDays: 5 });
+    // Act
+    const p = plan(inventory(r, older, newer, stale, ...clones(15, r)));
+    // Assess
+    const step = cloneStep(p);
+    assert.equal(step.sourceClusterId, 'prod-newer');
+    assert.equal(step.dataTimestamp, hoursAgo(6).toISOString());
+    const skipped = Object.fromEntries(p.sources.map((s) => [s.clusterId, s.skipped]));
+    assert.equal(skipped['prod-newer'], undefined);
+    assert.match(skipped['prod'] ?? '', /no free slot \(15\/15 used\)/);
+    assert.match(skipped['prod-older'] ?? '', /cloneable, but prod-newer comes first/);
+    assert.match(skipped['prod-stale'] ?? '', /obsolete/);
+  });
+
+  it('takes the first implementation’s miscounted case right: root full, copy with 3 clones, creating copy', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const used = copy({ id: 'prod-used', of: r, ageHours: 5 });
+    const making = copy({ id: 'prod-making', of: r, status: 'creating' });
+    // Act
+    const p = plan(inventory(r, used, making, ...clones(15, r), ...clones(3, used)), { copyOk: false });
+    // Assess
+    assert.equal(cloneStep(p).sourceClusterId, 'prod-used');
+    assert.equal(p.capacityBefore, 27);
+    assert.equal(p.capacityAfter, 26);
+  });
+
+  it('uses the instance class of the request over the root writer’s', () => {
+    const r = root({ id: 'prod', instanceClass: 'db.r7g.4xlarge' });
+    const p = plan(inventory(r), { instanceClass: 'db.t4g.medium' });
+    assert.equal(cloneStep(p).instanceClass, 'db.t4g.medium');
+  });
+
+  it('requires an instance class when the root has no writer instance', () => {
+    // Prepare
+    const r = root({ id: 'prod', instances: 0 });
+    // Act / Assess
+    assert.throws(
+      () => plan(inventory(r)),
+      (err: unknown) => err instanceof ValidationError && err.field === 'instanceClass',
+    );
+    assert.equal(
+      cloneStep(plan(inventory(r), { instanceClass: 'db.r6g.large' })).instanceClass,
+      'db.r6g.large',
+    );
+  });
+
+  it('fails with "source cluster X does not exist" when the root is missing', () => {
+    assert.throws(() => plan(inventory(root({ id: 'staging' }))), SourceNotFoundError);
+  });
+});
+
+describe('provision: no free slot', () => {
+  it('with copyOk false, fails saying each source’s slots and ages and what would help', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const full = copy({ id: 'prod-full', of: r, ageDays: 1 });
+    const stale = copy({ id: 'prod-stale', of: r, ageDays: 4 });
+    const inv = inventory(r, full, stale, ...clones(15, r), ...clones(15, full));
+    // Act
+    let error: unknown;
+    try {
+      plan(inv, { copyOk: false });
+    } catch (err) {
+      error = err;
+    }
+    // Assess
+    assert.ok(error instanceof NoCapacityError);
+    const message = error.message;
+    assert.match(message, /no free clone slot for source prod and copyOk is false/);
+    assert.match(message, /prod \(root, available, 15\/15 used, 0 free, current data\)/);
+    assert.match(message, /prod-full \(copy, available, 15\/15 used, 0 free, data 1d old\)/);
+    assert.match(message, /prod-stale \(copy, available, 0\/15 used, 15 free, data 4d old\): obsolete/);
+    assert.match(message, /copyOk/);
+    assert.match(message, /targetCloneSlots/);
+    assert.equal(error.context.clusterId, 'prod');
+  });
+
+  it('suggests earlier copyCreatedSince when copies were skipped only for it', () => {
+    const r = root({ id: 'prod' });
+    const c = copy({ id: 'prod-c', of: r, ageHours: 10 });
+    assert.throws(
+      () => plan(inventory(r, c, ...clones(15, r)), { copyOk: false, copyCreatedSince: hoursAgo(2) }),
+      /earlier copyCreatedSince/,
+    );
+  });
+
+  it('with copyOk true, plans a copy of the root and a clone of that copy', () => {
+    // Prepare
+    const r = root({ id: 'prod', instanceClass: 'db.r6g.2xlarge' });
+    // Act
+    const p = plan(inventory(r, ...clones(15, r)));
+    // Assess
+    assert.deepEqual(
+      p.steps.map((s) => s.kind),
+      ['copy', 'clone'],
+    );
+    const [copyStep, cloneOfCopy] = p.steps as [CopyStep, CloneStep];
+    assert.equal(copyStep.clusterId, `prod-${STAMP}-copy`);
+    assert.equal(copyStep.rootClusterId, 'prod');
+    assert.equal(copyStep.instanceClass, 'db.r6g.2xlarge');
+    assert.match(copyStep.reason, /no source has a free slot \(root 15\/15 used, no copies\)/);
+    assert.equal(cloneOfCopy.clusterId, `prod-${STAMP}`);
+    assert.equal(cloneOfCopy.sourceClusterId, copyStep.clusterId);
+    assert.equal(cloneOfCopy.sourceArn, r.arn.replace(/prod$/, copyStep.clusterId));
+    assert.equal(cloneOfCopy.sourceCreatedInPlan, true);
+    assert.equal(p.capacityBefore, 0);
+    assert.equal(p.capacityAfter, 14);
+  });
+
+  it('makes a copy rather than wait for a copy that is still being created', () => {
+    const r = root({ id: 'prod' });
+    const making = copy({ id: 'prod-making', of: r, status: 'creating' });
+    const p = plan(inventory(r, making, ...clones(15, r)));
+    assert.deepEqual(
+      p.steps.map((s) => s.kind),
+      ['copy', 'clone'],
+    );
+  });
+});
+
+describe('provision: idempotency', () => {
+  it('reuses the clone an earlier request with the same key made', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const earlier = clone({ of: r, id: 'made-before', request: 'req-1' });
+    // Act
+    const p = plan(inventory(r, earlier, ...clones(15, r)), { requestKey: 'req-1', copyOk: false });
+    // Assess
+    assert.deepEqual(p.steps, [
+      {
+        kind: 'reuse',
+        clusterId: 'made-before',
+        arn: earlier.arn,
+        reason: 'request req-1 already made clone made-before (status available); nothing new is created',
+      },
+    ]);
+  });
+
+  it('does not reuse a clone of another manager or one being deleted', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const theirs = clone({ of: r, id: 'theirs', request: 'req-1', manager: 'other' });
+    const going = clone({ of: r, id: 'going', request: 'req-1', status: 'deleting' });
+    // Act
+    const p = plan(inventory(r, theirs, going), { requestKey: 'req-1' });
+    // Assess
+    assert.equal(cloneStep(p).clusterId, `prod-${STAMP}`);
+  });
+});
+
+describe('provision: naming', () => {
+  it('uses the given cluster id', () => {
+    const r = root({ id: 'prod' });
+    assert.equal(cloneStep(plan(inventory(r), { clusterId: 'ci-run-42' })).clusterId, 'ci-run-42');
+  });
+
+  it('fails with "cluster X already exists" when the id is taken (case-insensitively)', () => {
+    const r = root({ id: 'prod' });
+    const taken = cluster({ id: 'ci-run-42' });
+    assert.throws(() => plan(inventory(r, taken), { clusterId: 'CI-run-42' }), ClusterExistsError);
+    assert.throws(
+      () => plan(inventory(r, taken), { clusterId: 'ci-run-42' }),
+      /cluster ci-run-42 already exists/,
+    );
+  });
+
+  it('appends a timestamp with noFailOnExistingCluster', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const taken = cluster({ id: 'ci-run-42' });
+    // Act
+    const p = plan(inventory(r, taken), { clusterId: 'ci-run-42', noFailOnExistingCluster: true });
+    // Assess
+    assert.equal(cloneStep(p).clusterId, `ci-run-42-${STAMP}`);
+    assert.ok(p.notes.some((n) => n.includes('ci-run-42 already exists')));
+  });
+
+  it('generates <source>-<UTC timestamp> when no id is given', () => {
+    const r = root({ id: 'prod' });
+    const step = cloneStep(plan(inventory(r)));
+    assert.equal(step.clusterId, 'prod-20261125t100000z');
+    assert.equal(step.instanceId, 'prod-20261125t100000z-writer');
+  });
+
+  it('keeps generated names within 63 characters and valid for a long source id', () => {
+    // Prepare
+    const longId = `prod-${'a'.repeat(50)}-db1`;
+    const r = root({ id: longId });
+    // Act
+    const direct = plan(inventory(r), { sourceClusterId: longId });
+    const viaCopy = plan(inventory(r, ...clones(15, r)), { sourceClusterId: longId });
+    // Assess
+    const ids = [...direct.steps, ...viaCopy.steps].flatMap((s) =>
+      s.kind === 'clone' || s.kind === 'copy' ? [s.clusterId, s.instanceId] : [],
+    );
+    assert.equal(ids.length, 6);
+    for (const id of ids) assert.equal(identifierProblem(id), undefined, id);
+    assert.ok(ids.every((id) => id.length <= 63));
+    assert.notEqual(viaCopy.steps[0]?.clusterId, viaCopy.steps[1]?.clusterId);
+  });
+
+  it('adds a counter when a generated name is already taken', () => {
+    const r = root({ id: 'prod' });
+    const taken = cluster({ id: `prod-${STAMP}` });
+    assert.equal(cloneStep(plan(inventory(r, taken))).clusterId, `prod-${STAMP}-2`);
+  });
+
+  it('uses the injected id suffix instead of the timestamp', () => {
+    const r = root({ id: 'prod' });
+    assert.equal(cloneStep(plan(inventory(r), {}, 'abc123')).clusterId, 'prod-abc123');
+  });
+
+  it('rejects an invalid cluster id naming the field, before anything else', () => {
+    const r = root({ id: 'prod' });
+    for (const bad of ['1abc', 'a--b', 'ends-', 'has_underscore', 'x'.repeat(64)]) {
+      assert.throws(
+        () => plan(inventory(r), { clusterId: bad }),
+        (err: unknown) => err instanceof ValidationError && err.field === 'clusterId',
+        bad,
+      );
+    }
+  });
+
+  it('rejects maxClonesPerSource outside 1–15', () => {
+    const r = root({ id: 'prod' });
+    for (const bad of [0, 16, 2.5]) {
+      assert.throws(
+        () => plan(inventory(r), { maxClonesPerSource: bad }),
+        (err: unknown) => err instanceof ValidationError && err.field === 'maxClonesPerSource',
+      );
+    }
+  });
+});
+
+describe('provision: purging obsolete copies', () => {
+  it("deletes this manager's obsolete copies without clones, after the clone", () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const obsolete = copy({ id: 'prod-obsolete', of: r, ageDays: 4, instances: 2 });
+    // Act
+    const p = plan(inventory(r, obsolete));
+    // Assess
+    assert.deepEqual(
+      p.steps.map((s) => s.kind),
+      ['clone', 'delete'],
+    );
+    const del = p.steps[1] as DeleteStep;
+    assert.equal(del.clusterId, 'prod-obsolete');
+    assert.equal(del.role, 'copy');
+    assert.deepEqual(del.instanceIds, ['prod-obsolete-instance-1', 'prod-obsolete-instance-2']);
+    assert.match(del.reason, /obsolete: data is 4d old/);
+  });
+
+  it('keeps an obsolete copy that still has clones, and says so', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const obsolete = copy({ id: 'prod-obsolete', of: r, ageDays: 4 });
+    // Act
+    const p = plan(inventory(r, obsolete, clone({ of: obsolete, id: 'still-used' })));
+    // Assess
+    assert.ok(p.steps.every((s) => s.kind !== 'delete'));
+    assert.ok(p.notes.some((n) => /prod-obsolete kept: 1 clone\(s\) still use it/.test(n)));
+  });
+
+  it("leaves another manager's obsolete copies and clusters without the copy role alone", () => {
+    // Prepare
+    const r = root({ id: 'prod', createdAt: daysAgo(400) });
+    const theirs = copy({ id: 'theirs', of: r, ageDays: 10, manager: 'other' });
+    const oldClone = clone({ id: 'old-clone', of: r, ageDays: 10 });
+    const untagged = cluster({ id: 'prod-copy-by-hand', ageDays: 10 });
+    // Act
+    const p = plan(inventory(r, theirs, oldClone, untagged));
+    // Assess
+    assert.deepEqual(
+      p.steps.map((s) => s.kind),
+      ['clone'],
+    );
+    assert.ok(p.notes.some((n) => /theirs left alone: it belongs to manager other/.test(n)));
+  });
+
+  it('does not purge with purgeObsoleteCopies false', () => {
+    const r = root({ id: 'prod' });
+    const obsolete = copy({ id: 'prod-obsolete', of: r, ageDays: 4 });
+    const p = plan(inventory(r, obsolete), { purgeObsoleteCopies: false });
+    assert.deepEqual(
+      p.steps.map((s) => s.kind),
+      ['clone'],
+    );
+  });
+
+  it('does not purge an obsolete copy whose status does not allow deletion yet', () => {
+    const r = root({ id: 'prod' });
+    const busy = copy({ id: 'prod-busy', of: r, ageDays: 4, status: 'backing-up' });
+    const p = plan(inventory(r, busy));
+    assert.ok(p.steps.every((s) => s.kind !== 'delete'));
+    assert.ok(p.notes.some((n) => /prod-busy not purged now: status is backing-up/.test(n)));
+  });
+});
+
+describe('provision: determinism', () => {
+  it('returns the same JSON-serialisable plan for the same input', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const c = copy({ id: 'prod-c', of: r, ageDays: 1 });
+    const inv = inventory(r, c, ...clones(15, r), copy({ id: 'prod-old', of: r, ageDays: 9 }));
+    // Act
+    const first = plan(inv);
+    const second = plan(inv);
+    // Assess
+    assert.deepEqual(first, second);
+    assert.deepEqual(JSON.parse(JSON.stringify(first)), first);
+  });
+});
