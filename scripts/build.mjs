@@ -1,7 +1,8 @@
 // Builds the CLI (dependencies stay external: they are installed beside it) and the Lambda bundle
 // (self-contained: only the SDK clients it imports, for the nodejs22.x runtime).
-import { mkdir, stat } from 'node:fs/promises';
+
 import { existsSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 await mkdir('dist', { recursive: true });
@@ -28,7 +29,9 @@ if (existsSync('src/lambda/index.ts')) {
     sourcemap: false,
     legalComments: 'none',
     // ESM bundles need a require() for the few CommonJS modules inside the SDK.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
     logLevel: 'warning',
   });
   const { size } = await stat('dist/lambda/index.js');

@@ -16,10 +16,22 @@ export interface AwsConfig {
   maxAttempts?: number;
 }
 
-export type ServiceEnvName = 'RDS' | 'DYNAMODB' | 'SECRETS_MANAGER' | 'SSM' | 'EVENTBRIDGE' | 'KMS' | 'LAMBDA' | 'SFN';
+export type ServiceEnvName =
+  | 'RDS'
+  | 'DYNAMODB'
+  | 'SECRETS_MANAGER'
+  | 'SSM'
+  | 'EVENTBRIDGE'
+  | 'KMS'
+  | 'LAMBDA'
+  | 'SFN';
 
 /** Settings for one SDK v3 client constructor. */
-export function clientConfig(config: AwsConfig, service: ServiceEnvName, env: NodeJS.ProcessEnv = process.env) {
+export function clientConfig(
+  config: AwsConfig,
+  service: ServiceEnvName,
+  env: NodeJS.ProcessEnv = process.env,
+) {
   const endpoint = config.endpoint ?? env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
   const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   // Local endpoints accept any credentials; give the SDK some so it does not search the machine for them.

@@ -1,8 +1,8 @@
 // The typed library API: what callers (CLI, Lambda, benchmarks, user code) pass and get back.
 import type { AwsConfig } from '../aws/config.ts';
+import type { Plan } from '../planner/plan.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
-import type { Plan } from '../planner/plan.ts';
 
 export const DEFAULT_MANAGER_ID = 'aurora-clone-manager';
 export const DEFAULT_MAX_CLONES_PER_SOURCE = 15;
@@ -82,6 +82,11 @@ export interface ProvisionRequest {
   password?: PasswordRequest;
   /** Wait until the cluster and its writer are available. */
   wait?: boolean;
+  /**
+   * When a full copy must be made first, wait for it (default true). False returns at once with
+   * status `waiting-for-copy`; calling again with the same requestKey continues (the Lambda does so).
+   */
+  waitForCopy?: boolean;
   dryRun?: boolean;
 }
 
@@ -103,6 +108,8 @@ export interface ProvisionResult {
   kmsKeyId?: string;
   /** True when an earlier request with the same key had already made this clone. */
   reused: boolean;
+  /** Set with status `waiting-for-copy`: the copy this request holds a slot on. */
+  pendingCopy?: string;
   dryRun: boolean;
   plan: Plan;
 }

@@ -55,7 +55,9 @@ export interface ManagedTags {
   legacy: boolean;
 }
 
-export function tagMap(tags: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+export function tagMap(
+  tags: readonly { Key?: string; Value?: string }[] | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
   return out;

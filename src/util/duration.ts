@@ -1,6 +1,7 @@
 // ISO-8601 durations (P3D, PT8H, P1DT12H) and the CLI's short forms (8h, 30m, 3d, 2w).
 
-const ISO = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+const ISO =
+  /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
 const SHORT = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/i;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
@@ -10,7 +11,12 @@ export function parseDuration(text: string): number | undefined {
   const iso = ISO.exec(t);
   if (iso && t.length > 1 && !/T$/i.test(t)) {
     const [, w, d, h, m, s] = iso.map((x) => (x === undefined ? 0 : Number(x)));
-    const ms = (w ?? 0) * UNIT_MS.w + (d ?? 0) * UNIT_MS.d + (h ?? 0) * UNIT_MS.h + (m ?? 0) * UNIT_MS.m + (s ?? 0) * UNIT_MS.s;
+    const ms =
+      (w ?? 0) * UNIT_MS.w +
+      (d ?? 0) * UNIT_MS.d +
+      (h ?? 0) * UNIT_MS.h +
+      (m ?? 0) * UNIT_MS.m +
+      (s ?? 0) * UNIT_MS.s;
     return ms > 0 ? ms : undefined;
   }
   const short = SHORT.exec(t);
@@ -38,8 +44,11 @@ export function formatDuration(ms: number): string {
 /** ISO-8601 instant, strictly parsed (date, or date and time with optional zone; no zone means UTC). */
 export function parseInstant(text: string): Date | undefined {
   const t = text.trim();
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(t)) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(t))
+    return undefined;
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(t) && t.length > 10;
-  const d = new Date(t.length === 10 ? `${t}T00:00:00Z` : hasZone ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`);
+  const d = new Date(
+    t.length === 10 ? `${t}T00:00:00Z` : hasZone ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`,
+  );
   return Number.isNaN(d.getTime()) ? undefined : d;
 }

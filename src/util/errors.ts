@@ -67,9 +67,13 @@ export class AwsCallError extends AcmError {
   readonly awsCode: string | undefined;
   constructor(action: string, cause: unknown, context: ErrorContext = {}) {
     const code = errorCode(cause);
-    super(`${action} failed: ${code ? `${code}: ` : ''}${errorMessage(cause)}`, { ...context, action, awsCode: code }, {
-      cause,
-    });
+    super(
+      `${action} failed: ${code ? `${code}: ` : ''}${errorMessage(cause)}`,
+      { ...context, action, awsCode: code },
+      {
+        cause,
+      },
+    );
     this.awsCode = code;
   }
 }

@@ -5,7 +5,8 @@ export const MAX_IDENTIFIER_LENGTH = 63;
 /** Why `id` is not a valid RDS identifier, or undefined when it is. */
 export function identifierProblem(id: string): string | undefined {
   if (id.length === 0) return 'must not be empty';
-  if (id.length > MAX_IDENTIFIER_LENGTH) return `must be at most ${MAX_IDENTIFIER_LENGTH} characters (got ${id.length})`;
+  if (id.length > MAX_IDENTIFIER_LENGTH)
+    return `must be at most ${MAX_IDENTIFIER_LENGTH} characters (got ${id.length})`;
   if (!/^[A-Za-z]/.test(id)) return 'must start with a letter';
   if (!/^[A-Za-z0-9-]+$/.test(id)) return 'may contain only letters, digits and hyphens';
   if (id.includes('--')) return 'must not contain two consecutive hyphens';
@@ -15,7 +16,11 @@ export function identifierProblem(id: string): string | undefined {
 
 /** A UTC timestamp usable inside an identifier: 20261125t102513z. */
 export function idTimestamp(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'z').toLowerCase();
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'z')
+    .toLowerCase();
 }
 
 /** `<base>-<suffix>`, with the base shortened so the whole stays within 63 characters and valid. */

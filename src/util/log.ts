@@ -11,7 +11,10 @@ export interface Logger {
 }
 
 /** JSON lines (one object a line, redacted) on the given stream; the Lambda's and the CLI's `--verbose` log. */
-export function jsonLogger(level: LogLevel = 'info', write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+export function jsonLogger(
+  level: LogLevel = 'info',
+  write: (line: string) => void = (l) => process.stderr.write(l),
+): Logger {
   const at = (lvl: LogLevel) => (msg: string, data?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
     write(`${JSON.stringify({ level: lvl, msg, ...(data ? (redact(data) as object) : {}) })}\n`);

@@ -1,5 +1,5 @@
-import { errorCode } from './errors.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { errorCode } from './errors.ts';
 
 export interface RetryOptions {
   attempts?: number;
@@ -28,11 +28,19 @@ export function isRetryableAwsError(err: unknown): boolean {
 }
 
 /** Full-jitter exponential backoff: delay = random(0, min(max, base * 2^attempt)). */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random) {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+) {
   return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** attempt));
 }
 
-export async function withRetries<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function withRetries<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const attempts = options.attempts ?? 6;
   const base = options.baseDelayMs ?? 200;
   const max = options.maxDelayMs ?? 10_000;
@@ -49,7 +57,11 @@ export async function withRetries<T>(fn: (attempt: number) => Promise<T>, option
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>) {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+) {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -1,0 +1,84 @@
+// The only module that builds a DynamoDB client: the lease table's few calls.
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type AwsConfig, clientConfig } from './config.ts';
+
+export type Item = Record<string, AttributeValue>;
+
+export class DynamoDbAdapter {
+  readonly client: DynamoDBClient;
+  constructor(clientOrConfig: DynamoDBClient | AwsConfig = {}) {
+    this.client =
+      clientOrConfig instanceof DynamoDBClient
+        ? clientOrConfig
+        : new DynamoDBClient(clientConfig(clientOrConfig, 'DYNAMODB'));
+  }
+
+  /** 'ACTIVE', 'CREATING' …, or undefined when the table does not exist. */
+  async tableStatus(table: string): Promise<string | undefined> {
+    try {
+      const r = await this.client.send(new DescribeTableCommand({ TableName: table }));
+      return r.Table?.TableStatus;
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException || (err as Error).name === 'ResourceNotFoundException')
+        return undefined;
+      throw err;
+    }
+  }
+
+  /** A table keyed by `pk` (string), billed per request. */
+  async createTable(table: string): Promise<void> {
+    try {
+      await this.client.send(
+        new CreateTableCommand({
+          TableName: table,
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    } catch (err) {
+      if ((err as Error).name !== 'ResourceInUseException') throw err;
+    }
+  }
+
+  /** Conditional update; returns the item after the update, or undefined when the condition failed. */
+  async conditionalUpdate(input: {
+    table: string;
+    key: Item;
+    update: string;
+    condition: string;
+    names: Record<string, string>;
+    values: Item;
+  }): Promise<Item | undefined> {
+    try {
+      const r = await this.client.send(
+        new UpdateItemCommand({
+          TableName: input.table,
+          Key: input.key,
+          UpdateExpression: input.update,
+          ConditionExpression: input.condition,
+          ExpressionAttributeNames: input.names,
+          ExpressionAttributeValues: input.values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return r.Attributes ?? {};
+    } catch (err) {
+      if (
+        err instanceof ConditionalCheckFailedException ||
+        (err as Error).name === 'ConditionalCheckFailedException'
+      ) {
+        return undefined;
+      }
+      throw err;
+    }
+  }
+}

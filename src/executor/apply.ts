@@ -1,0 +1,136 @@
+// Apply: each step of a plan becomes RDS calls through the adapter. Nothing here decides what to do;
+// it does what the step says, with the tags that make the new cluster count from its first moment.
+import type { DBCluster, RdsAdapter } from '../aws/rds.ts';
+import type { ClusterInfo } from '../model/inventory.ts';
+import { type ManagedTagInput, managedTagList, TAG, type Tag } from '../model/tags.ts';
+import type { CloneStep, CopyStep } from '../planner/plan.ts';
+import { errorCode } from '../util/errors.ts';
+
+export interface CloneOptions {
+  managerId: string;
+  requestKey: string;
+  owner?: string;
+  expiresAt?: Date;
+  userTags: Record<string, string>;
+  dbSubnetGroupName?: string;
+  vpcSecurityGroupIds?: string[];
+  dbClusterParameterGroupName?: string;
+  password?: Pick<
+    ManagedTagInput,
+    'passwordSecret' | 'passwordKey' | 'passwordKeyCreated' | 'passwordPending'
+  >;
+}
+
+export function cloneTags(step: CloneStep, options: CloneOptions): Tag[] {
+  return managedTagList(
+    {
+      role: 'clone',
+      sourceArn: step.sourceArn,
+      rootArn: step.rootArn,
+      dataTimestamp: new Date(step.dataTimestamp),
+      manager: options.managerId,
+      request: options.requestKey,
+      ...(options.owner ? { owner: options.owner } : {}),
+      ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+      ...options.password,
+    },
+    options.userTags,
+  );
+}
+
+/**
+ * Copy-on-write restore. A retried call whose first attempt did land answers
+ * DBClusterAlreadyExistsFault: the cluster is ours when it carries our request tag.
+ */
+export async function restoreClone(
+  rds: RdsAdapter,
+  step: CloneStep,
+  source: ClusterInfo,
+  options: CloneOptions,
+) {
+  const subnet = options.dbSubnetGroupName ?? source.subnetGroup;
+  const sgs = options.vpcSecurityGroupIds ?? source.securityGroupIds;
+  try {
+    return await rds.restoreCluster({
+      DBClusterIdentifier: step.clusterId,
+      SourceDBClusterIdentifier: source.id,
+      RestoreType: 'copy-on-write',
+      UseLatestRestorableTime: true,
+      Tags: cloneTags(step, options),
+      ...(subnet ? { DBSubnetGroupName: subnet } : {}),
+      ...(sgs.length ? { VpcSecurityGroupIds: sgs } : {}),
+      ...(options.dbClusterParameterGroupName
+        ? { DBClusterParameterGroupName: options.dbClusterParameterGroupName }
+        : {}),
+      DeletionProtection: false,
+    });
+  } catch (err) {
+    if (errorCode(err) === 'DBClusterAlreadyExistsFault') {
+      const existing = await rds.describeCluster(step.clusterId);
+      if (existing?.TagList?.some((t) => t.Key === TAG.request && t.Value === options.requestKey))
+        return existing;
+    }
+    throw err;
+  }
+}
+
+/** Full-copy restore of the root: a new pool member with 15 fresh clone slots. */
+export async function restoreCopy(
+  rds: RdsAdapter,
+  step: CopyStep,
+  root: ClusterInfo,
+  managerId: string,
+  now: Date,
+) {
+  const tags = managedTagList({
+    role: 'copy',
+    sourceArn: step.rootArn,
+    rootArn: step.rootArn,
+    dataTimestamp: now,
+    manager: managerId,
+  });
+  return rds.restoreCluster({
+    DBClusterIdentifier: step.clusterId,
+    SourceDBClusterIdentifier: root.id,
+    RestoreType: 'full-copy',
+    UseLatestRestorableTime: true,
+    Tags: tags,
+    ...(root.subnetGroup ? { DBSubnetGroupName: root.subnetGroup } : {}),
+    ...(root.securityGroupIds.length ? { VpcSecurityGroupIds: root.securityGroupIds } : {}),
+    DeletionProtection: false,
+  });
+}
+
+/** The writer instance of a new cluster; an instance that already exists (a retried call) is fine. */
+export async function createWriter(
+  rds: RdsAdapter,
+  input: {
+    clusterId: string;
+    instanceId: string;
+    instanceClass: string;
+    engine: string;
+    tags: Tag[];
+    parameterGroup?: string;
+  },
+) {
+  try {
+    return await rds.createInstance({
+      DBInstanceIdentifier: input.instanceId,
+      DBClusterIdentifier: input.clusterId,
+      DBInstanceClass: input.instanceClass,
+      Engine: input.engine,
+      Tags: input.tags,
+      ...(input.parameterGroup ? { DBParameterGroupName: input.parameterGroup } : {}),
+    });
+  } catch (err) {
+    if (errorCode(err) === 'DBInstanceAlreadyExists' || errorCode(err) === 'DBInstanceAlreadyExistsFault') {
+      const existing = await rds.describeInstance(input.instanceId);
+      if (existing?.DBClusterIdentifier === input.clusterId) return existing;
+    }
+    throw err;
+  }
+}
+
+export function isReady(cluster: DBCluster | undefined): boolean {
+  return cluster?.Status === 'available' && (cluster.DBClusterMembers ?? []).length > 0;
+}

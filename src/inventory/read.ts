@@ -1,0 +1,80 @@
+// Read: everything a plan needs, in 1 + pages DescribeDBClusters calls (TagList comes inline, so no
+// ListTagsForResource per cluster) plus one DescribeDBInstances for the root's writer.
+import type { DBCluster, DBInstance, RdsAdapter } from '../aws/rds.ts';
+import type { ClusterInfo, InstanceInfo, Inventory } from '../model/inventory.ts';
+import { readManagedTags, tagMap } from '../model/tags.ts';
+import { SourceNotFoundError } from '../util/errors.ts';
+
+export function toClusterInfo(c: DBCluster): ClusterInfo {
+  const tags = tagMap(c.TagList);
+  const info: ClusterInfo = {
+    id: c.DBClusterIdentifier ?? '',
+    arn: c.DBClusterArn ?? '',
+    status: c.Status ?? 'unknown',
+    engine: c.Engine ?? '',
+    securityGroupIds: (c.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? '').filter(Boolean),
+    deletionProtection: c.DeletionProtection ?? false,
+    members: (c.DBClusterMembers ?? []).map((m) => ({
+      instanceId: m.DBInstanceIdentifier ?? '',
+      isWriter: m.IsClusterWriter ?? false,
+    })),
+    tags,
+  };
+  const managed = readManagedTags(tags);
+  if (managed) info.managed = managed;
+  if (c.EngineVersion) info.engineVersion = c.EngineVersion;
+  if (c.ClusterCreateTime) info.createdAt = new Date(c.ClusterCreateTime);
+  if (c.CloneGroupId) info.cloneGroupId = c.CloneGroupId;
+  if (c.Endpoint) info.endpoint = c.Endpoint;
+  if (c.ReaderEndpoint) info.readerEndpoint = c.ReaderEndpoint;
+  if (c.Port !== undefined) info.port = c.Port;
+  if (c.MasterUsername) info.masterUsername = c.MasterUsername;
+  if (c.DatabaseName) info.databaseName = c.DatabaseName;
+  if (c.DBSubnetGroup) info.subnetGroup = c.DBSubnetGroup;
+  if (c.DBClusterParameterGroup) info.clusterParameterGroup = c.DBClusterParameterGroup;
+  if (c.KmsKeyId) info.kmsKeyId = c.KmsKeyId;
+  return info;
+}
+
+export function toInstanceInfo(i: DBInstance): InstanceInfo {
+  const info: InstanceInfo = {
+    id: i.DBInstanceIdentifier ?? '',
+    status: i.DBInstanceStatus ?? 'unknown',
+    instanceClass: i.DBInstanceClass ?? '',
+    engine: i.Engine ?? '',
+  };
+  if (i.DBClusterIdentifier) info.clusterId = i.DBClusterIdentifier;
+  const pg = i.DBParameterGroups?.[0]?.DBParameterGroupName;
+  if (pg) info.parameterGroup = pg;
+  return info;
+}
+
+function matches(c: ClusterInfo, idOrArn: string): boolean {
+  return c.arn === idOrArn || c.id === idOrArn.toLowerCase();
+}
+
+/**
+ * The inventory around one root: every cluster of the account (the planner picks what relates to the
+ * root by tags), and the root writer's instance so the default instance class is known.
+ */
+export async function readInventory(rds: RdsAdapter, rootIdOrArn: string, now: Date): Promise<Inventory> {
+  const clusters = (await rds.describeAllClusters()).map(toClusterInfo);
+  const root = clusters.find((c) => matches(c, rootIdOrArn));
+  if (!root) throw new SourceNotFoundError(rootIdOrArn);
+  const writer = root.members.find((m) => m.isWriter) ?? root.members[0];
+  const instances = writer
+    ? (await rds.describeInstances([{ Name: 'db-instance-id', Values: [writer.instanceId] }])).map(
+        toInstanceInfo,
+      )
+    : [];
+  return { readAt: now, clusters, instances };
+}
+
+/** The whole account's clusters, for deletes and status of one cluster by id or ARN. */
+export async function readAllClusters(rds: RdsAdapter): Promise<ClusterInfo[]> {
+  return (await rds.describeAllClusters()).map(toClusterInfo);
+}
+
+export function findCluster(clusters: readonly ClusterInfo[], idOrArn: string): ClusterInfo | undefined {
+  return clusters.find((c) => matches(c, idOrArn));
+}

@@ -1,0 +1,46 @@
+// The lease as one DynamoDB item per root, taken and released with conditional updates, so any
+// number of Lambda invocations, CLI users and CI jobs agree on who may count and restore.
+import type { DynamoDbAdapter } from '../aws/dynamodb.ts';
+import { type HeldLease, type LeaseStore, parseReservations } from './lease.ts';
+
+const NAMES = { '#owner': 'owner', '#exp': 'expiresAt', '#ttl': 'ttl', '#res': 'reservations' };
+
+export class DynamoDbLeaseStore implements LeaseStore {
+  constructor(
+    private readonly db: DynamoDbAdapter,
+    private readonly table: string,
+  ) {}
+
+  async tryAcquire(key: string, owner: string, now: Date, ttlMs: number): Promise<HeldLease | undefined> {
+    const expiresAt = now.getTime() + ttlMs;
+    const item = await this.db.conditionalUpdate({
+      table: this.table,
+      key: { pk: { S: key } },
+      update: 'SET #owner = :me, #exp = :exp, #ttl = :ttl',
+      condition: 'attribute_not_exists(#owner) OR #exp < :now',
+      names: { '#owner': NAMES['#owner'], '#exp': NAMES['#exp'], '#ttl': NAMES['#ttl'] },
+      values: {
+        ':me': { S: owner },
+        ':exp': { N: String(expiresAt) },
+        // DynamoDB TTL removes forgotten items a day after their last use.
+        ':ttl': { N: String(Math.floor(expiresAt / 1000) + 86_400) },
+        ':now': { N: String(now.getTime()) },
+      },
+    });
+    if (!item) return undefined;
+    return {
+      state: { reservations: parseReservations(item.reservations?.S) },
+      release: async (state) => {
+        const done = await this.db.conditionalUpdate({
+          table: this.table,
+          key: { pk: { S: key } },
+          update: 'REMOVE #owner, #exp SET #res = :res',
+          condition: '#owner = :me',
+          names: { '#owner': NAMES['#owner'], '#exp': NAMES['#exp'], '#res': NAMES['#res'] },
+          values: { ':me': { S: owner }, ':res': { S: JSON.stringify(state.reservations) } },
+        });
+        return done !== undefined;
+      },
+    };
+  }
+}

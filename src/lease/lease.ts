@@ -1,0 +1,71 @@
+// Exact slot counting under concurrency. AWS does not refuse a 16th copy-on-write restore (it makes
+// a full copy), so "read the inventory, count, restore" must not interleave between two requests
+// for the same root. One lease per root serialises that short critical section across processes;
+// everything slow (instance creation, waiting) happens outside it. The lease item also carries the
+// reservations of requests waiting for a copy that is still being made, so concurrent requests do
+// not each make a copy of their own. See docs/concurrency.md.
+
+/** A request waiting for a slot on a copy that is not available yet. */
+export interface Reservation {
+  requestKey: string;
+  /** The copy (ARN) the slot is held on. */
+  sourceArn: string;
+  /** The clone id this request will create, fixed once so retries and continuations agree. */
+  clusterId: string;
+  expiresAt: string;
+}
+
+export interface LeaseState {
+  reservations: Reservation[];
+}
+
+export interface HeldLease {
+  state: LeaseState;
+  /** Writes the new state and lets the next holder in; false when the lease had expired and was taken. */
+  release(state: LeaseState): Promise<boolean>;
+}
+
+export interface LeaseStore {
+  /** Takes the lease when free or expired; undefined when someone else holds it. */
+  tryAcquire(key: string, owner: string, now: Date, ttlMs: number): Promise<HeldLease | undefined>;
+}
+
+export function liveReservations(state: LeaseState, now: Date): Reservation[] {
+  return state.reservations.filter((r) => new Date(r.expiresAt).getTime() > now.getTime());
+}
+
+export function parseReservations(json: string | undefined): Reservation[] {
+  if (!json) return [];
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    return Array.isArray(parsed) ? (parsed as Reservation[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Leases in this process only: enough for one CLI or library process, not for several. */
+export class InProcessLeaseStore implements LeaseStore {
+  private readonly items = new Map<
+    string,
+    { owner?: string; expiresAt: number; reservations: Reservation[] }
+  >();
+
+  async tryAcquire(key: string, owner: string, now: Date, ttlMs: number): Promise<HeldLease | undefined> {
+    const item = this.items.get(key) ?? { expiresAt: 0, reservations: [] };
+    if (item.owner !== undefined && item.expiresAt >= now.getTime()) return undefined;
+    item.owner = owner;
+    item.expiresAt = now.getTime() + ttlMs;
+    this.items.set(key, item);
+    return {
+      state: { reservations: [...item.reservations] },
+      release: async (state) => {
+        if (item.owner !== owner) return false;
+        delete item.owner;
+        item.expiresAt = 0;
+        item.reservations = [...state.reservations];
+        return true;
+      },
+    };
+  }
+}
