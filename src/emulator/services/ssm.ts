@@ -33,6 +33,8 @@ interface Parameter {
   keyId?: string;
   tags: [string, string][];
   lastModified: string;
+  /** Earlier versions, oldest first, so `name:version` selectors keep working after an overwrite. */
+  history?: { version: number; type: ParameterType; value: string; lastModified: string }[];
 }
 
 interface State {
@@ -152,6 +154,17 @@ export class SsmService extends JsonService {
       value,
       version: (existing?.version ?? 0) + 1,
       tags: existing?.tags ?? tags,
+      history: existing
+        ? [
+            ...(existing.history ?? []),
+            {
+              version: existing.version,
+              type: existing.type,
+              value: existing.value,
+              lastModified: existing.lastModified,
+            },
+          ]
+        : [],
       lastModified: this.ctx.clock.now().toISOString(),
       ...(description !== undefined ? { description } : {}),
       ...(keyId !== undefined ? { keyId } : {}),
@@ -176,18 +189,20 @@ export class SsmService extends JsonService {
     };
   }
 
-  /** `name`, `name:version` or an ARN of either; undefined when absent or the version does not match. */
+  /** `name`, `name:version` or an ARN of either; undefined when the parameter does not exist. */
   private lookup(req: EmulatorRequest, raw: string): Parameter | undefined {
     const name = this.nameOf(raw);
     const m = /^(.*):(\d+)$/.exec(name);
     const p = this.region(req)[m ? m[1]! : name];
-    if (m && p && p.version !== Number(m[2])) {
+    if (!m || !p || p.version === Number(m[2])) return p;
+    const old = p.history?.find((h) => h.version === Number(m[2]));
+    if (!old) {
       throw new AwsServiceError(
         'ParameterVersionNotFound',
         `Systems Manager could not find version ${m[2]} of ${m[1]}.`,
       );
     }
-    return p;
+    return { ...p, ...old };
   }
 
   private getParameter(input: JsonObject, req: EmulatorRequest): JsonObject {
