@@ -7,7 +7,8 @@
 # Required: LAMBDA_S3_BUCKET, LAMBDA_S3_PREFIX (where the code and the rendered template go).
 # Optional: STACK_NAME (deploy only when set), SKIP_TESTS=1 (skip `npm test`), DRY_RUN=1 (same as
 #   --dry-run: print every command instead of running it), NPM (npm command to use),
-#   REPO_NAME and GIT_SHA (override the <repo>/<sha> part of the upload path).
+#   REPO_NAME and GIT_SHA (override the <repo>/<sha> part of the upload path),
+#   CLOUDFORMATION_ROLE_ARN (service role CloudFormation deploys with, e.g. from CodeBuild).
 set -euo pipefail
 
 die() {
@@ -121,6 +122,9 @@ if [[ -n "${STACK_NAME:-}" ]]; then
     --s3-bucket "$bucket"
     --s3-prefix "$artifact_prefix"
     --no-fail-on-empty-changeset)
+  if [[ -n "${CLOUDFORMATION_ROLE_ARN:-}" ]]; then
+    deploy+=(--role-arn "$CLOUDFORMATION_ROLE_ARN")
+  fi
   if ((${#overrides[@]})); then
     deploy+=(--parameter-overrides "${overrides[@]}")
   fi
