@@ -74,7 +74,7 @@ export function formatPlan(plan: Plan): string {
     plan.steps.forEach((step, i) => {
       const n = `${String(i + 1).padStart(width)}.`;
       out.push(`  ${n} ${stepLine(step)}`);
-      out.push(`  ${' '.repeat(n.length)}   why: ${step.reason}`);
+      out.push(`  ${' '.repeat(n.length)} why: ${step.reason}`);
     });
   }
   if (plan.capacityBefore !== undefined || plan.capacityAfter !== undefined) {

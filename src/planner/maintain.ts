@@ -66,12 +66,7 @@ export function resolveMaintenancePolicy(
     deleteExpiredClones: source.deleteExpiredClones ?? true,
   };
   if (source.copyInstanceClass !== undefined) policy.copyInstanceClass = source.copyInstanceClass;
-  try {
-    checkPoolNumbers(policy.maxClonesPerSource, policy.maxCopyAgeMs);
-  } catch (err) {
-    if (err instanceof ValidationError) throw new ValidationError(`${path}.${err.field}`, err.message);
-    throw err;
-  }
+  checkPoolNumbers(policy.maxClonesPerSource, policy.maxCopyAgeMs, path);
   return policy;
 }
 

@@ -351,14 +351,15 @@ export function writerInstanceClass(inventory: Inventory, cluster: ClusterInfo):
 }
 
 /** Validates the numbers every planner shares; a caller passing unresolved values gets a named error. */
-export function checkPoolNumbers(maxClonesPerSource: number, maxCopyAgeMs: number): void {
+export function checkPoolNumbers(maxClonesPerSource: number, maxCopyAgeMs: number, path?: string): void {
+  const field = (name: string) => (path ? `${path}.${name}` : name);
   if (!Number.isInteger(maxClonesPerSource) || maxClonesPerSource < 1 || maxClonesPerSource > 15) {
     throw new ValidationError(
-      'maxClonesPerSource',
+      field('maxClonesPerSource'),
       `must be a whole number from 1 to 15 (AWS makes at most 15 clones per clone group), got ${maxClonesPerSource}`,
     );
   }
   if (!Number.isFinite(maxCopyAgeMs) || maxCopyAgeMs <= 0) {
-    throw new ValidationError('maxCopyAge', `must be a positive duration, got ${maxCopyAgeMs} ms`);
+    throw new ValidationError(field('maxCopyAge'), `must be a positive duration, got ${maxCopyAgeMs} ms`);
   }
 }

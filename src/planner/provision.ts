@@ -201,7 +201,7 @@ function cloneFromExisting(
   const reason =
     source.kind === 'root'
       ? `the root ${source.cluster.id} has ${slots}: it is always tried first (its data is current)`
-      : `the root has no free slot (${pool.root.notCloneable}); ${source.cluster.id} is the newest fresh copy with a free slot (${slots}, data ${formatDuration(source.ageMs)} old)`;
+      : `the root ${pool.root.cluster.id} cannot take it (${pool.root.notCloneable}); ${source.cluster.id} is the newest fresh copy with a free slot (${slots}, data ${formatDuration(source.ageMs)} old)`;
   return {
     kind: 'clone',
     clusterId,

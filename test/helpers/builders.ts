@@ -182,13 +182,14 @@ export function clone(options: Omit<ClusterOptions, 'role'> & { of: ClusterInfo 
   return cluster({ ...options, role: 'clone', source: options.of });
 }
 
-/** `n` clones of `of` with ids `<of>-clone-<i>`. */
+/** `n` clones of `of` with ids `<idPrefix>-<i>` (default prefix `<of>-clone`). */
 export function clones(
   n: number,
   of: ClusterInfo,
-  options: Omit<ClusterOptions, 'role' | 'of' | 'source' | 'id'> = {},
+  options: Omit<ClusterOptions, 'role' | 'of' | 'source' | 'id'> & { idPrefix?: string } = {},
 ): ClusterInfo[] {
-  return Array.from({ length: n }, (_, i) => clone({ ...options, of, id: `${of.id}-clone-${i + 1}` }));
+  const { idPrefix = `${of.id}-clone`, ...rest } = options;
+  return Array.from({ length: n }, (_, i) => clone({ ...rest, of, id: `${idPrefix}-${i + 1}` }));
 }
 
 /** The inventory holding these clusters and their instances, read at `NOW` unless `readAt` says otherwise. */

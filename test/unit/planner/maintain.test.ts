@@ -1,0 +1,243 @@
+// behaviour.md §6: pool maintenance.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Inventory } from '../../../src/model/inventory.ts';
+import {
+  type MaintenancePolicy,
+  planMaintenance,
+  resolveMaintenancePolicy,
+} from '../../../src/planner/maintain.ts';
+import type { CopyStep, DeleteStep, Plan } from '../../../src/planner/plan.ts';
+import { ValidationError } from '../../../src/util/errors.ts';
+import {
+  clone,
+  clones,
+  cluster,
+  copy,
+  hoursAgo,
+  inventory,
+  MANAGER_ID,
+  NOW,
+  root,
+} from '../../helpers/builders.ts';
+import { DAY_MS, maintenancePolicy } from './policies.ts';
+
+const STAMP = '20261125t100000z';
+
+function plan(inv: Inventory, overrides: Partial<MaintenancePolicy> = {}): Plan {
+  return planMaintenance({
+    inventory: inv,
+    policy: maintenancePolicy(overrides),
+    managerId: MANAGER_ID,
+    now: NOW,
+  });
+}
+
+function kinds(p: Plan): string[] {
+  return p.steps.map((s) => `${s.kind} ${s.clusterId}`);
+}
+
+describe('maintenance: reaching the target', () => {
+  it('creates ceil(deficit / maxClonesPerSource) copies named <source>-<timestamp>-<i>', () => {
+    // Prepare: the root has 10 free slots.
+    const r = root({ id: 'prod', instanceClass: 'db.r6g.xlarge' });
+    const inv = inventory(r, ...clones(5, r));
+    // Act
+    const exact = plan(inv, { targetCloneSlots: 40 });
+    const oneMore = plan(inv, { targetCloneSlots: 41 });
+    // Assess
+    assert.deepEqual(kinds(exact), [`copy prod-${STAMP}-1`, `copy prod-${STAMP}-2`]);
+    assert.deepEqual(kinds(oneMore), [
+      `copy prod-${STAMP}-1`,
+      `copy prod-${STAMP}-2`,
+      `copy prod-${STAMP}-3`,
+    ]);
+    const first = exact.steps[0] as CopyStep;
+    assert.equal(first.instanceClass, 'db.r6g.xlarge');
+    assert.equal(first.rootClusterId, 'prod');
+    assert.equal(first.instanceId, `prod-${STAMP}-1-writer`);
+    assert.match(
+      first.reason,
+      /free capacity 10 is 30 short of the target 40; 2 copies of 15 slots each \(ceil\(30\/15\)\)/,
+    );
+    assert.equal(exact.capacityBefore, 10);
+    assert.equal(exact.capacityAfter, 40);
+    assert.equal(oneMore.capacityAfter, 55);
+  });
+
+  it('makes no copy when the free capacity already meets the target', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const c = copy({ id: 'prod-c', of: r, ageDays: 1 });
+    // Act
+    const p = plan(inventory(r, c, ...clones(3, c)), { targetCloneSlots: 27 });
+    // Assess
+    assert.deepEqual(p.steps, []);
+    assert.equal(p.capacityAfter, 27);
+    assert.ok(p.notes.some((n) => /already meets the target 27/.test(n)));
+  });
+
+  it('counts copies still being created, so a second run does not make them again', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const making = [1, 2].map((i) => copy({ id: `prod-making-${i}`, of: r, status: 'creating' }));
+    // Act
+    const p = plan(inventory(r, ...making), { targetCloneSlots: 45 });
+    // Assess
+    assert.deepEqual(p.steps, []);
+  });
+
+  it('uses copyInstanceClass when given', () => {
+    const r = root({ id: 'prod', instanceClass: 'db.r6g.8xlarge' });
+    const p = plan(inventory(r), { targetCloneSlots: 16, copyInstanceClass: 'db.t4g.medium' });
+    assert.equal((p.steps[0] as CopyStep).instanceClass, 'db.t4g.medium');
+  });
+
+  it('counts with a smaller maxClonesPerSource', () => {
+    const r = root({ id: 'prod' });
+    const p = plan(inventory(r, ...clones(2, r)), { targetCloneSlots: 10, maxClonesPerSource: 5 });
+    assert.equal(p.capacityBefore, 3);
+    assert.equal(p.steps.length, 2);
+    assert.equal(p.capacityAfter, 13);
+  });
+});
+
+describe('maintenance: purging obsolete copies', () => {
+  it('purges obsolete copies and then fills the deficit they leave', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const old = copy({ id: 'prod-old', of: r, ageDays: 4 });
+    // Act
+    const p = plan(inventory(r, old, ...clones(15, r)), { targetCloneSlots: 15 });
+    // Assess
+    assert.deepEqual(kinds(p), ['delete prod-old', `copy prod-${STAMP}-1`]);
+    assert.equal((p.steps[0] as DeleteStep).role, 'copy');
+  });
+
+  it('never deletes the root or a cluster without the manager’s copy role, however old', () => {
+    // Prepare
+    const r = root({ id: 'prod', ageDays: 900 });
+    const oldClone = clone({ id: 'old-clone', of: r, ageDays: 30 });
+    const byHand = cluster({ id: 'prod-copy-by-hand', ageDays: 30 });
+    const theirs = copy({ id: 'theirs', of: r, ageDays: 30, manager: 'other' });
+    // Act
+    const p = plan(inventory(r, oldClone, byHand, theirs), { targetCloneSlots: 0 });
+    // Assess
+    assert.deepEqual(p.steps, []);
+  });
+
+  it('does not purge with purgeObsoleteCopies false', () => {
+    const r = root({ id: 'prod' });
+    const p = plan(inventory(r, copy({ id: 'prod-old', of: r, ageDays: 4 })), {
+      targetCloneSlots: 0,
+      purgeObsoleteCopies: false,
+    });
+    assert.deepEqual(p.steps, []);
+  });
+});
+
+describe('maintenance: expired clones', () => {
+  it('deletes clones whose expires-at has passed and counts the slots they free', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const expired = clones(5, r, { expiresAt: hoursAgo(1) });
+    const live = clones(10, r, { idPrefix: 'live', expiresAt: new Date(NOW.getTime() + DAY_MS) });
+    // Act
+    const p = plan(inventory(r, ...expired, ...live), { targetCloneSlots: 5 });
+    // Assess
+    assert.deepEqual(
+      kinds(p),
+      expired.map((c) => `delete ${c.id}`),
+    );
+    assert.match(
+      p.steps[0]?.reason ?? '',
+      /expired at 2026-11-25T09:00:00.000Z \(1h ago\); frees a slot on prod/,
+    );
+    assert.equal(p.capacityBefore, 0);
+    assert.equal(p.capacityAfter, 5);
+  });
+
+  it("leaves another manager's expired clones alone", () => {
+    const r = root({ id: 'prod' });
+    const theirs = clone({ id: 'theirs', of: r, expiresAt: hoursAgo(1), manager: 'other' });
+    const p = plan(inventory(r, theirs), { targetCloneSlots: 0 });
+    assert.deepEqual(p.steps, []);
+    assert.ok(p.notes.some((n) => /theirs left alone/.test(n)));
+  });
+
+  it('does not delete expired clones with deleteExpiredClones false', () => {
+    const r = root({ id: 'prod' });
+    const p = plan(inventory(r, clone({ of: r, id: 'x', expiresAt: hoursAgo(1) })), {
+      targetCloneSlots: 0,
+      deleteExpiredClones: false,
+    });
+    assert.deepEqual(p.steps, []);
+  });
+
+  it('purges an obsolete copy whose only clones expire in the same run, clones first', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const old = copy({ id: 'prod-old', of: r, ageDays: 4 });
+    const last = clone({ id: 'last', of: old, expiresAt: hoursAgo(2) });
+    // Act
+    const p = plan(inventory(r, old, last), { targetCloneSlots: 0 });
+    // Assess
+    assert.deepEqual(kinds(p), ['delete last', 'delete prod-old']);
+  });
+});
+
+describe('maintenance: config entries', () => {
+  it('resolves durations and defaults', () => {
+    const policy = resolveMaintenancePolicy(
+      { clusterId: 'prod', targetCloneSlots: 30, maxCopyAge: 'P1D' },
+      { maxClonesPerSource: 15, maxCopyAgeMs: 3 * DAY_MS },
+    );
+    assert.deepEqual(policy, {
+      clusterId: 'prod',
+      targetCloneSlots: 30,
+      maxClonesPerSource: 15,
+      maxCopyAgeMs: DAY_MS,
+      purgeObsoleteCopies: true,
+      deleteExpiredClones: true,
+    });
+  });
+
+  it('names the field and entry of a bad value', () => {
+    const defaults = { maxClonesPerSource: 15, maxCopyAgeMs: 3 * DAY_MS };
+    const fieldOf = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        if (!(err instanceof ValidationError)) return 'not a ValidationError';
+        assert.ok(
+          err.message.startsWith(`${err.field}: must`) || err.message.startsWith(`${err.field}: "`),
+          err.message,
+        );
+        return err.field;
+      }
+      return 'no error';
+    };
+    assert.equal(
+      fieldOf(() =>
+        resolveMaintenancePolicy({ clusterId: 'p', targetCloneSlots: -1 }, defaults, 'sources[1]'),
+      ),
+      'sources[1].targetCloneSlots',
+    );
+    assert.equal(
+      fieldOf(() =>
+        resolveMaintenancePolicy(
+          { clusterId: 'p', targetCloneSlots: 1, maxCopyAge: '3 days' },
+          defaults,
+          'sources[0]',
+        ),
+      ),
+      'sources[0].maxCopyAge',
+    );
+    assert.equal(
+      fieldOf(() =>
+        resolveMaintenancePolicy({ clusterId: 'p', targetCloneSlots: 1, maxClonesPerSource: 20 }, defaults),
+      ),
+      'source.maxClonesPerSource',
+    );
+  });
+});
