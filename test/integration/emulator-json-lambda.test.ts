@@ -26,7 +26,7 @@ beforeEach(async () => {
 
 const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 const decode = (b: Uint8Array | undefined) =>
-  b && b.length ? JSON.parse(new TextDecoder().decode(b)) : undefined;
+  b?.length ? JSON.parse(new TextDecoder().decode(b)) : undefined;
 
 describe('Lambda emulation', () => {
   it('runs a registered handler synchronously and returns its result with its context filled in', async () => {
