@@ -50,7 +50,10 @@ export type Obj = { [key: string]: Json };
 export interface Template {
   Parameters?: Record<string, Obj>;
   Conditions?: Record<string, Json>;
-  Resources: Record<string, { Type: string; Condition?: string; Properties?: Obj; [k: string]: Json | undefined }>;
+  Resources: Record<
+    string,
+    { Type: string; Condition?: string; Properties?: Obj; [k: string]: Json | undefined }
+  >;
   Outputs?: Record<string, Obj>;
   [key: string]: unknown;
 }
