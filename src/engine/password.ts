@@ -7,7 +7,7 @@ import type { RdsAdapter } from '../aws/rds.ts';
 import type { SecretsAdapter } from '../aws/secrets.ts';
 import type { ClusterInfo } from '../model/inventory.ts';
 import { type ManagedTags, TAG, TAG_PREFIX } from '../model/tags.ts';
-import { AcmError, AwsCallError, ValidationError } from '../util/errors.ts';
+import { AcmError, AwsCallError, errorCode, ValidationError } from '../util/errors.ts';
 import { idTimestamp } from '../util/identifiers.ts';
 import type { PasswordRequest } from './types.ts';
 
@@ -249,7 +249,8 @@ async function ignoring(codes: string[], fn: () => Promise<unknown>): Promise<vo
   try {
     await fn();
   } catch (err) {
-    if (err instanceof AwsCallError && err.awsCode && codes.includes(err.awsCode)) return;
+    const code = err instanceof AwsCallError ? err.awsCode : errorCode(err);
+    if (code && codes.includes(code)) return;
     throw err;
   }
 }

@@ -1,0 +1,191 @@
+// Getting a custom resource request to its answer across invocations. The first invocation
+// provisions without waiting; while the clone (or the full copy it needs) is not ready it polls,
+// and when its own time runs short it re-invokes this function asynchronously with a continuation
+// event carrying the request, the clone and CloudFormation's deadline. Lambda retries a crashed
+// asynchronous invocation, so the chain survives a crash; every step is idempotent (the provision
+// request has a requestKey). Past the deadline the answer is FAILED with the clone's last status.
+import type { DBCluster } from '../aws/rds.ts';
+import { applyPendingPassword } from '../engine/password.ts';
+import type { ProvisionRequest } from '../engine/types.ts';
+import { toClusterInfo } from '../inventory/read.ts';
+import { formatDuration } from '../util/duration.ts';
+import { AcmError } from '../util/errors.ts';
+import type { CfnRequest, Outcome } from './cfn-response.ts';
+import { dataFromCluster, dataFromResult } from './clone-data.ts';
+import type { LambdaContext } from './context.ts';
+import type { Deps } from './deps.ts';
+import type { Budget, WorkResult } from './safe-handler.ts';
+
+export const EVENT_SOURCE = 'aurora-clone-manager';
+export const CONTINUE_ACTION = 'continue-custom-resource';
+export const CONTINUATION_VERSION = 1;
+/** CloudFormation waits this long for an answer unless the resource sets ServiceTimeout. */
+export const CLOUDFORMATION_TIMEOUT_S = 3600;
+
+/** Where a request stands; carried from invocation to invocation. */
+export interface ContinuationState {
+  request: CfnRequest;
+  /** Repeated (idempotent by requestKey) until the clone exists. */
+  provision: ProvisionRequest;
+  waitForAvailable: boolean;
+  /** Epoch ms when the first invocation received the request. */
+  startedAt: number;
+  /** Epoch ms after which the answer is FAILED (before CloudFormation gives up itself). */
+  deadline: number;
+  clusterId?: string;
+  clusterArn?: string;
+  /** Physical id to report on failure before the clone exists. */
+  failurePhysicalId: string;
+  /** How many invocations carried this request so far. */
+  hops: number;
+}
+
+export interface ContinuationEvent {
+  source: typeof EVENT_SOURCE;
+  action: typeof CONTINUE_ACTION;
+  version: typeof CONTINUATION_VERSION;
+  state: ContinuationState;
+}
+
+export function isContinuationEvent(event: unknown): event is ContinuationEvent {
+  const e = event as Partial<ContinuationEvent> | null;
+  return !!e && typeof e === 'object' && e.source === EVENT_SOURCE && e.action === CONTINUE_ACTION;
+}
+
+/** The continuation event for `state`; refuses events written by a different version. */
+export function continuationEvent(state: ContinuationState): ContinuationEvent {
+  return { source: EVENT_SOURCE, action: CONTINUE_ACTION, version: CONTINUATION_VERSION, state };
+}
+
+/** Answer a little before CloudFormation's own limit, so the FAILED Reason is ours, not a timeout. */
+export function deadlineFor(startedAt: number, serviceTimeoutSeconds: number | undefined): number {
+  const limitMs = (serviceTimeoutSeconds ?? CLOUDFORMATION_TIMEOUT_S) * 1000;
+  return startedAt + limitMs - Math.min(60_000, Math.floor(limitMs / 20));
+}
+
+const FAILED_CLUSTER = /failed|incompatible|inaccessible|deleting|stopped|stopping/;
+
+/** Status of the clone and its writer; done when both are available. */
+async function readiness(
+  deps: Deps,
+  clusterId: string,
+): Promise<{ cluster?: DBCluster; status: string; ready: boolean }> {
+  const cluster = await deps.rds.describeCluster(clusterId);
+  if (!cluster) return { status: 'gone', ready: false };
+  const status = cluster.Status ?? 'unknown';
+  if (status !== 'available') return { cluster, status: `cluster ${status}`, ready: false };
+  const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter) ?? cluster.DBClusterMembers?.[0];
+  if (!writer?.DBInstanceIdentifier)
+    return { cluster, status: 'cluster available, no writer instance yet', ready: false };
+  const instance = await deps.rds.describeInstance(writer.DBInstanceIdentifier);
+  const st = instance?.DBInstanceStatus ?? 'missing';
+  return { cluster, status: `writer ${writer.DBInstanceIdentifier} ${st}`, ready: st === 'available' };
+}
+
+/**
+ * Works on the request until it is answered, the budget runs out (then hands off to a fresh
+ * invocation) or the deadline passes (then FAILED). `signal` stops it once the invocation has
+ * already answered or handed off by another path (the safety timer).
+ */
+export async function drive(
+  state: ContinuationState,
+  deps: Deps,
+  context: LambdaContext,
+  budget: Budget,
+  signal: AbortSignal,
+): Promise<WorkResult> {
+  const now = () => deps.clock.now().getTime();
+  let last = 'not started';
+  for (;;) {
+    if (signal.aborted) return { handedOff: true, reason: 'superseded' };
+    if (!state.clusterArn) {
+      const result = await deps.engine.provisionClone(
+        { ...state.provision, wait: false, waitForCopy: false, dryRun: false },
+        deps.options,
+      );
+      if (result.arn) {
+        state.clusterId = result.clusterId;
+        state.clusterArn = result.arn;
+        deps.logger.info('clone provisioned', {
+          clusterId: result.clusterId,
+          reused: result.reused,
+          status: result.status,
+        });
+        if (!state.waitForAvailable) return success(state, dataFromResult(result));
+      } else {
+        last = `waiting for the full copy ${result.pendingCopy ?? result.copyClusterId ?? ''} it will be cloned from`;
+        deps.logger.info('clone waits for a full copy', { copy: result.pendingCopy ?? result.copyClusterId });
+      }
+    }
+    if (state.clusterArn && state.clusterId) {
+      const r = await readiness(deps, state.clusterId);
+      last = r.status;
+      if (!r.cluster) {
+        throw new AcmError(`clone ${state.clusterId} disappeared before it became available`, {
+          clusterId: state.clusterId,
+        });
+      }
+      if (!state.waitForAvailable) return success(state, dataFromCluster(r.cluster));
+      if (r.ready) {
+        if (await applyPendingPassword(toClusterInfo(r.cluster), deps)) {
+          deps.logger.info('generated password applied', { clusterId: state.clusterId });
+        }
+        return success(state, dataFromCluster(r.cluster));
+      }
+      if (FAILED_CLUSTER.test(r.status)) {
+        throw new AcmError(`clone ${state.clusterId} cannot become available: ${r.status}`, {
+          clusterId: state.clusterId,
+        });
+      }
+    }
+    const t = now();
+    if (t >= state.deadline) return timedOut(state, last);
+    const poll = Math.min(deps.env.waitPollMs, state.deadline - t);
+    if (t + poll >= budget.stopBy) return handOff(state, deps, context, last, signal);
+    await deps.clock.sleep(poll);
+  }
+}
+
+function success(state: ContinuationState, data: Record<string, string>): Outcome {
+  return { status: 'SUCCESS', physicalResourceId: state.clusterArn ?? data.Arn ?? '', data };
+}
+
+/** The physical id to report when this request fails now: the clone once it exists, so the Delete that follows removes it. */
+export function failureId(state: ContinuationState): string {
+  return state.request.RequestType === 'Create' && state.clusterArn
+    ? state.clusterArn
+    : state.failurePhysicalId;
+}
+
+export function timedOut(state: ContinuationState, last: string): Outcome {
+  const what = state.clusterId
+    ? `clone ${state.clusterId}`
+    : `the clone of ${state.provision.sourceClusterId}`;
+  return {
+    status: 'FAILED',
+    reason: `${what} was not available within ${formatDuration(state.deadline - state.startedAt)} (CloudFormation's limit, ServiceTimeout); last status: ${last}`,
+    physicalResourceId: failureId(state),
+  };
+}
+
+/** Passes the request to a fresh asynchronous invocation of this same function. */
+export async function handOff(
+  state: ContinuationState,
+  deps: Deps,
+  context: LambdaContext,
+  last: string,
+  signal?: AbortSignal,
+): Promise<WorkResult> {
+  if (signal?.aborted) return { handedOff: true, reason: 'superseded' };
+  if (!context.functionName) {
+    throw new AcmError(`cannot continue waiting (no function name in the context); last status: ${last}`);
+  }
+  const next: ContinuationState = { ...state, hops: state.hops + 1 };
+  await deps.lambda.invokeAsync(context.functionName, continuationEvent(next));
+  deps.logger.info('handed off to a continuation', {
+    clusterId: state.clusterId,
+    hop: next.hops,
+    status: last,
+  });
+  return { handedOff: true, reason: `continuing in invocation ${next.hops} (${last})` };
+}

@@ -1,0 +1,58 @@
+// A continuation invocation: picks the request up where the previous invocation left it, under
+// the same always-answer guarantee as the first one.
+
+import { AcmError } from '../util/errors.ts';
+import type { LambdaContext } from './context.ts';
+import {
+  CONTINUATION_VERSION,
+  type ContinuationEvent,
+  drive,
+  failureId,
+  handOff,
+  timedOut,
+} from './continuation.ts';
+import type { Deps } from './deps.ts';
+import { answerSafely, type WorkResult } from './safe-handler.ts';
+
+export async function continueCustomResource(
+  event: ContinuationEvent,
+  context: LambdaContext,
+  deps: Deps,
+): Promise<WorkResult> {
+  const state = event.state;
+  const abort = new AbortController();
+  deps.logger.info('continuing custom resource request', {
+    requestId: state.request.RequestId,
+    logicalResourceId: state.request.LogicalResourceId,
+    clusterId: state.clusterId,
+    hop: state.hops,
+    deadline: new Date(state.deadline).toISOString(),
+  });
+  try {
+    return await answerSafely(
+      state.request,
+      context,
+      {
+        logger: deps.logger,
+        now: () => deps.clock.now().getTime(),
+        failurePhysicalId: () => failureId(state),
+        onTimeout: async () => {
+          abort.abort();
+          if (deps.clock.now().getTime() >= state.deadline)
+            return timedOut(state, 'invocation about to time out');
+          return handOff(state, deps, context, 'invocation about to time out');
+        },
+      },
+      async (budget) => {
+        if (event.version !== CONTINUATION_VERSION) {
+          throw new AcmError(
+            `continuation event version ${String(event.version)} was written by another version of the function (this one reads ${CONTINUATION_VERSION})`,
+          );
+        }
+        return drive(state, deps, context, budget, abort.signal);
+      },
+    );
+  } finally {
+    abort.abort();
+  }
+}

@@ -1,0 +1,208 @@
+// Custom::AuroraClone: Create provisions a clone, Update keeps or replaces it, Delete removes it.
+// Every request is answered exactly once through answerSafely; waiting for the clone may continue
+// in later invocations (continuation.ts).
+import { createHash } from 'node:crypto';
+import type { ProvisionRequest } from '../engine/types.ts';
+import { ValidationError } from '../util/errors.ts';
+import type { CfnRequest } from './cfn-response.ts';
+import { dataFromCluster, isClusterArn } from './clone-data.ts';
+import type { LambdaContext } from './context.ts';
+import { type ContinuationState, deadlineFor, drive, failureId, handOff } from './continuation.ts';
+import type { Deps } from './deps.ts';
+import type { LambdaEnv } from './env.ts';
+import { ANSWER_ONLY, type CloneProperties, changedProperties, parseProperties } from './properties.ts';
+import { answerSafely, type Budget, reasonFor, type WorkResult } from './safe-handler.ts';
+
+/** CloudFormation's generic type for custom resources, accepted besides the configured one. */
+const GENERIC_TYPE = 'AWS::CloudFormation::CustomResource';
+
+/** Physical id of a Create that failed before any clone existed: the Delete that follows touches nothing. */
+export function failedCreateId(req: CfnRequest): string {
+  return `aurora-clone-manager:create-failed:${req.RequestId}`;
+}
+
+/** The same for every delivery of one request, different for every request (Updates included). */
+export function requestKeyOf(req: CfnRequest): string {
+  const h = createHash('sha256')
+    .update(`${req.StackId}\n${req.LogicalResourceId}\n${req.RequestId}`)
+    .digest('hex');
+  return `cfn-${h.slice(0, 40)}`;
+}
+
+export function toProvisionRequest(
+  props: CloneProperties,
+  env: LambdaEnv,
+  extra: { requestKey: string; owner: string; noFailOnExistingCluster?: boolean },
+): ProvisionRequest {
+  const out: ProvisionRequest = {
+    sourceClusterId: props.sourceClusterId,
+    requestKey: extra.requestKey,
+    owner: extra.owner,
+  };
+  if (props.clusterId !== undefined) out.clusterId = props.clusterId;
+  if (props.instanceClass !== undefined) out.instanceClass = props.instanceClass;
+  const maxCopyAge = props.maxCopyAge ?? env.maxCopyAge;
+  if (maxCopyAge !== undefined) out.maxCopyAge = maxCopyAge;
+  const maxClones = props.maxClonesPerSource ?? env.maxClonesPerSource;
+  if (maxClones !== undefined) out.maxClonesPerSource = maxClones;
+  if (props.copyCreatedSince) out.copyCreatedSince = props.copyCreatedSince.toISOString();
+  if (props.copyOk !== undefined) out.copyOk = props.copyOk;
+  if (props.purgeObsoleteCopies !== undefined) out.purgeObsoleteCopies = props.purgeObsoleteCopies;
+  const noFail = extra.noFailOnExistingCluster || props.noFailOnExistingCluster;
+  if (noFail !== undefined) out.noFailOnExistingCluster = noFail;
+  if (props.tags) out.tags = props.tags;
+  if (props.timeToLive !== undefined) out.ttl = props.timeToLive;
+  if (props.setPassword || props.manageMasterUserPassword) {
+    const kmsKeyId = props.kmsKeyId ?? (props.forceCreateKmsKey ? undefined : env.defaultSecretKey);
+    const secretPrefix = props.secretPrefix ?? env.defaultSecretPrefix;
+    out.password = {
+      ...(props.setPassword ? { setPassword: true } : {}),
+      ...(props.manageMasterUserPassword ? { manageMasterUserPassword: true } : {}),
+      ...(props.accessPrincipalArns?.length ? { accessPrincipalArns: props.accessPrincipalArns } : {}),
+      ...(kmsKeyId ? { kmsKeyId } : {}),
+      ...(props.forceCreateKmsKey ? { forceCreateKmsKey: true } : {}),
+      ...(secretPrefix ? { secretPrefix } : {}),
+    };
+  }
+  return out;
+}
+
+export async function handleCustomResource(
+  req: CfnRequest,
+  context: LambdaContext,
+  deps: Deps,
+): Promise<WorkResult> {
+  const startedAt = deps.clock.now().getTime();
+  const abort = new AbortController();
+  let current: ContinuationState | undefined;
+  const baseFailureId =
+    req.RequestType === 'Create' ? failedCreateId(req) : (req.PhysicalResourceId ?? failedCreateId(req));
+  deps.logger.info('custom resource request', {
+    requestType: req.RequestType,
+    stackId: req.StackId,
+    logicalResourceId: req.LogicalResourceId,
+    requestId: req.RequestId,
+    physicalResourceId: req.PhysicalResourceId,
+    properties: req.ResourceProperties,
+  });
+
+  const newState = (props: CloneProperties, noFail: boolean): ContinuationState => {
+    current = {
+      request: req,
+      provision: toProvisionRequest(props, deps.env, {
+        requestKey: requestKeyOf(req),
+        owner: `${req.StackId}/${req.LogicalResourceId}`,
+        noFailOnExistingCluster: noFail,
+      }),
+      waitForAvailable: props.waitForAvailable,
+      startedAt,
+      deadline: deadlineFor(startedAt, props.serviceTimeoutSeconds),
+      failurePhysicalId: baseFailureId,
+      hops: 0,
+    };
+    return current;
+  };
+
+  const work = async (budget: Budget): Promise<WorkResult> => {
+    if (req.RequestType === 'Delete') return remove(req, deps);
+    if (req.ResourceType !== deps.env.resourceType && req.ResourceType !== GENERIC_TYPE) {
+      throw new ValidationError(
+        'ResourceType',
+        `unknown resource type "${req.ResourceType}" (this function serves ${deps.env.resourceType})`,
+      );
+    }
+    const props = parseProperties(req.ResourceProperties);
+    if (req.RequestType === 'Update') {
+      const kept = await keepOnUpdate(req, props, deps);
+      if (kept) return kept;
+      return drive(newState(props, true), deps, context, budget, abort.signal);
+    }
+    return drive(newState(props, false), deps, context, budget, abort.signal);
+  };
+
+  try {
+    return await answerSafely(
+      req,
+      context,
+      {
+        logger: deps.logger,
+        now: () => deps.clock.now().getTime(),
+        failurePhysicalId: () => (current ? failureId(current) : baseFailureId),
+        onTimeout: async () => {
+          // The work is still running (a slow provision, a lease held by a duplicate): let a fresh
+          // invocation repeat it, idempotently, rather than answer FAILED and leave a clone behind.
+          const state = current;
+          abort.abort();
+          if (!state || deps.clock.now().getTime() >= state.deadline) {
+            return {
+              status: 'FAILED',
+              reason: reasonFor(
+                new Error('the function was about to time out before the operation finished'),
+                context,
+              ),
+              physicalResourceId: state ? failureId(state) : baseFailureId,
+            };
+          }
+          return handOff(state, deps, context, 'invocation about to time out');
+        },
+      },
+      work,
+    );
+  } finally {
+    abort.abort();
+  }
+}
+
+/** Update with nothing that matters changed, or only CopyCreatedSince still satisfied: keep the clone. */
+async function keepOnUpdate(
+  req: CfnRequest,
+  props: CloneProperties,
+  deps: Deps,
+): Promise<WorkResult | undefined> {
+  const physical = req.PhysicalResourceId;
+  if (!isClusterArn(physical)) return undefined;
+  let old: CloneProperties;
+  try {
+    old = parseProperties(req.OldResourceProperties ?? {});
+  } catch {
+    return undefined;
+  }
+  const changed = changedProperties(old, props).filter((k) => !ANSWER_ONLY.includes(k));
+  const onlySince = changed.length === 1 && changed[0] === 'copyCreatedSince';
+  if (changed.length > 0 && !onlySince) {
+    deps.logger.info('update replaces the clone', { changed });
+    return undefined;
+  }
+  const cluster = await deps.rds.describeCluster(physical);
+  const data = cluster ? dataFromCluster(cluster) : undefined;
+  if (!cluster || !data?.DataTimestamp) {
+    deps.logger.warn('the clone to keep is gone or not the manager’s; provisioning a new one', { physical });
+    return undefined;
+  }
+  if (onlySince && props.copyCreatedSince && !(new Date(data.DataTimestamp) > props.copyCreatedSince)) {
+    deps.logger.info('clone data older than the new CopyCreatedSince; replacing it', {
+      dataTimestamp: data.DataTimestamp,
+      copyCreatedSince: props.copyCreatedSince.toISOString(),
+    });
+    return undefined;
+  }
+  deps.logger.info('update keeps the clone', { physical, changed });
+  return { status: 'SUCCESS', physicalResourceId: physical, data };
+}
+
+async function remove(req: CfnRequest, deps: Deps): Promise<WorkResult> {
+  const physical = req.PhysicalResourceId ?? '';
+  if (!isClusterArn(physical)) {
+    // A failed Create's marker (or an id CloudFormation made up): nothing was created.
+    deps.logger.info('delete of a physical id that is not a cluster: nothing to do', { physical });
+    return { status: 'SUCCESS', physicalResourceId: physical || failedCreateId(req) };
+  }
+  const result = await deps.engine.deleteClone({ clusterId: physical, wait: false }, deps.options);
+  deps.logger.info('clone deleted', {
+    clusterId: result.clusterId,
+    alreadyGone: result.alreadyGone,
+    secretDeleted: result.secretDeleted,
+    kmsKeyScheduledForDeletion: result.kmsKeyScheduledForDeletion,
+  });
+  return { status: 'SUCCESS', physicalResourceId: physical };
+}
