@@ -111,14 +111,14 @@ export function formatMaintenanceReports(reports: MaintenanceReport[]): string {
     ],
     reports,
   );
-  const details: string[] = [];
+  const lines: string[] = [];
   for (const r of reports) {
-    if (r.error) details.push(`${r.clusterId}: failed: ${r.error}`);
-    if (r.created.length) details.push(`${r.clusterId}: created ${r.created.join(', ')}`);
-    if (r.deleted.length) details.push(`${r.clusterId}: deleted ${r.deleted.join(', ')}`);
-    if (r.dryRun && r.plan) details.push(`\n${formatPlan(r.plan).trimEnd()}`);
+    if (r.error) lines.push(`${r.clusterId}: failed: ${r.error}`);
+    if (r.created.length) lines.push(`${r.clusterId}: created ${r.created.join(', ')}`);
+    if (r.deleted.length) lines.push(`${r.clusterId}: deleted ${r.deleted.join(', ')}`);
   }
-  return table + (details.length ? `\n${details.join('\n')}\n` : '');
+  const plans = reports.filter((r) => r.dryRun && r.plan).map((r) => `\n${formatPlan(r.plan!).trimEnd()}\n`);
+  return table + (lines.length ? `\n${lines.join('\n')}\n` : '') + plans.join('');
 }
 
 export function formatDeleteResult(r: DeleteResult): string {

@@ -27,6 +27,7 @@ export interface DemoOptions {
 
 export interface DemoSummary {
   source: string;
+  /** copyMade: a full copy of the root was made for this clone (the first clone of each new copy). */
   clones: { clusterId: string; sourceClusterId: string; copyMade: boolean }[];
   copiesMade: number;
   maintenance: { created: string[]; deleted: string[]; capacityBefore?: number; capacityAfter?: number };
@@ -74,6 +75,9 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
     say('full copy. The manager counts slots, and when the root is full it makes one full copy itself and');
     say('clones that copy: every copy opens 15 more slots.');
     const made: ProvisionResult[] = [];
+    // The demo starts with no copies, so a source seen for the first time is a copy made for that request.
+    const copiesSeen = new Set<string>();
+    const newCopyFor = new Set<string>();
     for (let i = 1; i <= options.clones; i++) {
       const clusterId = `demo-clone-${String(i).padStart(2, '0')}`;
       const r = await provisionClone(
@@ -81,8 +85,13 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
         manager,
       );
       made.push(r);
-      const from = r.sourceClusterId === DEMO_SOURCE ? 'the root' : `copy ${r.sourceClusterId}`;
-      const note = r.copyMade ? '  <- root full: the manager made this copy first, then cloned it' : '';
+      const fromCopy = r.sourceClusterId !== DEMO_SOURCE;
+      if (fromCopy && (r.copyMade || !copiesSeen.has(r.sourceClusterId))) newCopyFor.add(r.clusterId);
+      if (fromCopy) copiesSeen.add(r.sourceClusterId);
+      const from = fromCopy ? `copy ${r.sourceClusterId}` : 'the root';
+      const note = newCopyFor.has(r.clusterId)
+        ? '  <- root full: the manager made this copy first, then cloned it'
+        : '';
       say(`  ${clusterId}  from ${from}${note}`);
     }
 
@@ -134,10 +143,7 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
         ],
         [
           ['clones provisioned', made.length],
-          [
-            'full copies made on purpose',
-            made.filter((r) => r.copyMade).length + reports.flatMap((r) => r.created).length,
-          ],
+          ['full copies made on purpose', newCopyFor.size + reports.flatMap((r) => r.created).length],
           ['accidental full copies (16th clones)', accidental],
           ['free clone slots now', pool.freeCapacity],
         ],
@@ -154,9 +160,9 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
         clones: made.map((r) => ({
           clusterId: r.clusterId,
           sourceClusterId: r.sourceClusterId,
-          copyMade: r.copyMade,
+          copyMade: newCopyFor.has(r.clusterId),
         })),
-        copiesMade: made.filter((r) => r.copyMade).length,
+        copiesMade: newCopyFor.size,
         maintenance: {
           created: reports.flatMap((r) => r.created),
           deleted: reports.flatMap((r) => r.deleted),

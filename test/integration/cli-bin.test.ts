@@ -1,0 +1,74 @@
+// The published command as a user runs it: `node bin/aurora-clone-manager.js …` in a child process,
+// from the esbuild output (built here, as `npm ci` does through `prepare`).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startEmulator } from '../../src/emulator/index.ts';
+import type { PoolStatus } from '../../src/engine/types.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Spawn, not spawnSync: the emulator in this process must keep answering while the child runs. */
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  // The child sees only the endpoints a test gives it, not the ones of the shell running the tests.
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_ENDPOINT_URL')),
+  );
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...base, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the aurora-clone-manager binary', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+
+  before(async () => {
+    const build = await run(['scripts/build.mjs']);
+    assert.equal(build.code, 0, `build failed: ${build.stderr}`);
+    emulator = await startEmulator({ port: 0 });
+    await emulator.createSourceCluster({ id: 'bin-src' });
+  });
+  after(async () => {
+    await emulator?.stop();
+  });
+
+  it('--version prints the package version and exits 0', async () => {
+    const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { version: string };
+    const r = await run(['bin/aurora-clone-manager.js', '--version']);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, `${pkg.version}\n`);
+  });
+
+  it('a bad flag sets exit status 2 with one line on stderr', async () => {
+    const r = await run(['bin/aurora-clone-manager.js', 'status', '--source', 'x', '--target', '3']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^aurora-clone-manager: --target: unknown option for "status" [^\n]*\n$/);
+  });
+
+  it('status --json reads the endpoint from AWS_ENDPOINT_URL and prints one JSON document', async () => {
+    const r = await run(['bin/aurora-clone-manager.js', 'status', '--source', 'bin-src', '--json'], {
+      AWS_ENDPOINT_URL: emulator.url,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '', 'nothing on stderr: no SDK notice, no progress when not a terminal');
+    const pool = JSON.parse(r.stdout) as PoolStatus;
+    assert.equal(pool.root.clusterId, 'bin-src');
+    assert.equal(pool.freeCapacity, 15);
+  });
+});
