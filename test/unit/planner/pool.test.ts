@@ -124,7 +124,7 @@ describe('pool: slot counting', () => {
   it('does not count clones that are being deleted', () => {
     // Prepare
     const r = root({ id: 'prod' });
-    const going = clones(4, r, { status: 'deleting' });
+    const going = clones(4, r, { status: 'deleting', idPrefix: 'going' });
     // Act
     const p = pool(inventory(r, ...clones(11, r), ...going));
     // Assess
