@@ -76,6 +76,20 @@ describe('CLI against the emulator', () => {
     assert.ok(clone.endpoint);
   });
 
+  it('clone --wait --json on a terminal shows progress on stderr and keeps stdout one document', async () => {
+    const r = await runCli(
+      ['clone', '--source', SOURCE, '--cluster-id', 'cli-tty', '--wait', '--json', ...at],
+      {},
+      true,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((jsonOf(r) as ProvisionResult).status, 'available');
+    assert.match(r.stderr, /^ {2}… cli-tty: clone \(creating\)/m);
+    const deleted = await runCli(['delete', 'cli-tty', '--wait', ...at], {}, true);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.match(deleted.stderr, /^ {2}… cli-tty: delete/m);
+  });
+
   it('clone --dry-run prints the plan and creates nothing', async () => {
     const before = await clusterList(emulator.url);
     const r = await runCli(['clone', '--source', SOURCE, '--cluster-id', 'cli-dry', '--dry-run', ...at]);
@@ -157,6 +171,23 @@ describe('CLI against the emulator', () => {
     const reports = jsonOf(r) as MaintenanceReport[];
     assert.equal(reports.length, 1);
     assert.deepEqual(reports[0]?.created, [], 'the target is already reached');
+  });
+
+  it('maintain exits 1 when one source fails, after maintaining the others', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'acm-cli-')), 'maintenance.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { clusterId: 'gone-db', targetCloneSlots: 5 },
+        { clusterId: SOURCE, targetCloneSlots: 1 },
+      ]),
+    );
+    const r = await runCli(['maintain', '--config', file, ...at]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^gone-db +FAILED/m);
+    assert.match(r.stdout, new RegExp(`^${SOURCE} +ok `, 'm'));
+    assert.match(r.stdout, /gone-db: failed: source cluster gone-db does not exist/);
+    assert.equal(errorLine(r), 'aurora-clone-manager: maintenance failed for gone-db');
   });
 
   it('delete refuses the root with exit 1', async () => {

@@ -10,7 +10,8 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+/** `tty` plays a terminal on stderr (progress lines are shown only then). */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}, tty = false): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -20,7 +21,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promi
     stderr: (s) => {
       stderr += s;
     },
-    stderrIsTTY: false,
+    stderrIsTTY: tty,
     env,
   };
   const code = await main(argv, io);

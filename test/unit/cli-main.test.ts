@@ -57,6 +57,13 @@ describe('help and version', () => {
     assert.match(r.stdout, /^ {2}emulator /m);
   });
 
+  it("help emulator shows the emulator command's own help", async () => {
+    const r = await run(['help', 'emulator']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /emulator/);
+    assert.match(r.stdout, /--port/);
+  });
+
   it('--help wins over bad values', async () => {
     const r = await run(['clone', '--source', '1bad', '--help']);
     assert.equal(r.code, 0);
