@@ -106,6 +106,8 @@ export async function provisionClone(
   const started = ctx.clock.now().getTime();
   const refused = new Set<string>();
   let purged = false;
+  // The copy this call made (or waited for), reported on the result once the clone exists.
+  let waitedCopy: { id: string; made: boolean } | undefined;
   for (;;) {
     const outcome = await withLease(
       leaseKey(policy.sourceClusterId),
@@ -120,12 +122,16 @@ export async function provisionClone(
       case 'reuse':
         return reused(ctx, outcome.plan, outcome.clusterId, request);
       case 'cloned':
-        return finishClone(ctx, request, outcome, cloneOptions);
+        return finishClone(ctx, request, outcome, cloneOptions, waitedCopy);
       case 'retry':
         ctx.logger.warn('source refused the restore; trying the next one', { source: outcome.refused });
         continue;
       case 'wait-copy': {
         if (outcome.created) await startCopyWriter(ctx, outcome.created.step, outcome.created.engine);
+        waitedCopy = {
+          id: outcome.copyId,
+          made: (waitedCopy?.made ?? false) || outcome.created !== undefined,
+        };
         if (request.waitForCopy === false) return pendingCopy(outcome, request);
         await waitForCopy(ctx, outcome.copyId, started);
       }
@@ -374,6 +380,7 @@ async function finishClone(
   request: ProvisionRequest,
   outcome: Extract<Outcome, { kind: 'cloned' }>,
   cloneOptions: CloneOptions,
+  waitedCopy?: { id: string; made: boolean },
 ): Promise<ProvisionResult> {
   const { step, plan, source, inventory } = outcome;
   const clusterArn = outcome.cluster.DBClusterArn ?? siblingArn(source.arn, step.clusterId);
@@ -411,12 +418,13 @@ async function finishClone(
     instanceId: step.instanceId,
     sourceClusterId: step.sourceClusterId,
     sourceArn: step.sourceArn,
-    copyMade: plan.steps.some((s) => s.kind === 'copy') || step.sourceCreatedInPlan === true,
+    copyMade: waitedCopy?.made ?? false,
     dataTimestamp: step.dataTimestamp,
     reused: false,
     dryRun: false,
     plan,
   };
+  if (waitedCopy && waitedCopy.id === step.sourceClusterId) result.copyClusterId = waitedCopy.id;
   addEndpoints(result, cluster);
   if (password) {
     result.passwordSecret = password.secretArn;

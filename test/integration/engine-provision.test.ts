@@ -117,6 +117,9 @@ describe('the pool under load', () => {
       for (const [, n] of clonesPerSource(env.emulator)) assert.ok(n <= 15, `a source has ${n} clones`);
       assert.equal(env.emulator.stats().rds.accidentalFullCopies, 0);
       assert.equal(results.filter((r) => r.sourceClusterId === 'prod').length, 15);
+      assert.equal(results[15]?.copyMade, true, 'the 16th request made a copy and cloned it');
+      assert.equal(results[15]?.sourceClusterId, results[15]?.copyClusterId);
+      assert.equal(results[16]?.copyMade, false, 'the 17th used the copy the 16th made');
       assert.equal(new Set(results.map((r) => r.clusterId)).size, 40);
       const pool = await describePool('prod', env.options);
       assert.equal(pool.copies.length, 2);
