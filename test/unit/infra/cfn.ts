@@ -38,8 +38,9 @@ function cfnTags(): Tags {
       // !GetAtt Resource.Attribute is the scalar form of [Resource, Attribute].
       resolve: (value: string) => ({ [key]: name === 'GetAtt' ? value.split(/\.(.*)/s).slice(0, 2) : value }),
     });
-    tags.push({ tag: `!${name}`, collection: 'seq', resolve: (seq: YAMLSeq) => ({ [key]: seq.toJSON() }) });
-    tags.push({ tag: `!${name}`, collection: 'map', resolve: (map: YAMLMap) => ({ [key]: map.toJSON() }) });
+    const collection = (node: YAMLMap | YAMLSeq) => ({ [key]: node.toJSON() });
+    tags.push({ tag: `!${name}`, collection: 'seq', resolve: collection });
+    tags.push({ tag: `!${name}`, collection: 'map', resolve: collection });
   }
   return tags;
 }
@@ -124,4 +125,11 @@ export function resourceText(value: Json): string {
     if ('Ref' in value) return `Ref:${String(value['Ref'])}`;
   }
   return JSON.stringify(value);
+}
+
+/** The environment variables of the template's one Lambda function. */
+export function functionEnv(template: Template): Record<string, Json> {
+  const [, fn] = theResource(template, 'AWS::Lambda::Function');
+  const environment = fn.Properties?.['Environment'] as { Variables?: Record<string, Json> } | undefined;
+  return environment?.Variables ?? {};
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub strings, not JS templates
 // Least privilege, statement by statement, on the parsed manager template: what a reviewer of the
 // function's role would check by hand.
 import assert from 'node:assert/strict';
@@ -6,6 +7,7 @@ import { describe, test } from 'node:test';
 import { TAG } from '../../../src/model/tags.ts';
 import {
   asList,
+  functionEnv,
   type Json,
   loadTemplate,
   repoRoot,
@@ -274,7 +276,7 @@ describe('manager role: secrets, keys, and the rest', () => {
       return grants[0]!;
     };
     const [, fn] = theResource(template, 'AWS::Lambda::Function');
-    const env = (fn.Properties?.['Environment'] as { Variables: Record<string, Json> }).Variables;
+    const env = functionEnv(template);
 
     assert.equal(env['EVENT_BUS_NAME'], 'default');
     assert.deepEqual(resourcesOf(only('events:PutEvents')), [arn('events', 'event-bus/default')]);
