@@ -75,6 +75,13 @@ export function planProvision(input: ProvisionInput): Plan {
     const problem = identifierProblem(request.clusterId);
     if (problem) throw new ValidationError('clusterId', `"${request.clusterId}" ${problem}`);
   }
+  if (request.copyCreatedSince && request.copyCreatedSince.getTime() >= now.getTime()) {
+    // Not even a copy made now would have data after it: fail before planning a useless copy.
+    throw new ValidationError(
+      'copyCreatedSince',
+      `${request.copyCreatedSince.toISOString()} is not in the past (now ${now.toISOString()})`,
+    );
+  }
   const suffix = resolveIdSuffix(now, input.idSuffix);
   const pool = readPool(inventory, request.sourceClusterId, {
     managerId,
@@ -140,7 +147,7 @@ export function planProvision(input: ProvisionInput): Plan {
       instanceClass,
       rootClusterId: root.id,
       rootArn: root.arn,
-      reason: `no source has a free slot (${shortage(pool)}); copyOk allows a full copy of ${root.id}, which adds ${request.maxClonesPerSource} slots to the pool`,
+      reason: `no source can take a clone now (${shortage(pool)}); copyOk allows a full copy of ${root.id}, which adds ${request.maxClonesPerSource} slots to the pool`,
     };
     const clone: CloneStep = {
       kind: 'clone',
@@ -224,7 +231,7 @@ function assessChoice(s: PoolSource, chosen: PoolSource): SourceAssessment {
 
 function shortage(pool: Pool): string {
   const max = pool.options.maxClonesPerSource;
-  const parts = [`root ${pool.root.used}/${max} used`];
+  const parts = [`root: ${pool.root.notCloneable ?? `${pool.root.used}/${max} used`}`];
   const usable = pool.copies.filter((c) => c.owned && c.ofInterest);
   const full = usable.filter((c) => c.fresh && c.free === 0).length;
   const stale = usable.filter((c) => !c.fresh).length;

@@ -62,7 +62,7 @@ export function planExpiredClones(pool: Pool): Deletions {
       deleteStep(
         c.cluster,
         'clone',
-        `expired at ${c.expiresAt.toISOString()} (${late} ago); frees a slot on ${c.sourceClusterId}`,
+        `expired at ${c.expiresAt.toISOString()} (${late} ago); releases its slot on ${c.sourceClusterId}`,
       ),
     );
   }

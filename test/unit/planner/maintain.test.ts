@@ -151,7 +151,7 @@ describe('maintenance: expired clones', () => {
     );
     assert.match(
       p.steps[0]?.reason ?? '',
-      /expired at 2026-11-25T09:00:00.000Z \(1h ago\); frees a slot on prod/,
+      /expired at 2026-11-25T09:00:00.000Z \(1h ago\); releases its slot on prod/,
     );
     assert.equal(p.capacityBefore, 0);
     assert.equal(p.capacityAfter, 5);

@@ -217,9 +217,14 @@ describe('planner properties over random inventories', () => {
         try {
           plan = act();
         } catch (err) {
-          // Assess: the only refusals are "no slot and no copy allowed" and "no instance class known".
+          // Assess: the only refusals are: no slot and no copy allowed, no instance class known, and a
+          // copyCreatedSince no copy could satisfy.
           if (err instanceof NoCapacityError) {
             assert.equal(req.copyOk, false);
+            return;
+          }
+          if (err instanceof ValidationError && err.field === 'copyCreatedSince') {
+            assert.equal(req.copyCreatedSinceHoursAgo, 0);
             return;
           }
           if (err instanceof ValidationError && err.field === 'instanceClass') {

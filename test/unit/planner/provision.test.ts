@@ -168,13 +168,34 @@ describe('provision: no free slot', () => {
     assert.equal(copyStep.clusterId, `prod-${STAMP}-copy`);
     assert.equal(copyStep.rootClusterId, 'prod');
     assert.equal(copyStep.instanceClass, 'db.r6g.2xlarge');
-    assert.match(copyStep.reason, /no source has a free slot \(root 15\/15 used, no copies\)/);
+    assert.match(
+      copyStep.reason,
+      /no source can take a clone now \(root: no free slot \(15\/15 used\), no copies\)/,
+    );
     assert.equal(cloneOfCopy.clusterId, `prod-${STAMP}`);
     assert.equal(cloneOfCopy.sourceClusterId, copyStep.clusterId);
     assert.equal(cloneOfCopy.sourceArn, r.arn.replace(/prod$/, copyStep.clusterId));
     assert.equal(cloneOfCopy.sourceCreatedInPlan, true);
     assert.equal(p.capacityBefore, 0);
     assert.equal(p.capacityAfter, 14);
+  });
+
+  it('makes a copy when the root has slots but is not available, and says why', () => {
+    const r = root({ id: 'prod', status: 'stopped' });
+    const p = plan(inventory(r));
+    assert.deepEqual(
+      p.steps.map((s) => s.kind),
+      ['copy', 'clone'],
+    );
+    assert.match(p.steps[0]?.reason ?? '', /root: status is stopped, not available/);
+  });
+
+  it('rejects a copyCreatedSince that is not in the past', () => {
+    const r = root({ id: 'prod' });
+    assert.throws(
+      () => plan(inventory(r), { copyCreatedSince: NOW }),
+      (err: unknown) => err instanceof ValidationError && err.field === 'copyCreatedSince',
+    );
   });
 
   it('makes a copy rather than wait for a copy that is still being created', () => {
