@@ -112,11 +112,21 @@ function reportError(err: unknown, io: Io, json: boolean): number {
   return exitCode;
 }
 
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+
 /** An error the engine did not wrap (a network failure, a bug): its code and message. */
 function describe(err: unknown): string {
   const code = errorCode(err);
   const message = errorMessage(err) || 'unknown error';
-  return code && !message.startsWith(code) ? `${code}: ${message}` : message;
+  if (code && NETWORK_CODES.has(code)) return `cannot reach the AWS endpoint: ${message}`;
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 function oneLine(text: string): string {

@@ -2,6 +2,7 @@
 // typing the commands would see (exit code, stdout, stderr) and what happens to the clusters.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -206,5 +207,18 @@ describe('CLI against the emulator', () => {
     const again = await runCli(['delete', 'cli-one', ...at]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /already gone/);
+  });
+});
+
+describe('CLI without a server to talk to', () => {
+  it('fails with exit 1 and one line saying the endpoint cannot be reached', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    const r = await runCli(['status', '--source', SOURCE, '--endpoint-url', `http://127.0.0.1:${port}`]);
+    assert.equal(r.code, 1);
+    assert.match(errorLine(r), /^aurora-clone-manager: cannot reach the AWS endpoint: .*ECONNREFUSED/);
   });
 });
