@@ -289,6 +289,25 @@ describe('pool: legacy tags and foreign clusters', () => {
     );
   });
 
+  it('reads the data timestamp from the legacy y.aurora.data-timestamp tag', () => {
+    // Prepare: made yesterday from data five days old, tagged the first implementation's way.
+    const r = root({ id: 'prod' });
+    const oldCopy = copy({
+      id: 'prod-legacy',
+      of: r,
+      ageDays: 1,
+      dataTimestamp: daysAgo(5),
+      legacy: true,
+      manager: null,
+    });
+    // Act
+    const p = pool(inventory(r, oldCopy));
+    // Assess
+    assert.equal(oldCopy.tags['y.aurora.data-timestamp'], daysAgo(5).toISOString());
+    assert.equal(p.copies[0]?.dataTimestamp.toISOString(), daysAgo(5).toISOString());
+    assert.equal(p.copies[0]?.obsolete, true);
+  });
+
   it('treats a legacy copy tagged with another stack name as foreign', () => {
     // Prepare
     const r = root({ id: 'prod' });
@@ -317,6 +336,41 @@ describe('pool: legacy tags and foreign clusters', () => {
     assert.equal(p.copies.length, 0);
     assert.equal(p.clones.length, 0);
     assert.equal(p.root.used, 0);
+  });
+});
+
+describe('pool: status for describePool', () => {
+  it('lists the root, copies and clones with slots, ages, owners and expiry', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const c = copy({ id: 'prod-c', of: r, ageDays: 1 });
+    const mine = clone({ id: 'mine', of: c, owner: 'ci-job-7', expiresAt: hoursAgo(-8) });
+    // Act
+    const status = poolStatus(pool(inventory(r, c, mine, ...clones(2, r))));
+    // Assess
+    assert.equal(status.readAt, NOW.toISOString());
+    assert.equal(status.freeCapacity, 13 + 14);
+    assert.equal(status.maxClonesPerSource, 15);
+    assert.equal(status.maxCopyAgeMs, 3 * DAY_MS);
+    assert.deepEqual(status.root, {
+      clusterId: 'prod',
+      arn: r.arn,
+      role: 'root',
+      status: 'available',
+      dataTimestamp: NOW.toISOString(),
+      ageMs: 0,
+      used: 2,
+      free: 13,
+    });
+    assert.deepEqual(
+      status.copies.map((m) => [m.clusterId, m.used, m.free, m.obsolete, m.ageMs]),
+      [['prod-c', 1, 14, false, DAY_MS]],
+    );
+    const mineMember = status.clones.find((m) => m.clusterId === 'mine');
+    assert.equal(mineMember?.sourceClusterId, 'prod-c');
+    assert.equal(mineMember?.owner, 'ci-job-7');
+    assert.equal(mineMember?.expiresAt, hoursAgo(-8).toISOString());
+    assert.equal(status.clones.length, 3);
   });
 });
 
