@@ -2,7 +2,7 @@
 // (self-contained: only the SDK clients it imports, for the nodejs22.x runtime).
 
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 await mkdir('dist', { recursive: true });
@@ -34,6 +34,8 @@ if (existsSync('src/lambda/index.ts')) {
     },
     logLevel: 'warning',
   });
+  // The runtime loads index.js as ESM only when a package.json beside it says so.
+  await writeFile('dist/lambda/package.json', `${JSON.stringify({ type: 'module' })}\n`);
   const { size } = await stat('dist/lambda/index.js');
   process.stdout.write(`dist/lambda/index.js: ${(size / 1024).toFixed(0)} KiB\n`);
 }
