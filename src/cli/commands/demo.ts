@@ -149,11 +149,15 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
         ],
       ).trimEnd(),
     );
-    say(
-      accidental === 0
-        ? '\nNo clone request ever became an accidental full copy. Try it on your own: `aurora-clone-manager emulator`.'
-        : `\nThe emulator saw ${accidental} accidental full copies: that is a bug in the manager.`,
-    );
+    if (accidental !== 0) {
+      say(`\nThe emulator saw ${accidental} accidental full copies: that is a bug in the manager.`);
+    } else {
+      say('\nNo clone request became an accidental full copy. To try the commands yourself:');
+      say('  aurora-clone-manager emulator --seed-source prod        # in one terminal');
+      say('  export AWS_ENDPOINT_URL=http://127.0.0.1:4510           # in another');
+      say('  aurora-clone-manager clone --source prod --wait');
+      say('  aurora-clone-manager status --source prod');
+    }
     if (options.json) {
       const summary: DemoSummary = {
         source: DEMO_SOURCE,
