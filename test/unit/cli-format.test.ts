@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatPoolStatus, formatProvisionResult, shortInstant } from '../../src/cli/format.ts';
 import type { PoolMember, PoolStatus, ProvisionResult } from '../../src/engine/types.ts';
-import { PLAN_VERSION } from '../../src/planner/plan.ts';
+import { PLAN_VERSION, type Plan } from '../../src/planner/plan.ts';
 
 const HOUR = 3_600_000;
 const arn = (id: string) => `arn:aws:rds:eu-west-1:123456789012:cluster:${id}`;
@@ -17,9 +17,9 @@ function member(over: Partial<PoolMember> & Pick<PoolMember, 'clusterId' | 'role
   };
 }
 
-const plan = {
+const plan: Plan = {
   version: PLAN_VERSION,
-  operation: 'provision' as const,
+  operation: 'provision',
   rootClusterId: 'prod',
   createdAt: '2026-11-25T10:00:00.000Z',
   sources: [],
