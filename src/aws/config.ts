@@ -32,8 +32,11 @@ export function clientConfig(
   service: ServiceEnvName,
   env: NodeJS.ProcessEnv = process.env,
 ) {
-  const endpoint = config.endpoint ?? env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
-  const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  // An empty variable (`AWS_ENDPOINT_URL_RDS=`) means unset, as it does for the SDK and the AWS CLI.
+  const set = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+  const endpoint =
+    set(config.endpoint) ?? set(env[`AWS_ENDPOINT_URL_${service}`]) ?? set(env.AWS_ENDPOINT_URL);
+  const region = set(config.region) ?? set(env.AWS_REGION) ?? set(env.AWS_DEFAULT_REGION) ?? 'us-east-1';
   // Local endpoints accept any credentials; give the SDK some so it does not search the machine for them.
   const local = endpoint !== undefined && /^https?:\/\/(127\.|localhost|\[::1\])/.test(endpoint);
   const credentials =

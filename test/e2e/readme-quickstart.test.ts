@@ -1,0 +1,59 @@
+// The README's quick start promises exactly two command lines that work on a fresh machine. This
+// test reads them from the README, runs the first in a clean clone of the committed tree, and
+// checks that CI runs the second.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+function quickStartLines(readme: string): string[] {
+  const section = readme.split(/^## /m).find((s) => /^quick ?start/i.test(s));
+  assert.ok(section, 'README has a Quick start section');
+  const blocks = [...section.matchAll(/```(?:sh|bash|shell)?\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  return blocks
+    .flatMap((b) => b.split('\n'))
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+describe('README quick start', () => {
+  const lines = quickStartLines(readFileSync('README.md', 'utf8'));
+
+  it('has exactly two command lines: the main job and the test suite', () => {
+    assert.equal(lines.length, 2, lines.join('\n'));
+    assert.match(lines[0] ?? '', /^npm ci && npx aurora-clone-manager demo$/);
+    assert.match(lines[1] ?? '', /^npm ci && npm test$/);
+  });
+
+  it('CI runs the second line', () => {
+    const ci = readFileSync('.ci/run', 'utf8');
+    const run = ci.split('\n').filter((l) => /npm ci/.test(l));
+    assert.equal(run.length, 1);
+    assert.match(run[0] ?? '', /npm ci\b.*&& npm test$/);
+  });
+
+  it('the first line runs the demo from a clean clone of the committed tree', { timeout: 240_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acm-quickstart-'));
+    try {
+      execFileSync('git', ['clone', '--quiet', '--no-hardlinks', process.cwd(), dir]);
+      const r = spawnSync('sh', ['-c', lines[0] ?? ''], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          npm_config_prefer_offline: 'true',
+          npm_config_audit: 'false',
+          npm_config_fund: 'false',
+        },
+        timeout: 230_000,
+      });
+      assert.equal(r.status, 0, `${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+      assert.match(r.stdout, /clones provisioned\s+20/);
+      assert.match(r.stdout, /accidental full copies \(16th clones\)\s+0/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
