@@ -319,7 +319,6 @@ export class CfnHarness {
   }
 
   async stop(): Promise<void> {
-    this.logs.stop();
     await this.services?.lambda.idle();
     for (const [k, v] of Object.entries(this.savedEnv)) {
       if (v === undefined) delete process.env[k];
@@ -328,6 +327,7 @@ export class CfnHarness {
     this.lambda?.destroy();
     await this.responses.stop();
     await this.emulator?.stop();
+    this.logs.stop();
   }
 
   /** A request exactly as CloudFormation sends it. */

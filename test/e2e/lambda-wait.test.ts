@@ -1,0 +1,90 @@
+// Waiting for the clone without sitting idle near the invocation's timeout: the function hands the
+// request to fresh asynchronous invocations of itself, answers once, and gives up (FAILED, with
+// the clone's last status) at CloudFormation's limit. The emulator's clones take ~5 s here and the
+// function may run 2 s per invocation.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type CfnHarness, eventually, startCfnHarness } from '../helpers/cfn-harness.ts';
+
+const SOURCE = 'prod';
+const FUNCTION_TIMEOUT_MS = 2000;
+
+describe('WaitForAvailable across invocations', () => {
+  let h: CfnHarness;
+
+  before(async () => {
+    h = await startCfnHarness({
+      functionTimeoutMs: FUNCTION_TIMEOUT_MS,
+      emulator: {
+        timings: { cloneVolumeMs: 2500, createInstanceMs: 2500, deleteInstanceMs: 300, deleteClusterMs: 300 },
+      },
+    });
+    h.emulator.createSourceCluster({ id: SOURCE, engine: 'aurora-mysql', instanceClass: 'db.r6g.large' });
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  const invocations = () => h.services.lambda.invocations(h.functionName);
+
+  it('answers SUCCESS once the writer is available, through continuations, without any invocation timing out', async () => {
+    // Prepare
+    const before = invocations().length;
+    // Act
+    const r = await h.send('Create', { SourceClusterId: SOURCE, ClusterId: 'slow-clone' });
+    // Assess
+    assert.equal(r.body.Status, 'SUCCESS', r.body.Reason);
+    assert.equal(h.emulator.rds.cluster('slow-clone')?.status, 'available');
+    const writer = h.emulator.rds.instances().find((i) => i.clusterId === 'slow-clone');
+    assert.equal(writer?.status, 'available');
+    const runs = invocations().slice(before);
+    assert.ok(runs.length >= 3, `expected the wait to span several invocations, got ${runs.length}`);
+    assert.deepEqual(
+      runs.filter((x) => x.outcome !== 'success').map((x) => x.errorMessage),
+      [],
+      'no invocation may fail or time out',
+    );
+    assert.ok(runs.every((x) => x.invocationType === 'Event'));
+    assert.match(h.logs.text(), /handed off to a continuation/);
+  });
+
+  it('answers FAILED with the last status when the clone is not up within ServiceTimeout, reporting the clone so the Delete removes it', async () => {
+    const r = await h.send('Create', { SourceClusterId: SOURCE, ClusterId: 'too-slow', ServiceTimeout: 3 });
+    assert.equal(r.body.Status, 'FAILED');
+    assert.match(
+      r.body.Reason!,
+      /clone too-slow was not available within 2s.*last status: (cluster creating|writer)/,
+    );
+    assert.match(r.body.PhysicalResourceId, /:cluster:too-slow$/);
+    // CloudFormation's rollback deletes what the failed Create reported.
+    const d = await h.send(
+      'Delete',
+      { SourceClusterId: SOURCE },
+      { physicalResourceId: r.body.PhysicalResourceId },
+    );
+    assert.equal(d.body.Status, 'SUCCESS', d.body.Reason);
+    await eventually(() => !h.emulator.rds.cluster('too-slow'), 20_000, 'too-slow deleted');
+  });
+
+  it('answers FAILED before the invocation times out when the work cannot finish in time', async () => {
+    // Prepare: a clone to delete, then every AWS call slowed beyond the function's budget
+    const c = await h.send('Create', { SourceClusterId: SOURCE, WaitForAvailable: false });
+    assert.equal(c.body.Status, 'SUCCESS', c.body.Reason);
+    const before = invocations().length;
+    h.emulator.setFaults({ latencyMs: 2500, jitterMs: 0 });
+    try {
+      // Act
+      const started = Date.now();
+      const r = await h.send('Delete', {}, { physicalResourceId: c.body.PhysicalResourceId });
+      // Assess
+      assert.equal(r.body.Status, 'FAILED');
+      assert.match(r.body.Reason!, /about to time out/);
+      assert.equal(r.body.PhysicalResourceId, c.body.PhysicalResourceId);
+      assert.ok(r.receivedAt - started < FUNCTION_TIMEOUT_MS + 2500 + 500, 'answered within the invocation');
+      const runs = invocations().slice(before);
+      assert.equal(runs[0]?.outcome, 'success', 'the invocation ended before its timeout');
+    } finally {
+      h.emulator.setFaults({ latencyMs: 0 });
+    }
+  });
+});
