@@ -2,61 +2,21 @@
 // arguments: the right calls in the right order, overrides passed through, and nothing called when
 // a requirement is missing or in a dry run.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { repoRoot } from './cfn.ts';
+import { BASH, type Fixture, makeFixture, readCalls } from './build-fixture.ts';
 
-const BASH = execFileSync('bash', ['-c', 'command -v bash'], { encoding: 'utf8' }).trim();
-
-// Each stand-in writes one line per call: its name and its arguments, separated by tabs.
-const RECORDER = (name: string, extra = '') => `#!${BASH}
-set -eu
-{ printf '%s' '${name}'; for a in "$@"; do printf '\\t%s' "$a"; done; printf '\\n'; } >>"$CALLS_LOG"
-${extra}
-`;
-// `npm run build` must leave a bundle behind, as the real one does.
-const NPM_BUILD = `if [ "$*" = "run build" ]; then mkdir -p dist/lambda; echo 'export const handler = async () => {};' >dist/lambda/index.js; fi`;
-
+let fx: Fixture;
 let work: string;
 let repo: string;
 let stubs: string;
 let sha: string;
 
 before(() => {
-  work = mkdtempSync(join(tmpdir(), 'acm-build-sh-'));
-  repo = join(work, 'checkout');
-  stubs = join(work, 'bin');
-  mkdirSync(join(repo, 'infra'), { recursive: true });
-  mkdirSync(stubs);
-  copyFileSync(join(repoRoot, 'build.sh'), join(repo, 'build.sh'));
-  copyFileSync(join(repoRoot, 'infra/template.yaml'), join(repo, 'infra/template.yaml'));
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-      cwd: repo,
-      encoding: 'utf8',
-    }).trim();
-  git('init', '-q');
-  git('remote', 'add', 'origin', 'git@github.com:acme/aurora-clone-manager.git');
-  writeFileSync(join(repo, '.gitignore'), 'dist/\n');
-  git('add', '.');
-  git('commit', '-qm', 'fixture');
-  sha = git('rev-parse', 'HEAD');
-  writeFileSync(join(stubs, 'aws'), RECORDER('aws'));
-  writeFileSync(join(stubs, 'npm'), RECORDER('npm', NPM_BUILD));
-  chmodSync(join(stubs, 'aws'), 0o755);
-  chmodSync(join(stubs, 'npm'), 0o755);
+  fx = makeFixture('acm-build-sh-');
+  ({ work, repo, stubs, sha } = fx);
 });
 
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -71,13 +31,7 @@ function buildSh(args: string[], env: Record<string, string>, path = `${stubs}:$
     timeout: 20_000,
     env: { PATH: path, HOME: work, CALLS_LOG: log, ...env },
   });
-  const calls = existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => line.split('\t'))
-    : [];
-  return { ...result, calls };
+  return { ...result, calls: readCalls(log) };
 }
 
 const S3 = { LAMBDA_S3_BUCKET: 'acme-artifacts', LAMBDA_S3_PREFIX: 'lambdas' };
@@ -169,11 +123,7 @@ describe('build.sh', () => {
   }
 
   test('a missing AWS CLI fails with a clear message and calls nothing', () => {
-    const onlyNpm = join(work, 'only-npm');
-    mkdirSync(onlyNpm, { recursive: true });
-    copyFileSync(join(stubs, 'npm'), join(onlyNpm, 'npm'));
-    chmodSync(join(onlyNpm, 'npm'), 0o755);
-    const r = buildSh([], { ...S3, STACK_NAME: 'acm' }, onlyNpm);
+    const r = buildSh([], { ...S3, STACK_NAME: 'acm' }, fx.npmOnly);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /AWS CLI \('aws'\) is not on PATH/);
     assert.deepEqual(r.calls, []);
