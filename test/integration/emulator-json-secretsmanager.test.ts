@@ -3,6 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DisableKeyCommand,
+  KMSClient,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
+import {
   CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
@@ -21,16 +28,28 @@ import { type JsonEmulator, startJsonEmulator } from './emulator-json-harness.ts
 const clock = new ManualClock('2026-11-25T10:00:00Z');
 let emu: JsonEmulator;
 let sm: SecretsManagerClient;
+let kms: KMSClient;
 
 before(async () => {
   emu = await startJsonEmulator({ clock });
   sm = new SecretsManagerClient(emu.clientConfig);
+  kms = new KMSClient(emu.clientConfig);
 });
 after(async () => {
   sm.destroy();
+  kms.destroy();
   await emu.close();
 });
-beforeEach(() => emu.services.secretsmanager.reset());
+beforeEach(() => {
+  emu.services.secretsmanager.reset();
+  emu.services.kms.reset();
+});
+
+async function newKey(alias?: string): Promise<string> {
+  const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+  if (alias) await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: KeyMetadata!.KeyId }));
+  return KeyMetadata!.KeyId!;
+}
 
 async function rejectsWith(p: Promise<unknown>, name: string): Promise<void> {
   await assert.rejects(p, (err: Error) => {
@@ -41,6 +60,7 @@ async function rejectsWith(p: Promise<unknown>, name: string): Promise<void> {
 
 describe('Secrets Manager emulation', () => {
   it('creates a secret with an AWS-shaped ARN and returns its value by name and by ARN', async () => {
+    await newKey('alias/acm');
     const created = await sm.send(
       new CreateSecretCommand({
         Name: '/aurora-clone-manager/password/clone-1',
@@ -240,6 +260,27 @@ describe('Secrets Manager emulation', () => {
       sm.send(new TagResourceCommand({ SecretId: 'none', Tags: [] })),
       'ResourceNotFoundException',
     );
+  });
+
+  it('encrypts only with a usable KMS key: EncryptionFailure and DecryptionFailure otherwise', async () => {
+    await assert.rejects(
+      sm.send(new CreateSecretCommand({ Name: 'k1', SecretString: 'x', KmsKeyId: 'alias/missing' })),
+      { name: 'EncryptionFailure' },
+    );
+    await sm.send(
+      new CreateSecretCommand({ Name: 'k2', SecretString: 'x', KmsKeyId: 'alias/aws/secretsmanager' }),
+    );
+    const keyId = await newKey();
+    await sm.send(new CreateSecretCommand({ Name: 'k3', SecretString: 'x', KmsKeyId: keyId }));
+    await kms.send(new DisableKeyCommand({ KeyId: keyId }));
+    await rejectsWith(
+      sm.send(new PutSecretValueCommand({ SecretId: 'k3', SecretString: 'y' })),
+      'EncryptionFailure',
+    );
+    const other = await newKey();
+    await sm.send(new CreateSecretCommand({ Name: 'k4', SecretString: 'x', KmsKeyId: other }));
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: other, PendingWindowInDays: 7 }));
+    await rejectsWith(sm.send(new GetSecretValueCommand({ SecretId: 'k4' })), 'DecryptionFailure');
   });
 
   it('keeps regions apart', async () => {

@@ -11,6 +11,8 @@ import { SecretsManagerService } from './secretsmanager.ts';
 import { SsmService } from './ssm.ts';
 
 export interface JsonServicesOptions {
+  /** Default true: Secrets Manager refuses to encrypt/decrypt with a missing, disabled or pending-deletion key. */
+  checkSecretKmsKeys?: boolean;
   lambda?: LambdaOptions;
   dynamodb?: DynamoDbOptions;
 }
@@ -25,11 +27,18 @@ export interface JsonServices {
 }
 
 export function buildJsonServices(ctx: EmulatorContext, options: JsonServicesOptions = {}): JsonServices {
+  const kms = new KmsService(ctx);
   return {
-    secretsmanager: new SecretsManagerService(ctx),
+    // Secrets are encrypted with keys of the emulated KMS, so a disabled or deleted key fails as on AWS.
+    secretsmanager: new SecretsManagerService(
+      ctx,
+      options.checkSecretKmsKeys === false
+        ? {}
+        : { kmsKeys: (region, keyId) => kms.keyUsability(region, keyId) },
+    ),
     ssm: new SsmService(ctx),
     events: new EventBridgeService(ctx),
-    kms: new KmsService(ctx),
+    kms,
     lambda: new LambdaService(ctx, options.lambda),
     dynamodb: new DynamoDbService(ctx, options.dynamodb),
   };

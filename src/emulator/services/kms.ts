@@ -43,6 +43,12 @@ interface State {
   regions: Record<string, RegionState>;
 }
 
+/** Only the region of a request matters for lookups; other services call in with just that. */
+type InRegion = Pick<EmulatorRequest, 'region'>;
+
+/** What another emulated service (Secrets Manager) learns about a key it is asked to use. */
+export type KeyUsability = 'usable' | 'disabled' | 'pending-deletion' | 'missing' | 'foreign';
+
 const DAY_MS = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ALIAS_NAME = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
@@ -85,7 +91,27 @@ export class KmsService extends JsonService {
     this.state = { regions: structuredClone(s?.regions ?? {}) };
   }
 
-  private region(req: EmulatorRequest): RegionState {
+  /**
+   * Whether `keyId` (id, ARN, alias or alias ARN) names a key of this emulated account that can
+   * encrypt and decrypt in `region`. AWS-managed aliases (`alias/aws/…`) and other accounts' keys
+   * are outside the emulator's knowledge ('foreign').
+   */
+  keyUsability(region: string, keyId: string): KeyUsability {
+    if (keyId.startsWith('alias/aws/') || /^arn:aws[a-z-]*:kms:[^:]*:\d{12}:alias\/aws\//.test(keyId))
+      return 'foreign';
+    const account = /^arn:aws[a-z-]*:kms:[^:]*:(\d{12}):/.exec(keyId)?.[1];
+    if (account !== undefined && account !== this.ctx.accountId) return 'foreign';
+    let key: Key;
+    try {
+      key = this.resolve({ region }, keyId);
+    } catch {
+      return 'missing';
+    }
+    if (key.state === 'PendingDeletion') return 'pending-deletion';
+    return key.state === 'Disabled' ? 'disabled' : 'usable';
+  }
+
+  private region(req: InRegion): RegionState {
     this.state.regions[req.region] ??= { keys: {}, aliases: {} };
     const r = this.state.regions[req.region]!;
     // A key whose waiting period has passed is deleted for good, together with its aliases.
@@ -98,7 +124,7 @@ export class KmsService extends JsonService {
   }
 
   /** Key id, key ARN, alias name or alias ARN → the key; NotFoundException / InvalidArnException as AWS. */
-  private resolve(req: EmulatorRequest, keyId: string): Key {
+  private resolve(req: InRegion, keyId: string): Key {
     const r = this.region(req);
     const aliasPrefix = `arn:aws:kms:${req.region}:${this.ctx.accountId}:`;
     let id: string | undefined;

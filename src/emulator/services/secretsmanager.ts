@@ -22,6 +22,17 @@ import {
   reqString,
 } from '../protocol/json.ts';
 import type { EmulatorContext, EmulatorRequest } from '../service.ts';
+import type { KeyUsability } from './kms.ts';
+
+export interface SecretsManagerOptions {
+  /**
+   * How a secret's KmsKeyId is checked when a value is encrypted (create, put) or decrypted (get):
+   * normally the emulated KMS. A key that is disabled or pending deletion fails as AWS documents
+   * (EncryptionFailure / DecryptionFailure); a key that does not exist fails the same way, which
+   * is unconfirmed. Omit to accept any key.
+   */
+  kmsKeys?: (region: string, keyId: string) => KeyUsability;
+}
 
 interface SecretVersion {
   versionId: string;
@@ -59,8 +70,27 @@ const DAY_MS = 86_400_000;
 export class SecretsManagerService extends JsonService {
   private state: State = { regions: {} };
 
-  constructor(ctx: EmulatorContext) {
+  private readonly kmsKeys: SecretsManagerOptions['kmsKeys'];
+
+  constructor(ctx: EmulatorContext, options: SecretsManagerOptions = {}) {
     super({ name: 'secretsmanager', targetPrefix: 'secretsmanager', version: '1.1', ctx });
+    this.kmsKeys = options.kmsKeys;
+  }
+
+  /** Whether the secret's key can be used now: AWS-managed and foreign keys are taken as usable. */
+  private keyUsable(region: string, kmsKeyId: string | undefined): boolean {
+    if (!kmsKeyId || !this.kmsKeys) return true;
+    const usability = this.kmsKeys(region, kmsKeyId);
+    return usability === 'usable' || usability === 'foreign';
+  }
+
+  private mustEncrypt(region: string, kmsKeyId: string | undefined): void {
+    if (!this.keyUsable(region, kmsKeyId)) {
+      throw new AwsServiceError(
+        'EncryptionFailure',
+        "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.",
+      );
+    }
   }
 
   protected actions(): Record<string, JsonAction> {
@@ -122,11 +152,11 @@ export class SecretsManagerService extends JsonService {
     return secret;
   }
 
-  private mustBeLive(secret: Secret, what: string): void {
+  private mustBeLive(secret: Secret): void {
     if (secret.deletedAt) {
       throw new AwsServiceError(
         'InvalidRequestException',
-        `You can't perform this operation on the secret because it was marked for deletion. (${what})`,
+        "You can't perform this operation on the secret because it was marked for deletion.",
       );
     }
   }
@@ -173,6 +203,7 @@ export class SecretsManagerService extends JsonService {
     };
     let versionId: string | undefined;
     if (value) {
+      this.mustEncrypt(req.region, kmsKeyId);
       versionId = optString(input, 'ClientRequestToken') ?? randomUUID();
       secret.versions.push({ versionId, ...value, stages: ['AWSCURRENT'], createdAt: now });
     }
@@ -182,7 +213,7 @@ export class SecretsManagerService extends JsonService {
 
   private getSecretValue(input: JsonObject, req: EmulatorRequest): JsonObject {
     const secret = this.mustFind(req, input);
-    this.mustBeLive(secret, 'GetSecretValue');
+    this.mustBeLive(secret);
     const versionId = optString(input, 'VersionId');
     const stage = optString(input, 'VersionStage') ?? (versionId ? undefined : 'AWSCURRENT');
     const version = secret.versions.find(
@@ -194,6 +225,12 @@ export class SecretsManagerService extends JsonService {
         versionId
           ? `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`
           : `Secrets Manager can't find the specified secret value for staging label: ${stage}`,
+      );
+    }
+    if (!this.keyUsable(req.region, secret.kmsKeyId)) {
+      throw new AwsServiceError(
+        'DecryptionFailure',
+        "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
       );
     }
     return {
@@ -209,7 +246,7 @@ export class SecretsManagerService extends JsonService {
 
   private putSecretValue(input: JsonObject, req: EmulatorRequest): JsonObject {
     const secret = this.mustFind(req, input);
-    this.mustBeLive(secret, 'PutSecretValue');
+    this.mustBeLive(secret);
     const value = readValue(input);
     if (!value) {
       throw new AwsServiceError(
@@ -229,6 +266,7 @@ export class SecretsManagerService extends JsonService {
       }
       return { ARN: secret.arn, Name: secret.name, VersionId: same.versionId, VersionStages: same.stages };
     }
+    this.mustEncrypt(req.region, secret.kmsKeyId);
     const stages = (optStringList(input, 'VersionStages') ?? ['AWSCURRENT']).slice();
     if (stages.includes('AWSCURRENT')) {
       for (const v of secret.versions) v.stages = v.stages.filter((s) => s !== 'AWSPREVIOUS');
@@ -315,7 +353,7 @@ export class SecretsManagerService extends JsonService {
   private putResourcePolicy(input: JsonObject, req: EmulatorRequest): JsonObject {
     const secret = this.mustFind(req, input);
     const policy = reqString(input, 'ResourcePolicy');
-    this.mustBeLive(secret, 'PutResourcePolicy');
+    this.mustBeLive(secret);
     if (!isPolicyDocument(policy)) {
       throw new AwsServiceError(
         'MalformedPolicyDocumentException',
@@ -337,7 +375,7 @@ export class SecretsManagerService extends JsonService {
 
   private deleteResourcePolicy(input: JsonObject, req: EmulatorRequest): JsonObject {
     const secret = this.mustFind(req, input);
-    this.mustBeLive(secret, 'DeleteResourcePolicy');
+    this.mustBeLive(secret);
     delete secret.policy;
     return { ARN: secret.arn, Name: secret.name };
   }
@@ -382,7 +420,7 @@ export class SecretsManagerService extends JsonService {
   private tagResource(input: JsonObject, req: EmulatorRequest): JsonObject {
     const secret = this.mustFind(req, input);
     const tags = readTags(input, 'Tags');
-    this.mustBeLive(secret, 'TagResource');
+    this.mustBeLive(secret);
     const merged = new Map(secret.tags);
     for (const [k, v] of tags) merged.set(k, v);
     secret.tags = [...merged];
@@ -392,7 +430,7 @@ export class SecretsManagerService extends JsonService {
   private untagResource(input: JsonObject, req: EmulatorRequest): JsonObject {
     const secret = this.mustFind(req, input);
     const keys = optStringList(input, 'TagKeys') ?? [];
-    this.mustBeLive(secret, 'UntagResource');
+    this.mustBeLive(secret);
     secret.tags = secret.tags.filter(([k]) => !keys.includes(k));
     return {};
   }
