@@ -58,6 +58,7 @@ cd "${BASH_SOURCE[0]%/*}"
 
 bucket="$LAMBDA_S3_BUCKET"
 prefix="${LAMBDA_S3_PREFIX%/}"
+prefix="${prefix#/}"
 repo="${REPO_NAME:-}"
 if [[ -z "$repo" ]]; then
   origin="$(git config --get remote.origin.url 2>/dev/null || true)"

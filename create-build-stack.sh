@@ -5,7 +5,8 @@
 #
 # Required: LAMBDA_S3_BUCKET, LAMBDA_S3_PREFIX (where builds put the code and rendered template).
 # Optional: BUILD_STACK_NAME (default aurora-clone-manager-build), SOURCE_LOCATION (HTTPS clone
-#   URL; default: this checkout's origin), MANAGER_STACK_NAME + CLOUDFORMATION_ROLE_NAME (deploy
+#   URL; default: this checkout's origin; its last part names the repo in the artifact path),
+#   MANAGER_STACK_NAME + CLOUDFORMATION_ROLE_NAME (deploy
 #   the manager stack after each build through that CloudFormation service role),
 #   ENABLE_WEBHOOK=true (build on every push: connect CodeBuild to GitHub in the console first,
 #   once per account and Region), DRY_RUN=1 (same as --dry-run: print the AWS command only).
@@ -23,7 +24,7 @@ for arg in "$@"; do
   case "$arg" in
     --dry-run) dry_run=1 ;;
     -h | --help)
-      sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *=*) extra+=("$arg") ;;
@@ -55,10 +56,14 @@ if [[ -z "$source_location" ]]; then
   source_location="$origin"
 fi
 
+repo_name="${source_location##*/}"
+repo_name="${repo_name%.git}"
+
 overrides=(
   "LambdaS3Bucket=$LAMBDA_S3_BUCKET"
   "LambdaS3Prefix=${LAMBDA_S3_PREFIX%/}"
   "SourceLocation=$source_location"
+  "RepositoryName=$repo_name"
   "EnableWebhook=${ENABLE_WEBHOOK:-false}"
 )
 [[ -z "${MANAGER_STACK_NAME:-}" ]] || overrides+=("ManagerStackName=$MANAGER_STACK_NAME")

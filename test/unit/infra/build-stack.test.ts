@@ -100,6 +100,7 @@ describe('build-stack.yml', () => {
       [
         ['LAMBDA_S3_BUCKET', { Ref: 'LambdaS3Bucket' }],
         ['LAMBDA_S3_PREFIX', { Ref: 'LambdaS3Prefix' }],
+        ['REPO_NAME', { Ref: 'RepositoryName' }],
       ],
     );
     assert.deepEqual(project.Properties?.['LogsConfig'], {
@@ -147,7 +148,8 @@ describe('create-build-stack.sh', () => {
       r.stdout.trim(),
       '[dry-run] aws cloudformation deploy --template-file build-stack.yml --stack-name aurora-clone-manager-build' +
         ' --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides LambdaS3Bucket=acme-artifacts' +
-        ' LambdaS3Prefix=lambdas SourceLocation=https://github.com/acme/aurora-clone-manager.git EnableWebhook=false' +
+        ' LambdaS3Prefix=lambdas SourceLocation=https://github.com/acme/aurora-clone-manager.git' +
+        ' RepositoryName=aurora-clone-manager EnableWebhook=false' +
         ' ManagerStackName=acm CloudFormationRoleName=cfn-deployer',
     );
   });
