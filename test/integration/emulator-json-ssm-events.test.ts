@@ -86,6 +86,15 @@ describe('SSM Parameter Store emulation', () => {
       ssm.send(new PutParameterCommand({ Name: 'a/b', Value: 'x', Type: 'String' })),
       'ValidationException',
     );
+    const big = 'x'.repeat(5000);
+    await rejectsWith(
+      ssm.send(new PutParameterCommand({ Name: '/big', Value: big, Type: 'String' })),
+      'ValidationException',
+    );
+    const advanced = await ssm.send(
+      new PutParameterCommand({ Name: '/big', Value: big, Type: 'String', Tier: 'Intelligent-Tiering' }),
+    );
+    assert.equal(advanced.Tier, 'Advanced');
   });
 
   it('hides SecureString values unless decryption is asked for', async () => {

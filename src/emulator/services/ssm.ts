@@ -43,7 +43,8 @@ interface State {
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9_.\-/]{1,2048}$/;
-const MAX_VALUE_BYTES = 4096;
+const STANDARD_MAX_BYTES = 4096;
+const ADVANCED_MAX_BYTES = 8192;
 
 export class SsmService extends JsonService {
   private state: State = { regions: {} };
@@ -104,18 +105,41 @@ export class SsmService extends JsonService {
     if (problem) throw new AwsServiceError('ValidationException', problem);
   }
 
+  /** The tier a value lands in: Intelligent-Tiering picks Advanced only when the value needs it. */
+  private tierFor(requested: string | undefined, bytes: number): 'Standard' | 'Advanced' {
+    const tier =
+      requested === 'Advanced' || (requested === 'Intelligent-Tiering' && bytes > STANDARD_MAX_BYTES)
+        ? 'Advanced'
+        : 'Standard';
+    if (requested !== undefined && !['Standard', 'Advanced', 'Intelligent-Tiering'].includes(requested)) {
+      throw invalidMember(
+        'Tier',
+        requested,
+        'Member must satisfy enum value set: [Advanced, Intelligent-Tiering, Standard]',
+      );
+    }
+    if (tier === 'Standard' && bytes > STANDARD_MAX_BYTES) {
+      throw new AwsServiceError(
+        'ValidationException',
+        `Standard tier parameters support a maximum parameter value of ${STANDARD_MAX_BYTES} characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier.`,
+      );
+    }
+    if (bytes > ADVANCED_MAX_BYTES) {
+      throw new AwsServiceError(
+        'ValidationException',
+        `Advanced tier parameters support a maximum parameter value of ${ADVANCED_MAX_BYTES} characters.`,
+      );
+    }
+    return tier;
+  }
+
   private putParameter(input: JsonObject, req: EmulatorRequest): JsonObject {
     const name = this.nameOf(reqString(input, 'Name'));
     const value = reqString(input, 'Value');
     this.validateName(name);
     if (value.length === 0)
       throw invalidMember('Value', value, 'Member must have length greater than or equal to 1');
-    if (Buffer.byteLength(value) > MAX_VALUE_BYTES) {
-      throw new AwsServiceError(
-        'ValidationException',
-        `Standard tier parameters support a maximum parameter value of ${MAX_VALUE_BYTES} characters.`,
-      );
-    }
+    const tier = this.tierFor(optString(input, 'Tier'), Buffer.byteLength(value));
     const type = optString(input, 'Type');
     if (type !== undefined && !TYPES.includes(type)) {
       throw invalidMember(
@@ -170,7 +194,7 @@ export class SsmService extends JsonService {
       ...(keyId !== undefined ? { keyId } : {}),
     };
     params[name] = param;
-    return { Version: param.version, Tier: 'Standard' };
+    return { Version: param.version, Tier: tier };
   }
 
   private render(req: EmulatorRequest, p: Parameter, withDecryption: boolean): JsonObject {
