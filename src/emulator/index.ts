@@ -159,15 +159,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   await server.listen();
 
+  // Copies, so callers cannot change the emulated account behind the API's back.
   const access: RdsAccess = {
-    clusters: (region) => rds.model.clusters(region),
-    instances: (region) => rds.model.instances(region),
+    clusters: (region) => structuredClone(rds.model.clusters(region)),
+    instances: (region) => structuredClone(rds.model.instances(region)),
     cluster: (id, region) => {
       rds.model.settle();
-      return rds.model.findCluster(region ?? ctx.defaultRegion, id);
+      const found = rds.model.findCluster(region ?? ctx.defaultRegion, id);
+      return found && structuredClone(found);
     },
     get accidentalFullCopies() {
-      return rds.model.accidentalFullCopies;
+      return structuredClone([...rds.model.accidentalFullCopies]);
     },
     copyOnWriteMembers: (groupId, region) => {
       rds.model.settle();
@@ -187,7 +189,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     createSourceCluster: (input) => {
       const made = rds.createSourceCluster(input);
       server.persist();
-      return made;
+      return structuredClone(made);
     },
     stop: () => server.close(),
   };
