@@ -354,6 +354,28 @@ describe('Custom::AuroraClone through the Lambda bundle', () => {
     });
   });
 
+  it('when the answer cannot be delivered the invocation fails, Lambda retries it, and the request still gets one answer and one cluster', async () => {
+    // Prepare: S3 refuses the first five PUTs (all of the first invocation's attempts)
+    const event = h.event('Create', { SourceClusterId: SOURCE, WaitForAvailable: false });
+    h.responses.failNext(String(event.RequestId), 5);
+    const before = clusters().length;
+    const runsBefore = h.services.lambda.invocations(h.functionName).length;
+    // Act
+    await h.deliver(event);
+    const r = await h.answerTo(event, 60_000);
+    // Assess
+    assert.equal(r.body.Status, 'SUCCESS', r.body.Reason);
+    const runs = h.services.lambda.invocations(h.functionName).slice(runsBefore);
+    assert.deepEqual(
+      runs.map((x) => [x.attempt, x.outcome]),
+      [
+        [1, 'error'],
+        [2, 'success'],
+      ],
+    );
+    assert.equal(clusters().length, before + 1);
+  });
+
   it('an exception inside the engine answers FAILED with the engine’s message', async () => {
     const r = await h.send('Create', { SourceClusterId: 'no-such-db' });
     assert.equal(r.body.Status, 'FAILED');

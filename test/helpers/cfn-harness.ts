@@ -109,7 +109,15 @@ class ResponseServer {
   readonly received: CapturedResponse[] = [];
   readonly signatures = new Map<string, string>();
   private waiters: (() => void)[] = [];
+  private readonly failures = new Map<string, number>();
+  /** PUTs answered 503 by failNext. */
+  refused = 0;
   port = 0;
+
+  /** The next `count` PUTs for this request are answered 503 SlowDown. */
+  failNext(requestId: string, count: number): void {
+    this.failures.set(requestId, count);
+  }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -121,6 +129,14 @@ class ResponseServer {
         // As S3 does for a presigned URL: a wrong signature is refused.
         if (url.searchParams.get('X-Amz-Signature') !== this.signatures.get(requestId)) {
           res.writeHead(403).end('<Error><Code>SignatureDoesNotMatch</Code></Error>');
+          return;
+        }
+        const failing = this.failures.get(requestId) ?? 0;
+        if (failing > 0) {
+          // S3 having a bad moment: the function must retry (and Lambda retry the function).
+          this.failures.set(requestId, failing - 1);
+          this.refused++;
+          res.writeHead(503).end('<Error><Code>SlowDown</Code></Error>');
           return;
         }
         const rawBody = Buffer.concat(chunks).toString('utf8');
