@@ -13,6 +13,7 @@ import {
   CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
+  GetRandomPasswordCommand,
   GetResourcePolicyCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
@@ -21,6 +22,7 @@ import {
   RestoreSecretCommand,
   SecretsManagerClient,
   TagResourceCommand,
+  UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { ManualClock } from '../../src/util/clock.ts';
 import { type JsonEmulator, startJsonEmulator } from './emulator-json-harness.ts';
@@ -281,6 +283,43 @@ describe('Secrets Manager emulation', () => {
     await sm.send(new CreateSecretCommand({ Name: 'k4', SecretString: 'x', KmsKeyId: other }));
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: other, PendingWindowInDays: 7 }));
     await rejectsWith(sm.send(new GetSecretValueCommand({ SecretId: 'k4' })), 'DecryptionFailure');
+  });
+
+  it('updates description, key and value with UpdateSecret', async () => {
+    await sm.send(new CreateSecretCommand({ Name: 'upd', SecretString: 'v1' }));
+    const keyId = await newKey();
+    const out = await sm.send(
+      new UpdateSecretCommand({ SecretId: 'upd', Description: 'now', KmsKeyId: keyId, SecretString: 'v2' }),
+    );
+    assert.ok(out.VersionId);
+    const d = await sm.send(new DescribeSecretCommand({ SecretId: 'upd' }));
+    assert.deepEqual([d.Description, d.KmsKeyId], ['now', keyId]);
+    assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: 'upd' }))).SecretString, 'v2');
+    await rejectsWith(
+      sm.send(new UpdateSecretCommand({ SecretId: 'nope', Description: 'x' })),
+      'ResourceNotFoundException',
+    );
+  });
+
+  it('generates random passwords from the allowed characters, one of each type by default', async () => {
+    const { RandomPassword: p } = await sm.send(
+      new GetRandomPasswordCommand({
+        PasswordLength: 40,
+        ExcludePunctuation: true,
+        ExcludeCharacters: 'abc',
+      }),
+    );
+    assert.equal(p!.length, 40);
+    assert.match(p!, /^[d-zA-Z0-9]+$/);
+    assert.match(p!, /[d-z]/);
+    assert.match(p!, /[A-Z]/);
+    assert.match(p!, /[0-9]/);
+    const defaults = await sm.send(new GetRandomPasswordCommand({}));
+    assert.equal(defaults.RandomPassword!.length, 32);
+    await rejectsWith(
+      sm.send(new GetRandomPasswordCommand({ PasswordLength: 0 })),
+      'InvalidParameterException',
+    );
   });
 
   it('keeps regions apart', async () => {

@@ -3,7 +3,7 @@
 // tags, the recovery window on delete, and lookup by name, full ARN or partial ARN (no suffix).
 // Secret values are kept in plain text in memory and in --state: this is a test double.
 
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import {
   AwsServiceError,
   decodePageToken,
@@ -66,6 +66,10 @@ interface State {
 const NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const DAY_MS = 86_400_000;
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const DIGITS = '0123456789';
+const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 
 export class SecretsManagerService extends JsonService {
   private state: State = { regions: {} };
@@ -98,6 +102,8 @@ export class SecretsManagerService extends JsonService {
       CreateSecret: (i, r) => this.createSecret(i, r),
       GetSecretValue: (i, r) => this.getSecretValue(i, r),
       PutSecretValue: (i, r) => this.putSecretValue(i, r),
+      UpdateSecret: (i, r) => this.updateSecret(i, r),
+      GetRandomPassword: (i) => this.getRandomPassword(i),
       DescribeSecret: (i, r) => this.describeSecret(i, r),
       DeleteSecret: (i, r) => this.deleteSecret(i, r),
       RestoreSecret: (i, r) => this.restoreSecret(i, r),
@@ -254,7 +260,24 @@ export class SecretsManagerService extends JsonService {
         'You must provide either SecretString or SecretBinary.',
       );
     }
-    const token = optString(input, 'ClientRequestToken');
+    const stages = optStringList(input, 'VersionStages') ?? ['AWSCURRENT'];
+    const version = this.addVersion(req, secret, value, optString(input, 'ClientRequestToken'), stages);
+    return {
+      ARN: secret.arn,
+      Name: secret.name,
+      VersionId: version.versionId,
+      VersionStages: version.stages,
+    };
+  }
+
+  /** A new version carrying `stages` (moving AWSCURRENT/AWSPREVIOUS as AWS does), or the same one on a retry. */
+  private addVersion(
+    req: EmulatorRequest,
+    secret: Secret,
+    value: { secretString?: string; secretBinary?: string },
+    token: string | undefined,
+    stages: string[],
+  ): SecretVersion {
     const same = token ? secret.versions.find((v) => v.versionId === token) : undefined;
     if (same) {
       // A retried request with the same token is idempotent; a different value under it is not allowed.
@@ -264,10 +287,9 @@ export class SecretsManagerService extends JsonService {
           `A resource with the ID you requested already exists: version ${token} has a different value.`,
         );
       }
-      return { ARN: secret.arn, Name: secret.name, VersionId: same.versionId, VersionStages: same.stages };
+      return same;
     }
     this.mustEncrypt(req.region, secret.kmsKeyId);
-    const stages = (optStringList(input, 'VersionStages') ?? ['AWSCURRENT']).slice();
     if (stages.includes('AWSCURRENT')) {
       for (const v of secret.versions) v.stages = v.stages.filter((s) => s !== 'AWSPREVIOUS');
       for (const v of secret.versions) {
@@ -283,12 +305,61 @@ export class SecretsManagerService extends JsonService {
     const version: SecretVersion = {
       versionId: token ?? randomUUID(),
       ...value,
-      stages,
+      stages: [...stages],
       createdAt: this.now(),
     };
     secret.versions.push(version);
     secret.lastChangedAt = version.createdAt;
-    return { ARN: secret.arn, Name: secret.name, VersionId: version.versionId, VersionStages: stages };
+    return version;
+  }
+
+  private updateSecret(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const secret = this.mustFind(req, input);
+    this.mustBeLive(secret);
+    const description = optString(input, 'Description');
+    const kmsKeyId = optString(input, 'KmsKeyId');
+    const value = readValue(input);
+    // The new key must work before anything changes, as AWS re-encrypts with it.
+    if (kmsKeyId !== undefined && value) this.mustEncrypt(req.region, kmsKeyId);
+    if (description !== undefined) secret.description = description;
+    if (kmsKeyId !== undefined) secret.kmsKeyId = kmsKeyId;
+    secret.lastChangedAt = this.now();
+    if (!value) return { ARN: secret.arn, Name: secret.name };
+    const version = this.addVersion(req, secret, value, optString(input, 'ClientRequestToken'), [
+      'AWSCURRENT',
+    ]);
+    return { ARN: secret.arn, Name: secret.name, VersionId: version.versionId };
+  }
+
+  private getRandomPassword(input: JsonObject): JsonObject {
+    const length = optNumber(input, 'PasswordLength') ?? 32;
+    if (!Number.isInteger(length) || length < 1 || length > 4096) {
+      throw new AwsServiceError('InvalidParameterException', 'Password length must be between 1 and 4096.');
+    }
+    const exclude = new Set(optString(input, 'ExcludeCharacters') ?? '');
+    const classes = [
+      optBoolean(input, 'ExcludeLowercase') ? '' : LOWER,
+      optBoolean(input, 'ExcludeUppercase') ? '' : UPPER,
+      optBoolean(input, 'ExcludeNumbers') ? '' : DIGITS,
+      optBoolean(input, 'ExcludePunctuation') ? '' : PUNCTUATION,
+      optBoolean(input, 'IncludeSpace') ? ' ' : '',
+    ]
+      .map((chars) => [...chars].filter((c) => !exclude.has(c)).join(''))
+      .filter((chars) => chars.length > 0);
+    if (classes.length === 0) {
+      throw new AwsServiceError(
+        'InvalidParameterException',
+        'No characters are left to build a password from.',
+      );
+    }
+    const required = optBoolean(input, 'RequireEachIncludedType') ?? true;
+    if (required && length < classes.length) {
+      throw new AwsServiceError(
+        'InvalidParameterException',
+        'Password length is too short to include a character of each required type.',
+      );
+    }
+    return { RandomPassword: randomPassword(length, classes, required) };
   }
 
   private describeSecret(input: JsonObject, req: EmulatorRequest): JsonObject {
@@ -488,4 +559,19 @@ function isPolicyDocument(text: string): boolean {
 
 function randomSuffix(): string {
   return [...randomBytes(6)].map((b) => SUFFIX_CHARS[b % SUFFIX_CHARS.length]).join('');
+}
+
+/** Uniform over the allowed characters (crypto-secure); with `oneOfEach`, every class appears at least once. */
+function randomPassword(length: number, classes: string[], oneOfEach: boolean): string {
+  const all = classes.join('');
+  const chars = Array.from({ length }, () => all[randomInt(all.length)]!);
+  if (oneOfEach) {
+    // Put one character of each class at distinct random positions.
+    const positions = [...Array(length).keys()];
+    for (const cls of classes) {
+      const at = positions.splice(randomInt(positions.length), 1)[0]!;
+      chars[at] = cls[randomInt(cls.length)]!;
+    }
+  }
+  return chars.join('');
 }
