@@ -12,8 +12,8 @@
 // DynamoDB state is NOT part of --state: dynalite keeps it in its own in-memory store, so snapshot()
 // and restore() are deliberately absent and tables are lost when the emulator restarts.
 
+import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import { PassThrough } from 'node:stream';
 import { jsonErrorResponse, jsonTarget } from '../protocol/json.ts';
 import type { EmulatedService, EmulatorContext, EmulatorRequest, EmulatorResponse } from '../service.ts';
 
@@ -66,13 +66,20 @@ export class DynamoDbService implements EmulatedService {
   handle(req: EmulatorRequest): Promise<EmulatorResponse> {
     const listener = this.instanceFor(req.region);
     return new Promise((resolve) => {
-      const incoming = Object.assign(new PassThrough(), {
+      // An EventEmitter rather than a stream: its 'data' and 'end' are emitted here, synchronously,
+      // so an exception dynalite throws while validating becomes an error answer, not a crash.
+      const incoming = Object.assign(new EventEmitter(), {
         method: req.method,
         url: req.query.size > 0 ? `${req.path}?${req.query.toString()}` : req.path,
         headers: lowerCaseHeaders(req.headers),
       });
       listener(incoming, new CapturedResponse(resolve));
-      incoming.end(req.body);
+      try {
+        if (req.body.length > 0) incoming.emit('data', req.body);
+        incoming.emit('end');
+      } catch (err) {
+        resolve(this.errorResponse('InternalFailure', err instanceof Error ? err.message : String(err), 500));
+      }
     });
   }
 
