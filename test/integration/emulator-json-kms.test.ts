@@ -6,7 +6,11 @@ import {
   CancelKeyDeletionCommand,
   CreateAliasCommand,
   CreateKeyCommand,
+  DecryptCommand,
   DescribeKeyCommand,
+  DisableKeyCommand,
+  EncryptCommand,
+  GenerateDataKeyCommand,
   GetKeyPolicyCommand,
   KMSClient,
   ListAliasesCommand,
@@ -162,6 +166,49 @@ describe('KMS emulation', () => {
     assert.deepEqual(
       aliases.Aliases!.map((a) => a.AliasName),
       ['alias/acm-default'],
+    );
+  });
+
+  it('encrypts and decrypts for real, bound to the encryption context', async () => {
+    const { KeyMetadata: meta } = await kms.send(new CreateKeyCommand({}));
+    const context = { purpose: 'test', cluster: 'clone-1' };
+    const enc = await kms.send(
+      new EncryptCommand({
+        KeyId: meta!.KeyId,
+        Plaintext: new TextEncoder().encode('hello'),
+        EncryptionContext: context,
+      }),
+    );
+    assert.equal(enc.KeyId, meta!.Arn);
+    assert.ok(!Buffer.from(enc.CiphertextBlob!).includes('hello'));
+    const dec = await kms.send(
+      new DecryptCommand({
+        CiphertextBlob: enc.CiphertextBlob,
+        EncryptionContext: { cluster: 'clone-1', purpose: 'test' },
+      }),
+    );
+    assert.equal(new TextDecoder().decode(dec.Plaintext), 'hello');
+    assert.equal(dec.KeyId, meta!.Arn);
+    await rejectsWith(
+      kms.send(
+        new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { purpose: 'other' } }),
+      ),
+      'InvalidCiphertextException',
+    );
+    await rejectsWith(
+      kms.send(new DecryptCommand({ CiphertextBlob: new TextEncoder().encode('garbage') })),
+      'InvalidCiphertextException',
+    );
+
+    const dataKey = await kms.send(new GenerateDataKeyCommand({ KeyId: meta!.KeyId, KeySpec: 'AES_256' }));
+    assert.equal(dataKey.Plaintext!.length, 32);
+    const unwrapped = await kms.send(new DecryptCommand({ CiphertextBlob: dataKey.CiphertextBlob }));
+    assert.deepEqual(Buffer.from(unwrapped.Plaintext!), Buffer.from(dataKey.Plaintext!));
+
+    await kms.send(new DisableKeyCommand({ KeyId: meta!.KeyId }));
+    await rejectsWith(
+      kms.send(new EncryptCommand({ KeyId: meta!.KeyId, Plaintext: new TextEncoder().encode('x') })),
+      'DisabledException',
     );
   });
 });

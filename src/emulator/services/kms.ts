@@ -2,9 +2,11 @@
 // when asked (ForceCreateKmsKey), grants access through the key policy and schedules the key's
 // deletion with the clone. Keys are symmetric customer-managed keys; their lifecycle (Enabled,
 // Disabled, PendingDeletion, then gone once the window passes on the emulator's clock) and the
-// error codes follow AWS. No cryptography is emulated.
+// error codes follow AWS. Encrypt / Decrypt / GenerateDataKey really encrypt (AES-256-GCM with
+// per-key random material kept in the state, the encryption context as associated data), so a
+// wrong context or a tampered blob fails as on AWS; the blob format is the emulator's own.
 
-import { randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import {
   AwsServiceError,
   epochSeconds,
@@ -31,6 +33,8 @@ interface Key {
   createdAt: string;
   deletionDate?: string;
   pendingWindowInDays?: number;
+  /** Base64 AES-256 key material (created on first use for keys restored from older state files). */
+  material?: string;
 }
 
 interface RegionState {
@@ -75,6 +79,9 @@ export class KmsService extends JsonService {
       ListAliases: (i, r) => this.listAliases(i, r),
       TagResource: (i, r) => this.tagResource(i, r),
       ListResourceTags: (i, r) => this.listResourceTags(i, r),
+      Encrypt: (i, r) => this.encrypt(i, r),
+      Decrypt: (i, r) => this.decrypt(i, r),
+      GenerateDataKey: (i, r) => this.generateDataKey(i, r),
     };
   }
 
@@ -201,6 +208,7 @@ export class KmsService extends JsonService {
       tags,
       state: 'Enabled',
       createdAt: this.ctx.clock.now().toISOString(),
+      material: randomBytes(32).toString('base64'),
     };
     this.region(req).keys[keyId] = key;
     return { KeyMetadata: this.metadata(key) };
@@ -329,6 +337,72 @@ export class KmsService extends JsonService {
     return {};
   }
 
+  /** The key must be Enabled to encrypt or decrypt: DisabledException / KMSInvalidStateException otherwise. */
+  private mustBeUsable(key: Key): void {
+    this.mustNotBePendingDeletion(key);
+    if (key.state === 'Disabled') throw new AwsServiceError('DisabledException', `${key.arn} is disabled.`);
+  }
+
+  private encrypt(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const key = this.resolve(req, reqString(input, 'KeyId'));
+    const plaintext = Buffer.from(reqString(input, 'Plaintext'), 'base64');
+    if (plaintext.length < 1 || plaintext.length > 4096) {
+      throw invalidMember('Plaintext', '***', 'Member must have length between 1 and 4096');
+    }
+    this.mustBeUsable(key);
+    return {
+      CiphertextBlob: seal(key, plaintext, encryptionContext(input)).toString('base64'),
+      KeyId: key.arn,
+      EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+    };
+  }
+
+  private decrypt(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const blob = Buffer.from(reqString(input, 'CiphertextBlob'), 'base64');
+    const keyId = blobKeyId(blob);
+    if (!keyId) throw new AwsServiceError('InvalidCiphertextException', '');
+    const key = this.resolve(req, keyId);
+    const expected = optString(input, 'KeyId');
+    if (expected !== undefined && this.resolve(req, expected).keyId !== key.keyId) {
+      throw new AwsServiceError(
+        'IncorrectKeyException',
+        'The key ID in the request does not identify a KMS key that can perform this operation.',
+      );
+    }
+    this.mustBeUsable(key);
+    const plaintext = open(key, blob, encryptionContext(input));
+    if (!plaintext) throw new AwsServiceError('InvalidCiphertextException', '');
+    return {
+      KeyId: key.arn,
+      Plaintext: plaintext.toString('base64'),
+      EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+    };
+  }
+
+  private generateDataKey(input: JsonObject, req: EmulatorRequest): JsonObject {
+    const key = this.resolve(req, reqString(input, 'KeyId'));
+    const spec = optString(input, 'KeySpec');
+    const bytes = optNumber(input, 'NumberOfBytes');
+    if ((spec === undefined) === (bytes === undefined)) {
+      throw new AwsServiceError('ValidationException', 'Please specify either number of bytes or key spec.');
+    }
+    const size = spec === 'AES_256' ? 32 : spec === 'AES_128' ? 16 : bytes;
+    if (size === undefined || !Number.isInteger(size) || size < 1 || size > 1024) {
+      throw invalidMember(
+        spec !== undefined ? 'KeySpec' : 'NumberOfBytes',
+        spec ?? bytes,
+        'Member must be AES_256, AES_128 or a number of bytes between 1 and 1024',
+      );
+    }
+    this.mustBeUsable(key);
+    const plaintext = randomBytes(size);
+    return {
+      CiphertextBlob: seal(key, plaintext, encryptionContext(input)).toString('base64'),
+      Plaintext: plaintext.toString('base64'),
+      KeyId: key.arn,
+    };
+  }
+
   private listResourceTags(input: JsonObject, req: EmulatorRequest): JsonObject {
     const key = this.resolve(req, reqString(input, 'KeyId'));
     return { Tags: key.tags.map(([TagKey, TagValue]) => ({ TagKey, TagValue })), Truncated: false };
@@ -363,4 +437,54 @@ function defaultPolicy(accountId: string): string {
       },
     ],
   });
+}
+
+// Ciphertext blob: version byte, the key's UUID (16 bytes), 12-byte IV, 16-byte GCM tag, ciphertext.
+const BLOB_VERSION = 1;
+
+function encryptionContext(input: JsonObject): Buffer {
+  const ctx = input['EncryptionContext'];
+  if (ctx === undefined || ctx === null) return Buffer.alloc(0);
+  if (
+    typeof ctx !== 'object' ||
+    Array.isArray(ctx) ||
+    Object.values(ctx).some((v) => typeof v !== 'string')
+  ) {
+    throw new AwsServiceError('SerializationException', 'EncryptionContext: expected a map of strings');
+  }
+  // Canonical (sorted) so the same context in another key order still decrypts, as on AWS.
+  const sorted = Object.entries(ctx as Record<string, string>).sort(([a], [b]) => a.localeCompare(b));
+  return Buffer.from(JSON.stringify(sorted));
+}
+
+function material(key: Key): Buffer {
+  key.material ??= randomBytes(32).toString('base64');
+  return Buffer.from(key.material, 'base64');
+}
+
+function seal(key: Key, plaintext: Buffer, aad: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', material(key), iv);
+  cipher.setAAD(aad);
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  const id = Buffer.from(key.keyId.replace(/-/g, ''), 'hex');
+  return Buffer.concat([Buffer.from([BLOB_VERSION]), id, iv, cipher.getAuthTag(), body]);
+}
+
+function blobKeyId(blob: Buffer): string | undefined {
+  if (blob.length < 1 + 16 + 12 + 16 || blob[0] !== BLOB_VERSION) return undefined;
+  const hex = blob.subarray(1, 17).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The plaintext, or undefined when the blob was tampered with or the context differs. */
+function open(key: Key, blob: Buffer, aad: Buffer): Buffer | undefined {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', material(key), blob.subarray(17, 29));
+    decipher.setAAD(aad);
+    decipher.setAuthTag(blob.subarray(29, 45));
+    return Buffer.concat([decipher.update(blob.subarray(45)), decipher.final()]);
+  } catch {
+    return undefined;
+  }
 }
