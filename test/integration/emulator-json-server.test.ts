@@ -59,10 +59,18 @@ describe('JSON-protocol services in the emulator server', () => {
     const emu = await startEmulator();
     const services = jsonServicesIn(emu.services);
     services.lambda.registerFunction('fn', async () => 'ok');
+    services.lambda.setAsyncRetryDelays([1]);
+    services.lambda.registerFunction('fails', async () => {
+      throw new Error('always');
+    });
     const lambda = new LambdaClient(config(emu.url));
     const ddb = new DynamoDBClient(config(emu.url));
     const out = await lambda.send(new InvokeCommand({ FunctionName: 'fn' }));
     assert.equal(new TextDecoder().decode(out.Payload), '"ok"');
+
+    await lambda.send(new InvokeCommand({ FunctionName: 'fails', InvocationType: 'Event' }));
+    await services.lambda.idle();
+    assert.equal(services.lambda.failedInvocations()[0]!.attempts, 2);
 
     emu.setFaults({ throttleRate: 1 });
     await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'fn' })), { name: 'Throttling' });

@@ -79,7 +79,7 @@ export class LambdaService implements EmulatedService {
   readonly name = 'lambda';
   private readonly functions = new Map<string, RegisteredFunction>();
   private readonly pending = new Set<Promise<void>>();
-  private readonly retryDelaysMs: number[];
+  private retryDelaysMs: number[];
   private failed: FailedInvocation[] = [];
   private log: InvocationRecord[] = [];
 
@@ -98,6 +98,12 @@ export class LambdaService implements EmulatedService {
       timeoutMs: options.timeoutMs ?? 3000,
       memoryMb: options.memoryMb ?? 128,
     });
+  }
+
+  /** For emulators started without options: the delays before async retries (length = retries). */
+  setAsyncRetryDelays(delaysMs: number[]): void {
+    if (delaysMs.some((d) => !(d >= 0))) throw new Error('async retry delays must be ≥ 0 ms');
+    this.retryDelaysMs = [...delaysMs];
   }
 
   unregisterFunction(name: string): void {
