@@ -9,6 +9,7 @@ import {
   type JsonAction,
   type JsonObject,
   JsonService,
+  missingMember,
   optNumber,
   optObjects,
   optString,
@@ -86,11 +87,7 @@ export class EventBridgeService extends JsonService {
 
   private putEventsAction(input: JsonObject, req: EmulatorRequest): JsonObject {
     const entries = optObjects(input, 'Entries');
-    if (!entries)
-      throw new AwsServiceError(
-        'ValidationException',
-        "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
-      );
+    if (!entries) throw missingMember('Entries');
     if (entries.length < 1 || entries.length > MAX_ENTRIES) {
       throw new AwsServiceError(
         'ValidationException',
