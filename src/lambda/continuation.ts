@@ -83,8 +83,36 @@ async function readiness(
 }
 
 /**
+ * One invocation's control over its work: `stop` once the request is answered or handed off by
+ * another path (the safety timer), and at most one hand-off however many paths ask for it, so a
+ * request never forks into two continuation chains (each would answer).
+ */
+export class RunControl {
+  private stopped = false;
+  private handOff: Promise<WorkResult> | undefined;
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  get handingOff(): boolean {
+    return this.handOff !== undefined;
+  }
+
+  /** Runs `fn` the first time only; later callers share its result. */
+  handOffOnce(fn: () => Promise<WorkResult>): Promise<WorkResult> {
+    this.handOff ??= fn();
+    return this.handOff;
+  }
+}
+
+/**
  * Works on the request until it is answered, the budget runs out (then hands off to a fresh
- * invocation) or the deadline passes (then FAILED). `signal` stops it once the invocation has
+ * invocation) or the deadline passes (then FAILED). `run` stops it once the invocation has
  * already answered or handed off by another path (the safety timer).
  */
 export async function drive(
@@ -92,12 +120,12 @@ export async function drive(
   deps: Deps,
   context: LambdaContext,
   budget: Budget,
-  signal: AbortSignal,
+  run: RunControl,
 ): Promise<WorkResult> {
   const now = () => deps.clock.now().getTime();
   let last = 'not started';
   for (;;) {
-    if (signal.aborted) return { handedOff: true, reason: 'superseded' };
+    if (run.isStopped) return { handedOff: true, reason: 'superseded' };
     if (!state.clusterArn) {
       const result = await deps.engine.provisionClone(
         { ...state.provision, wait: false, waitForCopy: false, dryRun: false },
@@ -127,8 +155,11 @@ export async function drive(
       }
       if (!state.waitForAvailable) return success(state, dataFromCluster(r.cluster));
       if (r.ready) {
+        // Setting the password puts the cluster in `modifying`: answer once it is available again,
+        // so whatever depends on the clone can log in with the secret.
         if (await applyPendingPassword(toClusterInfo(r.cluster), deps)) {
           deps.logger.info('generated password applied', { clusterId: state.clusterId });
+          continue;
         }
         return success(state, dataFromCluster(r.cluster));
       }
@@ -141,8 +172,43 @@ export async function drive(
     const t = now();
     if (t >= state.deadline) return timedOut(state, last);
     const poll = Math.min(deps.env.waitPollMs, state.deadline - t);
-    if (t + poll >= budget.stopBy) return handOff(state, deps, context, last, signal);
+    if (t + poll >= budget.stopBy) return run.handOffOnce(() => handOff(state, deps, context, last));
     await deps.clock.sleep(poll);
+  }
+}
+
+/**
+ * `drive`, plus: an Update that fails after its replacement clone exists deletes that clone again
+ * (CloudFormation keeps the old physical id after a failed Update, so nothing else would).
+ */
+export async function driveOrDiscard(
+  state: ContinuationState,
+  deps: Deps,
+  context: LambdaContext,
+  budget: Budget,
+  run: RunControl,
+): Promise<WorkResult> {
+  try {
+    const result = await drive(state, deps, context, budget, run);
+    if ('status' in result && result.status === 'FAILED') await discardReplacement(state, deps);
+    return result;
+  } catch (err) {
+    await discardReplacement(state, deps);
+    throw err;
+  }
+}
+
+async function discardReplacement(state: ContinuationState, deps: Deps): Promise<void> {
+  const arn = state.clusterArn;
+  if (state.request.RequestType !== 'Update' || !arn || arn === state.request.PhysicalResourceId) return;
+  try {
+    await deps.engine.deleteClone({ clusterId: arn, wait: false }, deps.options);
+    deps.logger.info('failed update: deleted its replacement clone', { clusterId: state.clusterId });
+  } catch (err) {
+    deps.logger.error('failed update: could not delete its replacement clone', {
+      clusterId: state.clusterId,
+      error: err instanceof Error ? err.message : String(err),
+    });
   }
 }
 
@@ -174,9 +240,7 @@ export async function handOff(
   deps: Deps,
   context: LambdaContext,
   last: string,
-  signal?: AbortSignal,
 ): Promise<WorkResult> {
-  if (signal?.aborted) return { handedOff: true, reason: 'superseded' };
   if (!context.functionName) {
     throw new AcmError(`cannot continue waiting (no function name in the context); last status: ${last}`);
   }

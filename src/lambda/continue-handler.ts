@@ -6,9 +6,10 @@ import type { LambdaContext } from './context.ts';
 import {
   CONTINUATION_VERSION,
   type ContinuationEvent,
-  drive,
+  driveOrDiscard,
   failureId,
   handOff,
+  RunControl,
   timedOut,
 } from './continuation.ts';
 import type { Deps } from './deps.ts';
@@ -20,7 +21,7 @@ export async function continueCustomResource(
   deps: Deps,
 ): Promise<WorkResult> {
   const state = event.state;
-  const abort = new AbortController();
+  const run = new RunControl();
   deps.logger.info('continuing custom resource request', {
     requestId: state.request.RequestId,
     logicalResourceId: state.request.LogicalResourceId,
@@ -37,10 +38,11 @@ export async function continueCustomResource(
         now: () => deps.clock.now().getTime(),
         failurePhysicalId: () => failureId(state),
         onTimeout: async () => {
-          abort.abort();
-          if (deps.clock.now().getTime() >= state.deadline)
+          run.stop();
+          if (!run.handingOff && deps.clock.now().getTime() >= state.deadline) {
             return timedOut(state, 'invocation about to time out');
-          return handOff(state, deps, context, 'invocation about to time out');
+          }
+          return run.handOffOnce(() => handOff(state, deps, context, 'invocation about to time out'));
         },
       },
       async (budget) => {
@@ -49,10 +51,10 @@ export async function continueCustomResource(
             `continuation event version ${String(event.version)} was written by another version of the function (this one reads ${CONTINUATION_VERSION})`,
           );
         }
-        return drive(state, deps, context, budget, abort.signal);
+        return driveOrDiscard(state, deps, context, budget, run);
       },
     );
   } finally {
-    abort.abort();
+    run.stop();
   }
 }

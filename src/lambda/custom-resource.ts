@@ -7,7 +7,15 @@ import { ValidationError } from '../util/errors.ts';
 import type { CfnRequest } from './cfn-response.ts';
 import { dataFromCluster, isClusterArn } from './clone-data.ts';
 import type { LambdaContext } from './context.ts';
-import { type ContinuationState, deadlineFor, drive, failureId, handOff } from './continuation.ts';
+import {
+  type ContinuationState,
+  deadlineFor,
+  drive,
+  driveOrDiscard,
+  failureId,
+  handOff,
+  RunControl,
+} from './continuation.ts';
 import type { Deps } from './deps.ts';
 import type { LambdaEnv } from './env.ts';
 import { ANSWER_ONLY, type CloneProperties, changedProperties, parseProperties } from './properties.ts';
@@ -73,7 +81,7 @@ export async function handleCustomResource(
   deps: Deps,
 ): Promise<WorkResult> {
   const startedAt = deps.clock.now().getTime();
-  const abort = new AbortController();
+  const run = new RunControl();
   let current: ContinuationState | undefined;
   const baseFailureId =
     req.RequestType === 'Create' ? failedCreateId(req) : (req.PhysicalResourceId ?? failedCreateId(req));
@@ -115,9 +123,9 @@ export async function handleCustomResource(
     if (req.RequestType === 'Update') {
       const kept = await keepOnUpdate(req, props, deps);
       if (kept) return kept;
-      return drive(newState(props, true), deps, context, budget, abort.signal);
+      return driveOrDiscard(newState(props, true), deps, context, budget, run);
     }
-    return drive(newState(props, false), deps, context, budget, abort.signal);
+    return drive(newState(props, false), deps, context, budget, run);
   };
 
   try {
@@ -132,24 +140,24 @@ export async function handleCustomResource(
           // The work is still running (a slow provision, a lease held by a duplicate): let a fresh
           // invocation repeat it, idempotently, rather than answer FAILED and leave a clone behind.
           const state = current;
-          abort.abort();
-          if (!state || deps.clock.now().getTime() >= state.deadline) {
-            return {
-              status: 'FAILED',
-              reason: reasonFor(
-                new Error('the function was about to time out before the operation finished'),
-                context,
-              ),
-              physicalResourceId: state ? failureId(state) : baseFailureId,
-            };
+          run.stop();
+          if (run.handingOff || (state && deps.clock.now().getTime() < state.deadline)) {
+            return run.handOffOnce(() => handOff(state!, deps, context, 'invocation about to time out'));
           }
-          return handOff(state, deps, context, 'invocation about to time out');
+          return {
+            status: 'FAILED',
+            reason: reasonFor(
+              new Error('the function was about to time out before the operation finished'),
+              context,
+            ),
+            physicalResourceId: state ? failureId(state) : baseFailureId,
+          };
         },
       },
       work,
     );
   } finally {
-    abort.abort();
+    run.stop();
   }
 }
 

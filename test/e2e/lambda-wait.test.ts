@@ -66,6 +66,37 @@ describe('WaitForAvailable across invocations', () => {
     await eventually(() => !h.emulator.rds.cluster('too-slow'), 20_000, 'too-slow deleted');
   });
 
+  it('an Update whose replacement is not up in time answers FAILED, keeps the old clone and deletes the replacement', async () => {
+    // Prepare
+    const props = { SourceClusterId: SOURCE, ClusterId: 'keep-me', WaitForAvailable: false };
+    const created = await h.send('Create', props);
+    assert.equal(created.body.Status, 'SUCCESS', created.body.Reason);
+    // Act
+    const r = await h.send(
+      'Update',
+      { ...props, WaitForAvailable: true, Tags: { v: '2' }, ServiceTimeout: 2 },
+      {
+        physicalResourceId: created.body.PhysicalResourceId,
+        oldProperties: props,
+      },
+    );
+    // Assess
+    assert.equal(r.body.Status, 'FAILED');
+    assert.match(r.body.Reason!, /was not available within/);
+    assert.equal(r.body.PhysicalResourceId, created.body.PhysicalResourceId);
+    await eventually(
+      () =>
+        h.emulator.rds
+          .clusters()
+          .filter((c) => c.id.startsWith('keep-me-'))
+          .every((c) => c.status === 'deleting'),
+      20_000,
+      'replacement deleted',
+    );
+    assert.ok(h.emulator.rds.cluster('keep-me'), 'the old clone stays');
+    assert.match(h.logs.text(), /failed update: deleted its replacement clone/);
+  });
+
   it('answers FAILED before the invocation times out when the work cannot finish in time', async () => {
     // Prepare: a clone to delete, then every AWS call slowed beyond the function's budget
     const c = await h.send('Create', { SourceClusterId: SOURCE, WaitForAvailable: false });

@@ -8,6 +8,7 @@ import {
   deadlineFor,
   drive,
   isContinuationEvent,
+  RunControl,
 } from '../../src/lambda/continuation.ts';
 import type { Deps } from '../../src/lambda/deps.ts';
 import { readEnv } from '../../src/lambda/env.ts';
@@ -179,13 +180,7 @@ describe('drive (the wait loop)', () => {
     const clock = new ManualClock('2026-11-25T10:00:00Z');
     const { deps, invoked } = fakeDeps(clock, 'creating');
     const t = clock.now().getTime();
-    const r = await drive(
-      state(t),
-      deps,
-      context(60_000),
-      { stopBy: t + 5_500 },
-      new AbortController().signal,
-    );
+    const r = await drive(state(t), deps, context(60_000), { stopBy: t + 5_500 }, new RunControl());
     assert.deepEqual(r, { handedOff: true, reason: 'continuing in invocation 1 (cluster creating)' });
     assert.equal(invoked.length, 1);
     assert.equal(invoked[0]!.name, 'fn');
@@ -206,7 +201,7 @@ describe('drive (the wait loop)', () => {
       deps,
       context(60_000),
       { stopBy: t + 60_000 },
-      new AbortController().signal,
+      new RunControl(),
     )) as Outcome;
     assert.equal(r.status, 'FAILED');
     assert.match(r.reason!, /clone c1 was not available within 9s .*last status: cluster creating/);
@@ -223,18 +218,34 @@ describe('drive (the wait loop)', () => {
         deps,
         context(60_000),
         { stopBy: Number.MAX_SAFE_INTEGER },
-        new AbortController().signal,
+        new RunControl(),
       ),
       /cannot become available: cluster inaccessible-encryption-credentials/,
     );
   });
 
+  it('hands off once however many paths ask at the same time', async () => {
+    const clock = new ManualClock();
+    const { deps, invoked } = fakeDeps(clock, 'creating');
+    const run = new RunControl();
+    const t = clock.now().getTime();
+    const s = state(t);
+    const [a, b] = await Promise.all([
+      drive(s, deps, context(60_000), { stopBy: t }, run),
+      run.handOffOnce(async () => ({ handedOff: true, reason: 'timer' })),
+    ]);
+    // The timer's hand-off started first; the loop's own hand-off joined it instead of invoking again.
+    assert.deepEqual(a, { handedOff: true, reason: 'timer' });
+    assert.deepEqual(b, a);
+    assert.equal(invoked.length, 0);
+  });
+
   it('stops without handing off once another path has answered', async () => {
     const clock = new ManualClock();
     const { deps, invoked } = fakeDeps(clock, 'creating');
-    const abort = new AbortController();
-    abort.abort();
-    await drive(state(clock.now().getTime()), deps, context(60_000), { stopBy: 0 }, abort.signal);
+    const run = new RunControl();
+    run.stop();
+    await drive(state(clock.now().getTime()), deps, context(60_000), { stopBy: 0 }, run);
     assert.equal(invoked.length, 0);
   });
 });
