@@ -376,6 +376,36 @@ describe('Custom::AuroraClone through the Lambda bundle', () => {
     assert.equal(clusters().length, before + 1);
   });
 
+  it('when the source has no free slot it waits for a full copy and clones that (CopyOk default)', async () => {
+    // Prepare: the root already has clones, and one clone per source is allowed
+    assert.ok(clusters().some((c) => tagsOf(c.id)[TAG.role] === 'clone'));
+    // Act
+    const r = await h.send('Create', {
+      SourceClusterId: SOURCE,
+      ClusterId: 'via-copy',
+      MaxClonesPerSource: 1,
+    });
+    // Assess
+    assert.equal(r.body.Status, 'SUCCESS', r.body.Reason);
+    const copyId = r.body.Data!.SourceClusterId;
+    assert.notEqual(copyId, SOURCE);
+    assert.equal(tagsOf(copyId)[TAG.role], 'copy');
+    assert.equal(h.emulator.rds.cluster('via-copy')?.status, 'available');
+  });
+
+  it('with CopyOk false and no free slot, answers FAILED saying why', async () => {
+    const before = clusters().length;
+    const r = await h.send('Create', {
+      SourceClusterId: SOURCE,
+      MaxClonesPerSource: 1,
+      CopyOk: false,
+      MaxCopyAge: 'PT1S',
+    });
+    assert.equal(r.body.Status, 'FAILED');
+    assert.match(r.body.Reason!, /copyOk|CopyOk/);
+    assert.ok(clusters().length <= before, 'nothing was created');
+  });
+
   it('an exception inside the engine answers FAILED with the engine’s message', async () => {
     const r = await h.send('Create', { SourceClusterId: 'no-such-db' });
     assert.equal(r.body.Status, 'FAILED');
