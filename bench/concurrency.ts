@@ -106,7 +106,7 @@ export const concurrency: Benchmark = {
   name: 'concurrency',
   title: 'simultaneous provisions under the DynamoDB lease vs one at a time (reserved concurrency 1)',
   async run({ size, log }) {
-    const n = size === 'tiny' ? 6 : 50;
+    const n = size === 'tiny' ? 4 : 50;
     const par = await runMode(n, 'simultaneous', log);
     const seq = await runMode(n, 'one at a time', log);
     const problems: string[] = [];

@@ -98,8 +98,8 @@ export const soak: Benchmark = {
   name: 'soak',
   title: 'provisions and deletions under throttling, internal failures and jittered latency',
   async run({ size, log }) {
-    const total = size === 'tiny' ? 12 : 500;
-    const sources = Array.from({ length: size === 'tiny' ? 2 : 10 }, (_, i) => `prod-${i + 1}`);
+    const total = size === 'tiny' ? 8 : 500;
+    const sources = Array.from({ length: size === 'tiny' ? 4 : 10 }, (_, i) => `prod-${i + 1}`);
     const { emulator, options } = await benchEnv(
       { quotas: { clusters: 400, instances: 400 }, seed: 7, timeScale: 0.25 },
       {

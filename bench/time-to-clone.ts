@@ -22,7 +22,7 @@ const MARGIN = 1.2;
 
 export const timeToClone: Benchmark = {
   name: 'time-to-clone',
-  title: 'time from request to a usable clone over 30 simulated days, pool policy A vs B',
+  title: 'time from request to a usable clone over 30 simulated days (7 on a tiny run), pool policy A vs B',
   async run({ size, log }) {
     const days = size === 'tiny' ? 7 : 30;
     const demand = demandTrace({
