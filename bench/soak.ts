@@ -11,7 +11,7 @@ import { benchEnv, callsBetween, clonesPerSource, totalCalls, until } from './li
 import { type Benchmark, type Cell, ms, percentile } from './lib/report.ts';
 
 const FAULTS = { throttleRate: 0.2, errorRate: 0.05, latencyMs: 20, jitterMs: 15 };
-const IN_FLIGHT = 20;
+const IN_FLIGHT = 25;
 const MAX_CLONES = 3;
 const ANSWER_TIMEOUT_MS = 120_000;
 
