@@ -31,6 +31,8 @@ export function managerOptions(env: LambdaEnv, logger: Logger, clock: Clock): Ma
   const out: ManagerOptions = {
     managerId: env.managerId,
     leaseTable: env.leaseTable,
+    // The stack creates the table; the function's role may not (and a missing table is a deployment fault to report).
+    createLeaseTable: false,
     logger,
     clock,
     pollMinMs: Math.min(env.waitPollMs, 5_000),

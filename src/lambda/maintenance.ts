@@ -1,7 +1,7 @@
 // Scheduled pool maintenance: read the JSON config from SSM, validate it (every problem reported
 // with its path), then maintain each source on its own, so one failing source does not stop the
 // others. A bad or missing config throws: the invocation fails loudly (metrics, DLQ).
-import { parseMaintenanceConfig } from '../cli/maintenance-config.ts';
+import { parseMaintenanceConfig } from '../engine/maintenance-config.ts';
 import type { MaintenanceReport, MaintenanceSource } from '../engine/types.ts';
 import { AcmError, errorMessage, ValidationError } from '../util/errors.ts';
 import { EVENT_SOURCE } from './continuation.ts';

@@ -3,6 +3,7 @@
 // shapes them (every property value a string, ServiceToken included) through the emulator's Lambda
 // Invoke API (asynchronously, as CloudFormation does), and checks every response against the
 // protocol: one PUT, an empty content type, a body under 4096 bytes, the echoed ids.
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDbAdapter } from '../../src/aws/dynamodb.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 import { type JsonServices, jsonServicesIn } from '../../src/emulator/services/json-services.ts';
 
@@ -309,6 +311,11 @@ export class CfnHarness {
       WAIT_POLL_MS: '100',
       ...this.options.env,
     });
+    // The manager stack creates the lease table; the function only uses it.
+    const table = process.env.LEASE_TABLE;
+    if (table && table !== 'none') {
+      await new DynamoDbAdapter({ endpoint: this.emulator.url, region: REGION }).createTable(table);
+    }
     this.services.lambda.registerFunction(
       this.functionName,
       (event, context) => this.bundle.handler(event, context),

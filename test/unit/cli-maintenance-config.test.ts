@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseMaintenanceConfig } from '../../src/cli/maintenance-config.ts';
+import { parseMaintenanceConfig } from '../../src/engine/maintenance-config.ts';
 import { AcmError } from '../../src/util/errors.ts';
 
 function problem(data: unknown): string {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { maintainPool } from '../../engine/api.ts';
+import { parseMaintenanceConfig } from '../../engine/maintenance-config.ts';
 import type { MaintenanceSource } from '../../engine/types.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { ValidationError } from '../../util/errors.ts';
@@ -7,7 +8,6 @@ import { checkInstanceClass, type Flags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { formatMaintenanceReports } from '../format.ts';
 import type { Io } from '../io.ts';
-import { parseMaintenanceConfig } from '../maintenance-config.ts';
 import { type CommonOptions, commonOptions, progressReporter, writeJson } from '../options.ts';
 
 export interface MaintainOptions extends CommonOptions {
