@@ -1,9 +1,8 @@
 // maintainPool: per source, independently (one failing source does not stop the others): delete
 // expired clones, purge obsolete copies, then make enough copies to reach the target free capacity.
-import { createWriter, restoreCopy } from '../executor/apply.ts';
+import { createCopyWriter, restoreCopy } from '../executor/apply.ts';
 import { readInventory } from '../inventory/read.ts';
 import { withLease } from '../lease/with-lease.ts';
-import { managedTagList } from '../model/tags.ts';
 import { planMaintenance, resolveMaintenancePolicy } from '../planner/maintain.ts';
 import type { CopyStep, DeleteStep, Plan } from '../planner/plan.ts';
 import { AcmError, errorMessage, ValidationError } from '../util/errors.ts';
@@ -66,31 +65,18 @@ async function maintainOne(
       async (state) => {
         const { inventory, plan, now } = await planFor();
         const root = inventory.clusters.find((c) => c.id === plan.rootClusterId);
-        const copies: { step: CopyStep; engine: string }[] = [];
+        const copies: { step: CopyStep; engine: string; dataTimestamp: Date }[] = [];
         for (const step of plan.steps) {
           if (step.kind !== 'copy' || !root) continue;
           await restoreCopy(ctx.rds, step, root, ctx.managerId, now);
-          copies.push({ step, engine: root.engine });
+          copies.push({ step, engine: root.engine, dataTimestamp: now });
           report.created.push(step.clusterId);
         }
         return { result: { plan, inventory, copies }, state };
       },
     );
-    for (const { step, engine } of copies) {
-      const tags = managedTagList({
-        role: 'copy',
-        sourceArn: step.rootArn,
-        rootArn: step.rootArn,
-        dataTimestamp: ctx.clock.now(),
-        manager: ctx.managerId,
-      });
-      await createWriter(ctx.rds, {
-        clusterId: step.clusterId,
-        instanceId: step.instanceId,
-        instanceClass: step.instanceClass,
-        engine,
-        tags,
-      });
+    for (const { step, engine, dataTimestamp } of copies) {
+      await createCopyWriter(ctx.rds, step, { engine, managerId: ctx.managerId, dataTimestamp });
     }
     const failures: string[] = [];
     for (const step of plan.steps.filter((s): s is DeleteStep => s.kind === 'delete')) {

@@ -5,6 +5,7 @@ import type { DBCluster } from '../aws/rds.ts';
 import {
   type CloneOptions,
   cloneTags,
+  createCopyWriter,
   createWriter,
   isReady,
   restoreClone,
@@ -15,7 +16,7 @@ import { readInventory } from '../inventory/read.ts';
 import { type LeaseState, liveReservations, type Reservation } from '../lease/lease.ts';
 import { withLease } from '../lease/with-lease.ts';
 import type { ClusterInfo, Inventory } from '../model/inventory.ts';
-import { managedTagList, readManagedTags, TAG, TAG_PREFIX, tagMap } from '../model/tags.ts';
+import { readManagedTags, TAG, TAG_PREFIX, tagMap } from '../model/tags.ts';
 import type { CloneStep, CopyStep, DeleteStep, Plan } from '../planner/plan.ts';
 import { clusterIdFromArn, readPool, siblingArn } from '../planner/pool.ts';
 import { type ProvisionPolicy, planProvision } from '../planner/provision.ts';
@@ -54,7 +55,7 @@ type Outcome =
       plan: Plan;
       copyId: string;
       clusterId: string;
-      created?: { step: CopyStep; engine: string };
+      created?: { step: CopyStep; engine: string; dataTimestamp: Date };
     }
   | { kind: 'retry'; plan: Plan; refused: string };
 
@@ -127,7 +128,10 @@ export async function provisionClone(
         ctx.logger.warn('source refused the restore; trying the next one', { source: outcome.refused });
         continue;
       case 'wait-copy': {
-        if (outcome.created) await startCopyWriter(ctx, outcome.created.step, outcome.created.engine);
+        if (outcome.created) {
+          const { step, engine, dataTimestamp } = outcome.created;
+          await createCopyWriter(ctx.rds, step, { engine, managerId: ctx.managerId, dataTimestamp });
+        }
         waitedCopy = {
           id: outcome.copyId,
           made: (waitedCopy?.made ?? false) || outcome.created !== undefined,
@@ -251,7 +255,7 @@ async function decide(
       plan,
       copyId: copy.clusterId,
       clusterId: clone.clusterId,
-      created: { step: copy, engine: root.engine },
+      created: { step: copy, engine: root.engine, dataTimestamp: now },
     },
     state: { reservations: [...others, reservation] },
   };
@@ -298,30 +302,6 @@ async function runPurges(ctx: EngineContext, plan: Plan) {
       plan.notes.push(`purging ${step.clusterId} failed: ${(err as Error).message}`);
       ctx.logger.warn('purge failed', { clusterId: step.clusterId, error: (err as Error).message });
     }
-  }
-}
-
-async function startCopyWriter(ctx: EngineContext, step: CopyStep, engine: string) {
-  const tags = managedTagList({
-    role: 'copy',
-    sourceArn: step.rootArn,
-    rootArn: step.rootArn,
-    dataTimestamp: ctx.clock.now(),
-    manager: ctx.managerId,
-  });
-  try {
-    await createWriter(ctx.rds, {
-      clusterId: step.clusterId,
-      instanceId: step.instanceId,
-      instanceClass: step.instanceClass,
-      engine,
-      tags,
-    });
-  } catch (err) {
-    // A copy without an instance can never be cloned: remove it so nobody waits for it.
-    ctx.logger.error('copy instance could not be created; deleting the copy', { clusterId: step.clusterId });
-    await ctx.rds.deleteCluster(step.clusterId).catch(() => undefined);
-    throw err;
   }
 }
 

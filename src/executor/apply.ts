@@ -74,6 +74,17 @@ export async function restoreClone(
   }
 }
 
+/** The tags of a copy and of its writer: its data is the root's as of `dataTimestamp`. */
+export function copyTags(step: CopyStep, managerId: string, dataTimestamp: Date): Tag[] {
+  return managedTagList({
+    role: 'copy',
+    sourceArn: step.rootArn,
+    rootArn: step.rootArn,
+    dataTimestamp,
+    manager: managerId,
+  });
+}
+
 /** Full-copy restore of the root: a new pool member with 15 fresh clone slots. */
 export async function restoreCopy(
   rds: RdsAdapter,
@@ -82,13 +93,7 @@ export async function restoreCopy(
   managerId: string,
   now: Date,
 ) {
-  const tags = managedTagList({
-    role: 'copy',
-    sourceArn: step.rootArn,
-    rootArn: step.rootArn,
-    dataTimestamp: now,
-    manager: managerId,
-  });
+  const tags = copyTags(step, managerId, now);
   return rds.restoreCluster({
     DBClusterIdentifier: step.clusterId,
     SourceDBClusterIdentifier: root.id,
@@ -127,6 +132,29 @@ export async function createWriter(
       const existing = await rds.describeInstance(input.instanceId);
       if (existing?.DBClusterIdentifier === input.clusterId) return existing;
     }
+    throw err;
+  }
+}
+
+/**
+ * The writer of a new copy. A copy without an instance can never be cloned, so when the instance
+ * cannot be created the copy is deleted again and nobody waits for it.
+ */
+export async function createCopyWriter(
+  rds: RdsAdapter,
+  step: CopyStep,
+  input: { engine: string; managerId: string; dataTimestamp: Date },
+) {
+  try {
+    return await createWriter(rds, {
+      clusterId: step.clusterId,
+      instanceId: step.instanceId,
+      instanceClass: step.instanceClass,
+      engine: input.engine,
+      tags: copyTags(step, input.managerId, input.dataTimestamp),
+    });
+  } catch (err) {
+    await rds.deleteCluster(step.clusterId).catch(() => undefined);
     throw err;
   }
 }
