@@ -248,3 +248,31 @@ export abstract class JsonService implements EmulatedService {
     return jsonErrorResponse(this.ctx, this.version, code, message, status);
   }
 }
+
+/**
+ * A JSON service whose whole state is one record per Region: reset, the --state snapshot
+ * (`{ regions }`) and its restore are the same for all of them.
+ */
+export abstract class RegionalJsonService<R> extends JsonService {
+  private regions: Record<string, R> = {};
+
+  /** The state of a Region no request has touched yet. */
+  protected abstract emptyRegion(): R;
+
+  protected regionState(region: string): R {
+    this.regions[region] ??= this.emptyRegion();
+    return this.regions[region]!;
+  }
+
+  reset(): void {
+    this.regions = {};
+  }
+
+  snapshot(): unknown {
+    return { regions: structuredClone(this.regions) };
+  }
+
+  restore(state: unknown): void {
+    this.regions = structuredClone((state as { regions?: Record<string, R> } | undefined)?.regions ?? {});
+  }
+}

@@ -13,9 +13,9 @@ import {
   invalidMember,
   type JsonAction,
   type JsonObject,
-  JsonService,
   optNumber,
   optString,
+  RegionalJsonService,
   readTags,
   reqString,
 } from '../protocol/json.ts';
@@ -43,10 +43,6 @@ interface RegionState {
   aliases: Record<string, string>;
 }
 
-interface State {
-  regions: Record<string, RegionState>;
-}
-
 /** Only the region of a request matters for lookups; other services call in with just that. */
 type InRegion = Pick<EmulatorRequest, 'region'>;
 
@@ -57,9 +53,7 @@ const DAY_MS = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ALIAS_NAME = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
 
-export class KmsService extends JsonService {
-  private state: State = { regions: {} };
-
+export class KmsService extends RegionalJsonService<RegionState> {
   constructor(ctx: EmulatorContext) {
     super({ name: 'kms', targetPrefix: 'TrentService', version: '1.1', ctx });
   }
@@ -85,17 +79,8 @@ export class KmsService extends JsonService {
     };
   }
 
-  reset(): void {
-    this.state = { regions: {} };
-  }
-
-  snapshot(): unknown {
-    return structuredClone(this.state);
-  }
-
-  restore(state: unknown): void {
-    const s = state as Partial<State> | undefined;
-    this.state = { regions: structuredClone(s?.regions ?? {}) };
+  protected emptyRegion(): RegionState {
+    return { keys: {}, aliases: {} };
   }
 
   /**
@@ -119,8 +104,7 @@ export class KmsService extends JsonService {
   }
 
   private region(req: InRegion): RegionState {
-    this.state.regions[req.region] ??= { keys: {}, aliases: {} };
-    const r = this.state.regions[req.region]!;
+    const r = this.regionState(req.region);
     // A key whose waiting period has passed is deleted for good, together with its aliases.
     const now = this.ctx.clock.now().getTime();
     for (const [id, k] of Object.entries(r.keys)) {

@@ -12,12 +12,12 @@ import {
   invalidMember,
   type JsonAction,
   type JsonObject,
-  JsonService,
   optBoolean,
   optNumber,
   optObjects,
   optString,
   optStringList,
+  RegionalJsonService,
   readTags,
   reqString,
 } from '../protocol/json.ts';
@@ -58,11 +58,6 @@ interface Secret {
   deletionDate?: string;
 }
 
-interface State {
-  /** region → secret name → secret */
-  regions: Record<string, Record<string, Secret>>;
-}
-
 const NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const DAY_MS = 86_400_000;
@@ -71,9 +66,7 @@ const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const DIGITS = '0123456789';
 const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 
-export class SecretsManagerService extends JsonService {
-  private state: State = { regions: {} };
-
+export class SecretsManagerService extends RegionalJsonService<Record<string, Secret>> {
   private readonly kmsKeys: SecretsManagerOptions['kmsKeys'];
 
   constructor(ctx: EmulatorContext, options: SecretsManagerOptions = {}) {
@@ -116,22 +109,12 @@ export class SecretsManagerService extends JsonService {
     };
   }
 
-  reset(): void {
-    this.state = { regions: {} };
-  }
-
-  snapshot(): unknown {
-    return structuredClone(this.state);
-  }
-
-  restore(state: unknown): void {
-    const s = state as Partial<State> | undefined;
-    this.state = { regions: structuredClone(s?.regions ?? {}) };
+  protected emptyRegion(): Record<string, Secret> {
+    return {};
   }
 
   private region(req: EmulatorRequest): Record<string, Secret> {
-    this.state.regions[req.region] ??= {};
-    const secrets = this.state.regions[req.region]!;
+    const secrets = this.regionState(req.region);
     // Secrets whose recovery window has passed are gone for good, as on AWS.
     const now = this.ctx.clock.now().getTime();
     for (const [name, s] of Object.entries(secrets)) {

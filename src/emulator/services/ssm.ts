@@ -11,11 +11,11 @@ import {
   invalidMember,
   type JsonAction,
   type JsonObject,
-  JsonService,
   optBoolean,
   optNumber,
   optString,
   optStringList,
+  RegionalJsonService,
   readTags,
   reqString,
 } from '../protocol/json.ts';
@@ -37,18 +37,11 @@ interface Parameter {
   history?: { version: number; type: ParameterType; value: string; lastModified: string }[];
 }
 
-interface State {
-  /** region → parameter name → parameter */
-  regions: Record<string, Record<string, Parameter>>;
-}
-
 const NAME_PATTERN = /^[A-Za-z0-9_.\-/]{1,2048}$/;
 const STANDARD_MAX_BYTES = 4096;
 const ADVANCED_MAX_BYTES = 8192;
 
-export class SsmService extends JsonService {
-  private state: State = { regions: {} };
-
+export class SsmService extends RegionalJsonService<Record<string, Parameter>> {
   constructor(ctx: EmulatorContext) {
     super({ name: 'ssm', targetPrefix: 'AmazonSSM', version: '1.1', ctx });
   }
@@ -63,22 +56,12 @@ export class SsmService extends JsonService {
     };
   }
 
-  reset(): void {
-    this.state = { regions: {} };
-  }
-
-  snapshot(): unknown {
-    return structuredClone(this.state);
-  }
-
-  restore(state: unknown): void {
-    const s = state as Partial<State> | undefined;
-    this.state = { regions: structuredClone(s?.regions ?? {}) };
+  protected emptyRegion(): Record<string, Parameter> {
+    return {};
   }
 
   private region(req: EmulatorRequest): Record<string, Parameter> {
-    this.state.regions[req.region] ??= {};
-    return this.state.regions[req.region]!;
+    return this.regionState(req.region);
   }
 
   /** A name as stored: ARNs (`arn:aws:ssm:r:a:parameter/x/y`) are reduced to `/x/y`. */
