@@ -15,6 +15,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDbAdapter } from '../../src/aws/dynamodb.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 import { type JsonServices, jsonServicesIn } from '../../src/emulator/services/json-services.ts';
+import type { CfnResponse } from '../../src/lambda/cfn-response.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUNDLE = join(ROOT, 'dist/lambda/index.js');
@@ -93,16 +94,8 @@ export interface CapturedResponse {
   headers: IncomingHttpHeaders;
   rawBody: string;
   bytes: number;
-  body: {
-    Status: 'SUCCESS' | 'FAILED';
-    Reason?: string;
-    PhysicalResourceId: string;
-    StackId: string;
-    RequestId: string;
-    LogicalResourceId: string;
-    NoEcho?: boolean;
-    Data?: Record<string, string>;
-  };
+  /** The JSON body, parsed; the harness checks its shape on arrival. */
+  body: CfnResponse;
   receivedAt: number;
 }
 
