@@ -11,8 +11,8 @@ import { benchEnv, callsBetween, clonesPerSource, totalCalls, until } from './li
 import { type Benchmark, type Cell, ms, percentile } from './lib/report.ts';
 
 const FAULTS = { throttleRate: 0.2, errorRate: 0.05, latencyMs: 20, jitterMs: 15 };
-const IN_FLIGHT = 25;
-const MAX_CLONES = 3;
+const IN_FLIGHT = 30;
+const MAX_CLONES = 2;
 const ANSWER_TIMEOUT_MS = 120_000;
 
 interface Lifecycle {
@@ -99,7 +99,7 @@ export const soak: Benchmark = {
   title: 'provisions and deletions under throttling, internal failures and jittered latency',
   async run({ size, log }) {
     const total = size === 'tiny' ? 8 : 500;
-    const sources = Array.from({ length: size === 'tiny' ? 4 : 10 }, (_, i) => `prod-${i + 1}`);
+    const sources = Array.from({ length: size === 'tiny' ? 4 : 20 }, (_, i) => `prod-${i + 1}`);
     const { emulator, options } = await benchEnv(
       { quotas: { clusters: 400, instances: 400 }, seed: 7, timeScale: 0.25 },
       {
@@ -205,6 +205,10 @@ export const soak: Benchmark = {
         ['wall time', ms(wallMs)],
         ['provision to usable, p50 / p95', `${ms(percentile(pMs, 50))} / ${ms(percentile(pMs, 95))}`],
         ['deletion, p50 / p95', `${ms(percentile(dMs, 50))} / ${ms(percentile(dMs, 95))}`],
+        [
+          'slowest provision / deletion',
+          `${ms(pMs[pMs.length - 1] ?? Number.NaN)} / ${ms(dMs[dMs.length - 1] ?? Number.NaN)}`,
+        ],
         [
           'API calls (injected Throttling / InternalFailure)',
           `${totalCalls(calls)} (${injected.throttled} / ${injected.failures})`,
