@@ -8,6 +8,7 @@ import { type Clock, systemClock } from '../util/clock.ts';
 import { parseDuration } from '../util/duration.ts';
 import { ValidationError } from '../util/errors.ts';
 import { type Logger, silentLogger } from '../util/log.ts';
+import { withRetries } from '../util/retry.ts';
 import {
   DEFAULT_LEASE_TABLE,
   DEFAULT_MANAGER_ID,
@@ -30,6 +31,11 @@ export interface EngineContext {
   pollMaxMs: number;
   waitTimeoutMs: number;
   options: ManagerOptions;
+  /**
+   * Retries a call on Throttling and 5xx beyond the SDK's own attempts (whose per-client retry
+   * quota a busy process can spend). Only for calls that are safe to repeat.
+   */
+  retry<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 // One in-process store per process, so two calls in one process also exclude each other without a table.
@@ -96,6 +102,7 @@ export async function engineContext(options: ManagerOptions = {}): Promise<Engin
     pollMaxMs: options.pollMaxMs ?? 30_000,
     waitTimeoutMs: options.waitTimeoutMs ?? 3 * 3_600_000,
     options,
+    retry: (fn) => withRetries(fn, { clock, attempts: 5, baseDelayMs: 500, maxDelayMs: 10_000 }),
   };
 }
 

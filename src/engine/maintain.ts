@@ -50,7 +50,7 @@ async function maintainOne(
     );
     const planFor = async () => {
       const now = ctx.clock.now();
-      const inventory = await readInventory(ctx.rds, policy.clusterId, now);
+      const inventory = await ctx.retry(() => readInventory(ctx.rds, policy.clusterId, now));
       return { inventory, plan: planMaintenance({ inventory, policy, managerId: ctx.managerId, now }), now };
     };
     if (source.dryRun) {
@@ -68,7 +68,7 @@ async function maintainOne(
         const copies: { step: CopyStep; engine: string; dataTimestamp: Date }[] = [];
         for (const step of plan.steps) {
           if (step.kind !== 'copy' || !root) continue;
-          await restoreCopy(ctx.rds, step, root, ctx.managerId, now);
+          await ctx.retry(() => restoreCopy(ctx.rds, step, root, ctx.managerId, now));
           copies.push({ step, engine: root.engine, dataTimestamp: now });
           report.created.push(step.clusterId);
         }
@@ -76,7 +76,7 @@ async function maintainOne(
       },
     );
     for (const { step, engine, dataTimestamp } of copies) {
-      await createCopyWriter(ctx.rds, step, { engine, managerId: ctx.managerId, dataTimestamp });
+      await createCopyWriter(ctx.rds, step, { engine, managerId: ctx.managerId, dataTimestamp }, ctx.retry);
     }
     const failures: string[] = [];
     for (const step of plan.steps.filter((s): s is DeleteStep => s.kind === 'delete')) {

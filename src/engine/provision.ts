@@ -130,7 +130,12 @@ export async function provisionClone(
       case 'wait-copy': {
         if (outcome.created) {
           const { step, engine, dataTimestamp } = outcome.created;
-          await createCopyWriter(ctx.rds, step, { engine, managerId: ctx.managerId, dataTimestamp });
+          await createCopyWriter(
+            ctx.rds,
+            step,
+            { engine, managerId: ctx.managerId, dataTimestamp },
+            ctx.retry,
+          );
         }
         waitedCopy = {
           id: outcome.copyId,
@@ -169,7 +174,7 @@ async function decide(
 ): Promise<{ result: Outcome; state: LeaseState }> {
   const now = ctx.clock.now();
   const requestKey = cloneOptions.requestKey;
-  const inventory = await readInventory(ctx.rds, policy.sourceClusterId, now);
+  const inventory = await ctx.retry(() => readInventory(ctx.rds, policy.sourceClusterId, now));
   const live = liveReservations(state, now);
   const mine = live.find((r) => r.requestKey === requestKey);
   const others = live.filter((r) => r !== mine);
@@ -196,7 +201,7 @@ async function decide(
     const source = inventory.clusters.find((c) => c.id === clone.sourceClusterId);
     if (!source) throw new AcmError(`source ${clone.sourceClusterId} vanished from the inventory`);
     try {
-      const cluster = await restoreClone(ctx.rds, clone, source, cloneOptions);
+      const cluster = await ctx.retry(() => restoreClone(ctx.rds, clone, source, cloneOptions));
       return { result: { kind: 'cloned', plan, step: clone, cluster, source, inventory }, state: without };
     } catch (err) {
       if (SOURCE_REFUSED.has(errorCode(err) ?? '')) {
@@ -242,7 +247,7 @@ async function decide(
   }
   const root = inventory.clusters.find((c) => c.id === copy.rootClusterId);
   if (!root) throw new AcmError(`root ${copy.rootClusterId} vanished from the inventory`);
-  const made = await restoreCopy(ctx.rds, copy, root, ctx.managerId, now);
+  const made = await ctx.retry(() => restoreCopy(ctx.rds, copy, root, ctx.managerId, now));
   const reservation: Reservation = {
     requestKey,
     sourceArn: made.DBClusterArn ?? siblingArn(root.arn, copy.clusterId),
@@ -263,7 +268,7 @@ async function decide(
 
 async function dryRun(ctx: EngineContext, policy: ProvisionPolicy): Promise<ProvisionResult> {
   const now = ctx.clock.now();
-  const inventory = await readInventory(ctx.rds, policy.sourceClusterId, now);
+  const inventory = await ctx.retry(() => readInventory(ctx.rds, policy.sourceClusterId, now));
   const plan = planProvision({ inventory, request: policy, managerId: ctx.managerId, now });
   const clone = plan.steps.find((s): s is CloneStep => s.kind === 'clone');
   const reuse = plan.steps.find((s) => s.kind === 'reuse');
@@ -369,15 +374,18 @@ async function finishClone(
     if (request.password?.setPassword) {
       password = await preparePasswordForClone(ctx, request.password, step.clusterId, clusterArn);
     }
-    const writerPg = request.dbParameterGroupName ?? inventory.instances[0]?.parameterGroup;
-    await createWriter(ctx.rds, {
-      clusterId: step.clusterId,
-      instanceId: step.instanceId,
-      instanceClass: step.instanceClass,
-      engine: source.engine,
-      tags: cloneTags(step, cloneOptions),
-      ...(writerPg && request.dbParameterGroupName ? { parameterGroup: writerPg } : {}),
-    });
+    // Default: the root writer's parameter group, so the clone behaves like the source.
+    const parameterGroup = request.dbParameterGroupName ?? inventory.instances[0]?.parameterGroup;
+    await ctx.retry(() =>
+      createWriter(ctx.rds, {
+        clusterId: step.clusterId,
+        instanceId: step.instanceId,
+        instanceClass: step.instanceClass,
+        engine: source.engine,
+        tags: cloneTags(step, cloneOptions),
+        ...(parameterGroup ? { parameterGroup } : {}),
+      }),
+    );
   } catch (err) {
     // A failed provision leaves nothing behind: the new cluster (and its secret) go again.
     ctx.logger.error('instance creation failed; removing the new cluster', { clusterId: step.clusterId });
@@ -387,9 +395,28 @@ async function finishClone(
   let status = outcome.cluster.Status ?? 'creating';
   let cluster = outcome.cluster;
   if (request.wait) {
-    cluster = await waitForClone(ctx, step.clusterId, step.instanceId);
-    status = cluster.Status ?? status;
-    await applyPasswordAfterCreate(ctx, cluster);
+    try {
+      cluster = await waitForClone(ctx, step.clusterId, step.instanceId);
+      status = cluster.Status ?? status;
+      await applyPasswordAfterCreate(ctx, cluster);
+    } catch (err) {
+      // The caller asked for a usable clone and will not get one: do not leave a billed cluster behind.
+      ctx.logger.error('clone did not become usable; removing it', { clusterId: step.clusterId });
+      await deleteManagedCluster(
+        ctx,
+        {
+          kind: 'delete',
+          clusterId: step.clusterId,
+          arn: clusterArn,
+          role: 'clone',
+          instanceIds: [step.instanceId],
+          reason: 'provision failed',
+        },
+        { wait: false },
+      ).catch(() => undefined);
+      if (password) await discardPassword(ctx, password).catch(() => undefined);
+      throw err;
+    }
   }
   const result: ProvisionResult = {
     clusterId: step.clusterId,

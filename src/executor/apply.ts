@@ -50,6 +50,7 @@ export async function restoreClone(
 ) {
   const subnet = options.dbSubnetGroupName ?? source.subnetGroup;
   const sgs = options.vpcSecurityGroupIds ?? source.securityGroupIds;
+  const clusterPg = options.dbClusterParameterGroupName ?? source.clusterParameterGroup;
   try {
     return await rds.restoreCluster({
       DBClusterIdentifier: step.clusterId,
@@ -59,9 +60,7 @@ export async function restoreClone(
       Tags: cloneTags(step, options),
       ...(subnet ? { DBSubnetGroupName: subnet } : {}),
       ...(sgs.length ? { VpcSecurityGroupIds: sgs } : {}),
-      ...(options.dbClusterParameterGroupName
-        ? { DBClusterParameterGroupName: options.dbClusterParameterGroupName }
-        : {}),
+      ...(clusterPg ? { DBClusterParameterGroupName: clusterPg } : {}),
       DeletionProtection: false,
     });
   } catch (err) {
@@ -94,16 +93,26 @@ export async function restoreCopy(
   now: Date,
 ) {
   const tags = copyTags(step, managerId, now);
-  return rds.restoreCluster({
-    DBClusterIdentifier: step.clusterId,
-    SourceDBClusterIdentifier: root.id,
-    RestoreType: 'full-copy',
-    UseLatestRestorableTime: true,
-    Tags: tags,
-    ...(root.subnetGroup ? { DBSubnetGroupName: root.subnetGroup } : {}),
-    ...(root.securityGroupIds.length ? { VpcSecurityGroupIds: root.securityGroupIds } : {}),
-    DeletionProtection: false,
-  });
+  try {
+    return await rds.restoreCluster({
+      DBClusterIdentifier: step.clusterId,
+      SourceDBClusterIdentifier: root.id,
+      RestoreType: 'full-copy',
+      UseLatestRestorableTime: true,
+      Tags: tags,
+      ...(root.subnetGroup ? { DBSubnetGroupName: root.subnetGroup } : {}),
+      ...(root.securityGroupIds.length ? { VpcSecurityGroupIds: root.securityGroupIds } : {}),
+      DeletionProtection: false,
+    });
+  } catch (err) {
+    // A retried call whose first attempt landed: the copy is ours when it carries our data timestamp.
+    if (errorCode(err) === 'DBClusterAlreadyExistsFault') {
+      const existing = await rds.describeCluster(step.clusterId);
+      const stamp = tags.find((t) => t.Key === TAG.dataTimestamp)?.Value;
+      if (existing?.TagList?.some((t) => t.Key === TAG.dataTimestamp && t.Value === stamp)) return existing;
+    }
+    throw err;
+  }
 }
 
 /** The writer instance of a new cluster; an instance that already exists (a retried call) is fine. */
@@ -144,15 +153,18 @@ export async function createCopyWriter(
   rds: RdsAdapter,
   step: CopyStep,
   input: { engine: string; managerId: string; dataTimestamp: Date },
+  retry: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
 ) {
   try {
-    return await createWriter(rds, {
-      clusterId: step.clusterId,
-      instanceId: step.instanceId,
-      instanceClass: step.instanceClass,
-      engine: input.engine,
-      tags: copyTags(step, input.managerId, input.dataTimestamp),
-    });
+    return await retry(() =>
+      createWriter(rds, {
+        clusterId: step.clusterId,
+        instanceId: step.instanceId,
+        instanceClass: step.instanceClass,
+        engine: input.engine,
+        tags: copyTags(step, input.managerId, input.dataTimestamp),
+      }),
+    );
   } catch (err) {
     await rds.deleteCluster(step.clusterId).catch(() => undefined);
     throw err;

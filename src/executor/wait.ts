@@ -1,6 +1,6 @@
 import type { Clock } from '../util/clock.ts';
-import { WaitTimeoutError } from '../util/errors.ts';
-import { backoffDelay } from '../util/retry.ts';
+import { errorCode, WaitTimeoutError } from '../util/errors.ts';
+import { backoffDelay, isRetryableAwsError } from '../util/retry.ts';
 
 export interface WaitOptions {
   clock: Clock;
@@ -22,7 +22,11 @@ export async function waitUntil(
 ) {
   const start = options.clock.now().getTime();
   for (let attempt = 0; ; attempt++) {
-    const { done, status } = await check();
+    // A throttled or failed status check is one more poll, not the end of the wait.
+    const { done, status } = await check().catch((err: unknown) => {
+      if (!isRetryableAwsError(err)) throw err;
+      return { done: false, status: `unknown (${errorCode(err) ?? 'error'}, retrying)` };
+    });
     const elapsed = options.clock.now().getTime() - start;
     options.onPoll?.(status, elapsed);
     if (done) return status;

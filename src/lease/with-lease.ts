@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../util/clock.ts';
 import { LeaseBusyError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
-import { backoffDelay } from '../util/retry.ts';
-import type { LeaseState, LeaseStore } from './lease.ts';
+import { backoffDelay, withRetries } from '../util/retry.ts';
+import type { HeldLease, LeaseState, LeaseStore } from './lease.ts';
 
 export interface LeaseOptions {
   store: LeaseStore;
@@ -28,7 +28,11 @@ export async function withLease<T>(
   const ttl = options.ttlMs ?? 120_000;
   const deadline = options.clock.now().getTime() + (options.acquireTimeoutMs ?? 600_000);
   for (let attempt = 0; ; attempt++) {
-    const lease = await options.store.tryAcquire(key, owner, options.clock.now(), ttl);
+    // The SDK's own retries share a per-client quota that a long wait can spend; a throttled
+    // acquire is retried here too, so waiting for the lease never fails on a passing fault.
+    const lease = await withRetries(() => options.store.tryAcquire(key, owner, options.clock.now(), ttl), {
+      clock: options.clock,
+    });
     if (lease) {
       let next = lease.state;
       try {
@@ -36,14 +40,35 @@ export async function withLease<T>(
         next = state;
         return result;
       } finally {
-        const released = await lease.release(next);
-        if (!released)
-          options.logger.error('lease expired while held: raise the lease ttl', { key, ttlMs: ttl });
+        await release(lease, next, key, ttl, options);
       }
     }
     if (options.clock.now().getTime() >= deadline) {
       throw new LeaseBusyError(`the lease on ${key} stayed busy; another request holds it`, { key });
     }
     await options.clock.sleep(25 + backoffDelay(Math.min(attempt, 6), 20, 1_000));
+  }
+}
+
+/**
+ * A release that keeps failing must not undo work already done under the lease (a clone already
+ * restored): it is logged, and the lease frees itself when its TTL runs out.
+ */
+async function release(
+  lease: HeldLease,
+  state: LeaseState,
+  key: string,
+  ttlMs: number,
+  options: LeaseOptions,
+) {
+  try {
+    const released = await withRetries(() => lease.release(state), { clock: options.clock });
+    if (!released) options.logger.error('lease expired while held: raise the lease ttl', { key, ttlMs });
+  } catch (err) {
+    options.logger.error('lease release failed; it frees itself when its ttl runs out', {
+      key,
+      ttlMs,
+      error: err instanceof Error ? err.message : String(err),
+    });
   }
 }
