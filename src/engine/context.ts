@@ -113,7 +113,8 @@ async function ensureTable(
   clock: Clock,
   logger: Logger,
 ) {
-  let status = await db.tableStatus(table);
+  const readStatus = () => withRetries(() => db.tableStatus(table), { clock });
+  let status = await readStatus();
   if (status === undefined) {
     if (!create) {
       throw new ValidationError(
@@ -122,11 +123,11 @@ async function ensureTable(
       );
     }
     logger.info('creating the lease table', { table });
-    await db.createTable(table);
-    status = await db.tableStatus(table);
+    await withRetries(() => db.createTable(table), { clock });
+    status = await readStatus();
   }
   for (let i = 0; status !== 'ACTIVE' && i < 120; i++) {
     await clock.sleep(500);
-    status = await db.tableStatus(table);
+    status = await readStatus();
   }
 }

@@ -4,7 +4,7 @@ import { waitUntil } from '../executor/wait.ts';
 import { findCluster, readAllClusters } from '../inventory/read.ts';
 import { planDelete } from '../planner/delete.ts';
 import type { DeleteStep } from '../planner/plan.ts';
-import { ValidationError } from '../util/errors.ts';
+import { errorCode, errorMessage, ValidationError } from '../util/errors.ts';
 import { identifierProblem } from '../util/identifiers.ts';
 import { type EngineContext, engineContext } from './context.ts';
 import { cleanupPassword } from './password.ts';
@@ -27,7 +27,7 @@ export async function deleteClone(
     throw new ValidationError('finalSnapshotId', 'is required when skipFinalSnapshot is false');
   }
   const now = ctx.clock.now();
-  const clusters = await readAllClusters(ctx.rds);
+  const clusters = await ctx.retry(() => readAllClusters(ctx.rds));
   const plan = planDelete({ readAt: now, clusters, instances: [] }, id, ctx.managerId, now);
   const step = plan.steps.find((s): s is DeleteStep => s.kind === 'delete');
   const cluster = findCluster(clusters, id);
@@ -67,12 +67,12 @@ export async function deleteManagedCluster(
   step: DeleteStep,
   options: { wait: boolean; finalSnapshotId?: string },
 ): Promise<{ alreadyGone: boolean }> {
-  const current = await ctx.rds.describeCluster(step.clusterId);
+  const current = await ctx.retry(() => ctx.rds.describeCluster(step.clusterId));
   if (!current) return { alreadyGone: true };
   const instanceIds = (current.DBClusterMembers ?? [])
     .map((m) => m.DBInstanceIdentifier ?? '')
     .filter(Boolean);
-  for (const id of instanceIds) await ctx.rds.deleteInstance(id);
+  for (const id of instanceIds) await ctx.retry(() => alreadyDeleting(() => ctx.rds.deleteInstance(id)));
   const poll = { clock: ctx.clock, minMs: ctx.pollMinMs, maxMs: ctx.pollMaxMs, timeoutMs: ctx.waitTimeoutMs };
   if (instanceIds.length > 0) {
     await waitUntil(
@@ -89,7 +89,10 @@ export async function deleteManagedCluster(
       },
     );
   }
-  const gone = (await ctx.rds.deleteCluster(step.clusterId, options.finalSnapshotId)) === undefined;
+  const gone =
+    (await ctx.retry(() =>
+      alreadyDeleting(() => ctx.rds.deleteCluster(step.clusterId, options.finalSnapshotId)),
+    )) === undefined;
   if (options.wait && !gone) {
     await waitUntil(
       async () => {
@@ -105,4 +108,23 @@ export async function deleteManagedCluster(
     );
   }
   return { alreadyGone: gone && instanceIds.length === 0 };
+}
+
+/**
+ * A repeated delete (a retry whose first attempt landed, or a second caller) finds the instance or
+ * cluster already `deleting`; RDS answers with an invalid-state fault, which here means done.
+ */
+async function alreadyDeleting<T>(call: () => Promise<T>): Promise<T | Record<string, never>> {
+  try {
+    return await call();
+  } catch (err) {
+    const code = errorCode(err) ?? '';
+    if (
+      /^InvalidDB(Instance|Cluster)State(Fault)?$/.test(code) &&
+      /deleting|being deleted/i.test(errorMessage(err))
+    ) {
+      return {};
+    }
+    throw err;
+  }
 }

@@ -85,6 +85,18 @@ describe('provisionClone against the emulator', () => {
     assert.equal(env.emulator.rds.clusters().length, before);
   });
 
+  it('two deletes of the same clone at once both succeed', async () => {
+    const r = await provisionClone({ sourceClusterId: 'prod', clusterId: 'twice', wait: true }, env.options);
+    const [a, b] = await Promise.all([
+      deleteClone({ clusterId: r.clusterId }, env.options),
+      deleteClone({ clusterId: r.clusterId }, env.options),
+    ]);
+    assert.ok(a.deleted || a.alreadyGone);
+    assert.ok(b.deleted || b.alreadyGone);
+    const left = env.emulator.rds.cluster('twice');
+    assert.ok(left === undefined || left.status === 'deleting');
+  });
+
   it('refuses to delete the root or a cluster it did not make', async () => {
     await assert.rejects(deleteClone({ clusterId: 'prod' }, env.options), NotManagedError);
     assert.equal(env.emulator.rds.cluster('prod')?.status, 'available');
