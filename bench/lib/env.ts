@@ -1,35 +1,24 @@
-// An emulator and the ManagerOptions that point the engine at it, plus the measurements the
-// benchmarks take from the emulator's own records (request counts, clones per source).
+// An emulator and the ManagerOptions that point the engine at it (the same as the integration
+// tests use), plus the measurements the benchmarks take from the emulator's own records.
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 import type { StatsSnapshot } from '../../src/emulator/stats.ts';
 import type { ManagerOptions } from '../../src/engine/types.ts';
 import { TAG } from '../../src/model/tags.ts';
+import { clonesPerSource, managerOptionsFor } from '../../test/helpers/engine-env.ts';
+
+export { clonesPerSource };
 
 export interface BenchEnv {
   emulator: RunningEmulator;
   options: ManagerOptions;
 }
 
-let tableSeq = 0;
-
 export async function benchEnv(
   emulatorOptions: EmulatorOptions = {},
   manager: ManagerOptions = {},
 ): Promise<BenchEnv> {
   const emulator = await startEmulator({ quotas: { clusters: 400, instances: 400 }, ...emulatorOptions });
-  const options: ManagerOptions = {
-    aws: {
-      endpoint: emulator.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    },
-    pollMinMs: 50,
-    pollMaxMs: 200,
-    waitTimeoutMs: 120_000,
-    leaseTable: `bench-leases-${process.pid}-${++tableSeq}`,
-    ...manager,
-  };
-  return { emulator, options };
+  return { emulator, options: managerOptionsFor(emulator, { waitTimeoutMs: 120_000, ...manager }) };
 }
 
 /** Requests per action between two snapshots (injected faults included: they are calls too). */
@@ -51,19 +40,6 @@ export function formatCalls(calls: Record<string, number>): string {
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([a, n]) => `${a} ${n}`)
     .join(', ');
-}
-
-/** Live (not deleting) clones per source ARN, counted from the emulator's records, not through the product. */
-export function clonesPerSource(emulator: RunningEmulator): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const c of emulator.rds.clusters()) {
-    if (c.status === 'deleting') continue;
-    const tags = Object.fromEntries(c.tags.map((t) => [t.Key, t.Value]));
-    if (tags[TAG.role] !== 'clone') continue;
-    const src = tags[TAG.sourceArn] ?? '';
-    counts.set(src, (counts.get(src) ?? 0) + 1);
-  }
-  return counts;
 }
 
 /** Sources above `limit` live clones, from the emulator's records. */

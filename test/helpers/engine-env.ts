@@ -10,13 +10,12 @@ export interface EngineEnv {
 
 let tableSeq = 0;
 
-export async function engineEnv(
-  emulatorOptions: EmulatorOptions = {},
-  manager: ManagerOptions = {},
-): Promise<EngineEnv> {
-  const emulator = await startEmulator({ quotas: { clusters: 200, instances: 200 }, ...emulatorOptions });
-  emulator.createSourceCluster({ id: 'prod', instanceClass: 'db.r6g.large', engine: 'aurora-postgresql' });
-  const options: ManagerOptions = {
+/**
+ * ManagerOptions that point the engine at `emulator`: quick polls and a lease table of its own, so
+ * runs in one process never share leases by accident.
+ */
+export function managerOptionsFor(emulator: RunningEmulator, overrides: ManagerOptions = {}): ManagerOptions {
+  return {
     aws: {
       endpoint: emulator.url,
       region: 'us-east-1',
@@ -26,12 +25,20 @@ export async function engineEnv(
     pollMaxMs: 200,
     waitTimeoutMs: 60_000,
     leaseTable: process.env.ACM_TEST_NO_TABLE ? false : `leases-${process.pid}-${++tableSeq}`,
-    ...manager,
+    ...overrides,
   };
-  return { emulator, options };
 }
 
-/** Clones per source ARN, counted from the emulator's own records (not through the product). */
+export async function engineEnv(
+  emulatorOptions: EmulatorOptions = {},
+  manager: ManagerOptions = {},
+): Promise<EngineEnv> {
+  const emulator = await startEmulator({ quotas: { clusters: 200, instances: 200 }, ...emulatorOptions });
+  emulator.createSourceCluster({ id: 'prod', instanceClass: 'db.r6g.large', engine: 'aurora-postgresql' });
+  return { emulator, options: managerOptionsFor(emulator, manager) };
+}
+
+/** Live (not deleting) clones per source ARN, counted from the emulator's own records, not through the product. */
 export function clonesPerSource(emulator: RunningEmulator): Map<string, number> {
   const counts = new Map<string, number>();
   for (const c of emulator.rds.clusters()) {
