@@ -62,8 +62,8 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
 
     const manager: ManagerOptions = {
       aws: { endpoint: emulator.url },
-      // One process drives the demo, so the in-process lease is enough (no DynamoDB table needed).
-      leaseTable: false,
+      // The same per-root lease a deployment uses, in the emulator's DynamoDB (the table is made on first use).
+      leaseTable: 'demo-leases',
       managerId: 'demo',
       pollMinMs: 100,
       pollMaxMs: 500,
