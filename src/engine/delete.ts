@@ -1,7 +1,8 @@
 // deleteClone: refuses anything the manager did not make; deletes instances, then the cluster,
 // then its password secret and any KMS key made for it. Already gone is success.
 import { waitUntil } from '../executor/wait.ts';
-import { findCluster, readAllClusters } from '../inventory/read.ts';
+import { readAllClusters } from '../inventory/read.ts';
+import { findCluster } from '../model/inventory.ts';
 import { planDelete } from '../planner/delete.ts';
 import type { DeleteStep } from '../planner/plan.ts';
 import { errorCode, errorMessage, ValidationError } from '../util/errors.ts';

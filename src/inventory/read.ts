@@ -1,7 +1,7 @@
 // Read: everything a plan needs, in 1 + pages DescribeDBClusters calls (TagList comes inline, so no
 // ListTagsForResource per cluster) plus one DescribeDBInstances for the root's writer.
 import type { DBCluster, DBInstance, RdsAdapter } from '../aws/rds.ts';
-import type { ClusterInfo, InstanceInfo, Inventory } from '../model/inventory.ts';
+import { type ClusterInfo, findCluster, type InstanceInfo, type Inventory } from '../model/inventory.ts';
 import { readManagedTags, tagMap } from '../model/tags.ts';
 import { SourceNotFoundError } from '../util/errors.ts';
 
@@ -49,17 +49,13 @@ export function toInstanceInfo(i: DBInstance): InstanceInfo {
   return info;
 }
 
-function matches(c: ClusterInfo, idOrArn: string): boolean {
-  return c.arn === idOrArn || c.id === idOrArn.toLowerCase();
-}
-
 /**
  * The inventory around one root: every cluster of the account (the planner picks what relates to the
  * root by tags), and the root writer's instance so the default instance class is known.
  */
 export async function readInventory(rds: RdsAdapter, rootIdOrArn: string, now: Date): Promise<Inventory> {
   const clusters = (await rds.describeAllClusters()).map(toClusterInfo);
-  const root = clusters.find((c) => matches(c, rootIdOrArn));
+  const root = findCluster(clusters, rootIdOrArn);
   if (!root) throw new SourceNotFoundError(rootIdOrArn);
   const writer = root.members.find((m) => m.isWriter) ?? root.members[0];
   const instances = writer
@@ -73,8 +69,4 @@ export async function readInventory(rds: RdsAdapter, rootIdOrArn: string, now: D
 /** The whole account's clusters, for deletes and status of one cluster by id or ARN. */
 export async function readAllClusters(rds: RdsAdapter): Promise<ClusterInfo[]> {
   return (await rds.describeAllClusters()).map(toClusterInfo);
-}
-
-export function findCluster(clusters: readonly ClusterInfo[], idOrArn: string): ClusterInfo | undefined {
-  return clusters.find((c) => matches(c, idOrArn));
 }

@@ -41,3 +41,13 @@ export interface Inventory {
   /** Instances of the clusters of interest (writers, to learn the default instance class). */
   instances: InstanceInfo[];
 }
+
+/** A cluster by id (RDS ids are case-insensitive) or by ARN. */
+export function findCluster(
+  clusters: readonly ClusterInfo[],
+  clusterIdOrArn: string,
+): ClusterInfo | undefined {
+  if (clusterIdOrArn.startsWith('arn:')) return clusters.find((c) => c.arn === clusterIdOrArn);
+  const id = clusterIdOrArn.toLowerCase();
+  return clusters.find((c) => c.id.toLowerCase() === id);
+}

@@ -9,7 +9,7 @@
 // migrated pool keeps working.
 
 import type { PoolMember, PoolStatus } from '../engine/types.ts';
-import type { ClusterInfo, Inventory } from '../model/inventory.ts';
+import { type ClusterInfo, findCluster as findInClusters, type Inventory } from '../model/inventory.ts';
 import { formatDuration } from '../util/duration.ts';
 import { SourceNotFoundError, ValidationError } from '../util/errors.ts';
 import type { SourceAssessment } from './plan.ts';
@@ -84,9 +84,7 @@ export function isAuroraEngine(engine: string): boolean {
 
 /** Finds a cluster by id (RDS ids are case-insensitive) or by ARN. */
 export function findCluster(inventory: Inventory, clusterIdOrArn: string): ClusterInfo | undefined {
-  if (clusterIdOrArn.startsWith('arn:')) return inventory.clusters.find((c) => c.arn === clusterIdOrArn);
-  const id = clusterIdOrArn.toLowerCase();
-  return inventory.clusters.find((c) => c.id.toLowerCase() === id);
+  return findInClusters(inventory.clusters, clusterIdOrArn);
 }
 
 /** The root cluster for a request, refusing what cannot be a pool root. */
