@@ -17,7 +17,7 @@ import { type LeaseState, liveReservations, type Reservation } from '../lease/le
 import { withLease } from '../lease/with-lease.ts';
 import type { ClusterInfo, Inventory } from '../model/inventory.ts';
 import { readManagedTags, TAG, TAG_PREFIX, tagMap } from '../model/tags.ts';
-import type { CloneStep, CopyStep, DeleteStep, Plan } from '../planner/plan.ts';
+import type { CloneStep, CopyStep, DeleteStep, Plan, ReuseStep } from '../planner/plan.ts';
 import { clusterIdFromArn, readPool, siblingArn } from '../planner/pool.ts';
 import { type ProvisionPolicy, planProvision } from '../planner/provision.ts';
 import { AcmError, errorCode } from '../util/errors.ts';
@@ -271,17 +271,11 @@ async function dryRun(ctx: EngineContext, policy: ProvisionPolicy): Promise<Prov
   const inventory = await ctx.retry(() => readInventory(ctx.rds, policy.sourceClusterId, now));
   const plan = planProvision({ inventory, request: policy, managerId: ctx.managerId, now });
   const clone = plan.steps.find((s): s is CloneStep => s.kind === 'clone');
-  const reuse = plan.steps.find((s) => s.kind === 'reuse');
+  const reuse = plan.steps.find((s): s is ReuseStep => s.kind === 'reuse');
   const copy = plan.steps.find((s): s is CopyStep => s.kind === 'copy');
   const result: ProvisionResult = {
     clusterId: clone?.clusterId ?? reuse?.clusterId ?? '',
-    arn:
-      reuse?.kind === 'reuse'
-        ? reuse.arn
-        : siblingArn(
-            inventory.clusters.find((c) => c.id === plan.rootClusterId)?.arn ?? '',
-            clone?.clusterId ?? '',
-          ),
+    arn: reuse?.arn ?? (clone ? siblingArn(clone.rootArn, clone.clusterId) : ''),
     status: 'planned',
     instanceId: clone?.instanceId ?? '',
     sourceClusterId: clone?.sourceClusterId ?? '',
