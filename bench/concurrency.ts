@@ -3,7 +3,7 @@
 // implementation's reserved concurrency 1 forced. Each provision waits until its clone is usable.
 
 import { maintainPool, provisionClone } from '../src/engine/api.ts';
-import type { ProvisionResult } from '../src/engine/types.ts';
+import type { ProvisionResult } from '../src/model/api.ts';
 import { errorMessage } from '../src/util/errors.ts';
 import {
   type BenchEnv,

@@ -2,7 +2,7 @@
 
 export type { AwsConfig } from './aws/config.ts';
 export { deleteClone, describePool, maintainPool, provisionClone } from './engine/api.ts';
-export * from './engine/types.ts';
+export * from './model/api.ts';
+export type { Plan, SourceAssessment, Step } from './model/plan.ts';
 export { formatPlan } from './planner/explain.ts';
-export type { Plan, SourceAssessment, Step } from './planner/plan.ts';
 export * from './util/errors.ts';

@@ -2,7 +2,7 @@
 // tests use), plus the measurements the benchmarks take from the emulator's own records.
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 import type { StatsSnapshot } from '../../src/emulator/stats.ts';
-import type { ManagerOptions } from '../../src/engine/types.ts';
+import type { ManagerOptions } from '../../src/model/api.ts';
 import { TAG } from '../../src/model/tags.ts';
 import { clonesPerSource, managerOptionsFor } from '../../test/helpers/engine-env.ts';
 

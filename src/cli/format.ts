@@ -5,7 +5,7 @@ import type {
   PoolMember,
   PoolStatus,
   ProvisionResult,
-} from '../engine/types.ts';
+} from '../model/api.ts';
 import { formatPlan } from '../planner/explain.ts';
 import { formatDuration } from '../util/duration.ts';
 import { formatKeyValues, formatTable } from './table.ts';

@@ -1,5 +1,5 @@
 // Options shared by every command, normalised into the library's ManagerOptions.
-import { DEFAULT_LEASE_TABLE, type ManagerOptions, type ProgressEvent } from '../engine/types.ts';
+import { DEFAULT_LEASE_TABLE, type ManagerOptions, type ProgressEvent } from '../model/api.ts';
 import { formatDuration } from '../util/duration.ts';
 import { jsonLogger } from '../util/log.ts';
 import {

@@ -4,11 +4,6 @@ import { DynamoDbAdapter } from '../aws/dynamodb.ts';
 import { RdsAdapter } from '../aws/rds.ts';
 import { DynamoDbLeaseStore } from '../lease/dynamodb-lease.ts';
 import { InProcessLeaseStore, type LeaseStore } from '../lease/lease.ts';
-import { type Clock, systemClock } from '../util/clock.ts';
-import { parseDuration } from '../util/duration.ts';
-import { ValidationError } from '../util/errors.ts';
-import { type Logger, silentLogger } from '../util/log.ts';
-import { withRetries } from '../util/retry.ts';
 import {
   DEFAULT_LEASE_TABLE,
   DEFAULT_MANAGER_ID,
@@ -16,7 +11,12 @@ import {
   DEFAULT_MAX_COPY_AGE,
   type ManagerOptions,
   type ProgressEvent,
-} from './types.ts';
+} from '../model/api.ts';
+import { type Clock, systemClock } from '../util/clock.ts';
+import { parseDuration } from '../util/duration.ts';
+import { ValidationError } from '../util/errors.ts';
+import { type Logger, silentLogger } from '../util/log.ts';
+import { withRetries } from '../util/retry.ts';
 
 export interface EngineContext {
   rds: RdsAdapter;

@@ -2,15 +2,15 @@
 // then its password secret and any KMS key made for it. Already gone is success.
 import { waitUntil } from '../executor/wait.ts';
 import { readAllClusters } from '../inventory/read.ts';
+import type { DeleteRequest, DeleteResult, ManagerOptions } from '../model/api.ts';
 import { findCluster } from '../model/inventory.ts';
+import type { DeleteStep } from '../model/plan.ts';
 import { planDelete } from '../planner/delete.ts';
-import type { DeleteStep } from '../planner/plan.ts';
 import { errorCode, errorMessage, ValidationError } from '../util/errors.ts';
 import { identifierProblem } from '../util/identifiers.ts';
 import { type EngineContext, engineContext } from './context.ts';
 import { cleanupPassword } from './password.ts';
 import { passwordServices } from './password-flow.ts';
-import type { DeleteRequest, DeleteResult, ManagerOptions } from './types.ts';
 
 export async function deleteClone(
   request: DeleteRequest,

@@ -1,7 +1,7 @@
 import { readInventory } from '../inventory/read.ts';
+import type { ManagerOptions, PoolStatus } from '../model/api.ts';
 import { poolStatus, readPool } from '../planner/pool.ts';
 import { engineContext } from './context.ts';
-import type { ManagerOptions, PoolStatus } from './types.ts';
 
 /** The pool at a glance: root, copies, clones, free capacity. Reads only. */
 export async function describePool(

@@ -3,8 +3,9 @@
 import { createCopyWriter, restoreCopy } from '../executor/apply.ts';
 import { readInventory } from '../inventory/read.ts';
 import { withLease } from '../lease/with-lease.ts';
+import type { MaintenanceReport, MaintenanceSource, ManagerOptions } from '../model/api.ts';
+import type { CopyStep, DeleteStep, Plan } from '../model/plan.ts';
 import { planMaintenance, resolveMaintenancePolicy } from '../planner/maintain.ts';
-import type { CopyStep, DeleteStep, Plan } from '../planner/plan.ts';
 import { AcmError, errorMessage, ValidationError } from '../util/errors.ts';
 import { identifierProblem } from '../util/identifiers.ts';
 import { type EngineContext, engineContext } from './context.ts';
@@ -12,7 +13,6 @@ import { deleteManagedCluster } from './delete.ts';
 import { cleanupPassword } from './password.ts';
 import { passwordServices } from './password-flow.ts';
 import { leaseKey } from './provision.ts';
-import type { MaintenanceReport, MaintenanceSource, ManagerOptions } from './types.ts';
 
 export async function maintainPool(
   sources: MaintenanceSource[],

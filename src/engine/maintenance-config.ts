@@ -1,10 +1,10 @@
 // The maintenance config (a JSON list of MaintenanceSource), validated in stages: shape, then every
 // field, collecting all problems with their path, unknown keys included, so a typo fails loudly.
 
+import type { MaintenanceSource } from '../model/api.ts';
 import { parseDuration } from '../util/duration.ts';
 import { ValidationError, ValidationErrors } from '../util/errors.ts';
 import { identifierProblem } from '../util/identifiers.ts';
-import type { MaintenanceSource } from './types.ts';
 
 type Check = (value: unknown) => string | undefined;
 

@@ -5,6 +5,7 @@ import { KmsAdapter } from '../aws/kms.ts';
 import type { DBCluster } from '../aws/rds.ts';
 import { SecretsAdapter } from '../aws/secrets.ts';
 import { toClusterInfo } from '../inventory/read.ts';
+import type { PasswordRequest } from '../model/api.ts';
 import { TAG } from '../model/tags.ts';
 import type { EngineContext } from './context.ts';
 import {
@@ -14,7 +15,6 @@ import {
   type PreparedPassword,
   preparePassword,
 } from './password.ts';
-import type { PasswordRequest } from './types.ts';
 
 export function passwordServices(ctx: EngineContext): PasswordServices {
   const aws = ctx.options.aws ?? {};

@@ -5,11 +5,11 @@ import { randomInt } from 'node:crypto';
 import type { KmsAdapter } from '../aws/kms.ts';
 import type { RdsAdapter } from '../aws/rds.ts';
 import type { SecretsAdapter } from '../aws/secrets.ts';
+import type { PasswordRequest } from '../model/api.ts';
 import type { ClusterInfo } from '../model/inventory.ts';
 import { type ManagedTags, TAG, TAG_PREFIX } from '../model/tags.ts';
 import { AcmError, AwsCallError, errorCode, ValidationError } from '../util/errors.ts';
 import { idTimestamp } from '../util/identifiers.ts';
-import type { PasswordRequest } from './types.ts';
 
 export interface PasswordServices {
   secrets: SecretsAdapter;

@@ -15,18 +15,19 @@ import { waitUntil } from '../executor/wait.ts';
 import { readInventory } from '../inventory/read.ts';
 import { type LeaseState, liveReservations, type Reservation } from '../lease/lease.ts';
 import { withLease } from '../lease/with-lease.ts';
+import type { ManagerOptions, ProvisionRequest, ProvisionResult } from '../model/api.ts';
 import type { ClusterInfo, Inventory } from '../model/inventory.ts';
+import type { CloneStep, CopyStep, DeleteStep, Plan, ReuseStep } from '../model/plan.ts';
+import type { ProvisionPolicy } from '../model/policy.ts';
 import { readManagedTags, TAG, TAG_PREFIX, tagMap } from '../model/tags.ts';
-import type { CloneStep, CopyStep, DeleteStep, Plan, ReuseStep } from '../planner/plan.ts';
 import { clusterIdFromArn, readPool, siblingArn } from '../planner/pool.ts';
-import { type ProvisionPolicy, planProvision } from '../planner/provision.ts';
+import { planProvision } from '../planner/provision.ts';
 import { AcmError, errorCode } from '../util/errors.ts';
 import { joinIdentifier } from '../util/identifiers.ts';
 import { type EngineContext, engineContext } from './context.ts';
 import { deleteManagedCluster } from './delete.ts';
 import type { PreparedPassword } from './password.ts';
 import { applyPasswordAfterCreate, discardPassword, preparePasswordForClone } from './password-flow.ts';
-import type { ManagerOptions, ProvisionRequest, ProvisionResult } from './types.ts';
 import { validateProvision } from './validate.ts';
 
 /** Errors that say "this source cannot be restored from right now": try the next one. */

@@ -1,11 +1,12 @@
 // The library's own edge: every request field checked and named before anything is read or created.
 // The CLI and the Lambda validate their raw input first; this catches callers of the library itself.
-import type { ProvisionPolicy } from '../planner/provision.ts';
+
+import type { ProvisionRequest } from '../model/api.ts';
+import type { ProvisionPolicy } from '../model/policy.ts';
 import { parseInstant } from '../util/duration.ts';
 import { ValidationError, ValidationErrors } from '../util/errors.ts';
 import { identifierProblem } from '../util/identifiers.ts';
 import { durationMs, type EngineContext, maxClones } from './context.ts';
-import type { ProvisionRequest } from './types.ts';
 
 export interface ValidProvision {
   policy: ProvisionPolicy;
@@ -107,5 +108,16 @@ export function validateProvision(req: ProvisionRequest, ctx: EngineContext): Va
   if (req.instanceClass) policy.instanceClass = req.instanceClass;
   if (since) policy.copyCreatedSince = since;
   if (req.requestKey) policy.requestKey = req.requestKey;
+  if (req.owner) policy.owner = req.owner;
+  if (ttlMs !== undefined) policy.ttlMs = ttlMs;
+  if (req.tags && Object.keys(req.tags).length > 0) policy.tags = { ...req.tags };
+  if (req.dbSubnetGroupName) policy.dbSubnetGroupName = req.dbSubnetGroupName;
+  if (req.vpcSecurityGroupIds?.length) policy.vpcSecurityGroupIds = [...req.vpcSecurityGroupIds];
+  if (req.dbClusterParameterGroupName) policy.dbClusterParameterGroupName = req.dbClusterParameterGroupName;
+  if (req.dbParameterGroupName) policy.dbParameterGroupName = req.dbParameterGroupName;
+  if (req.password && (req.password.setPassword || req.password.manageMasterUserPassword))
+    policy.password = { ...req.password };
+  if (req.wait) policy.wait = true;
+  if (req.waitForCopy === false) policy.waitForCopy = false;
   return ttlMs === undefined ? { policy } : { policy, ttlMs };
 }

@@ -2,8 +2,8 @@
 // it does what the step says, with the tags that make the new cluster count from its first moment.
 import type { DBCluster, RdsAdapter } from '../aws/rds.ts';
 import type { ClusterInfo } from '../model/inventory.ts';
+import type { CloneStep, CopyStep } from '../model/plan.ts';
 import { type ManagedTagInput, managedTagList, TAG, type Tag } from '../model/tags.ts';
-import type { CloneStep, CopyStep } from '../planner/plan.ts';
 import { errorCode } from '../util/errors.ts';
 
 export interface CloneOptions {

@@ -2,8 +2,8 @@
 // cluster. Every attribute is always present (empty when not applicable) so GetAtt never fails on
 // a missing key.
 import type { DBCluster } from '../aws/rds.ts';
-import type { ProvisionResult } from '../engine/types.ts';
 import { toClusterInfo } from '../inventory/read.ts';
+import type { ProvisionResult } from '../model/api.ts';
 
 export type CloneData = Record<
   | 'Arn'

@@ -6,8 +6,8 @@
 // request has a requestKey). Past the deadline the answer is FAILED with the clone's last status.
 import type { DBCluster } from '../aws/rds.ts';
 import { applyPendingPassword } from '../engine/password.ts';
-import type { ProvisionRequest } from '../engine/types.ts';
 import { toClusterInfo } from '../inventory/read.ts';
+import type { ProvisionRequest } from '../model/api.ts';
 import { formatDuration } from '../util/duration.ts';
 import { AcmError } from '../util/errors.ts';
 import type { CfnRequest, Outcome } from './cfn-response.ts';

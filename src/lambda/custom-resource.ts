@@ -2,7 +2,7 @@
 // Every request is answered exactly once through answerSafely; waiting for the clone may continue
 // in later invocations (continuation.ts).
 import { createHash } from 'node:crypto';
-import type { ProvisionRequest } from '../engine/types.ts';
+import type { ProvisionRequest } from '../model/api.ts';
 import { ValidationError } from '../util/errors.ts';
 import type { CfnRequest } from './cfn-response.ts';
 import { dataFromCluster, isClusterArn } from './clone-data.ts';

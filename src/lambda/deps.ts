@@ -8,7 +8,7 @@ import { RdsAdapter } from '../aws/rds.ts';
 import { SecretsAdapter } from '../aws/secrets.ts';
 import { SsmAdapter } from '../aws/ssm.ts';
 import { deleteClone, maintainPool, provisionClone } from '../engine/api.ts';
-import type { EngineApi, ManagerOptions } from '../engine/types.ts';
+import type { EngineApi, ManagerOptions } from '../model/api.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { jsonLogger, type Logger } from '../util/log.ts';
 import { type LambdaEnv, readEnv } from './env.ts';

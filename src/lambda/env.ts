@@ -1,6 +1,6 @@
 // The function's configuration, read from its environment once per invocation. A bad value fails
 // loudly with the variable's name instead of silently falling back to a default.
-import { DEFAULT_LEASE_TABLE, DEFAULT_MANAGER_ID } from '../engine/types.ts';
+import { DEFAULT_LEASE_TABLE, DEFAULT_MANAGER_ID } from '../model/api.ts';
 import { parseDuration } from '../util/duration.ts';
 import { ValidationError, ValidationErrors } from '../util/errors.ts';
 import type { LogLevel } from '../util/log.ts';

@@ -2,7 +2,7 @@
 // with its path), then maintain each source on its own, so one failing source does not stop the
 // others. A bad or missing config throws: the invocation fails loudly (metrics, DLQ).
 import { parseMaintenanceConfig } from '../engine/maintenance-config.ts';
-import type { MaintenanceReport, MaintenanceSource } from '../engine/types.ts';
+import type { MaintenanceReport, MaintenanceSource } from '../model/api.ts';
 import { AcmError, errorMessage, ValidationError } from '../util/errors.ts';
 import { EVENT_SOURCE } from './continuation.ts';
 import type { Deps } from './deps.ts';

@@ -3,8 +3,8 @@
 // a success, so a repeated CloudFormation Delete is harmless.
 
 import type { Inventory } from '../model/inventory.ts';
+import { PLAN_VERSION, type Plan } from '../model/plan.ts';
 import { NotManagedError } from '../util/errors.ts';
-import { PLAN_VERSION, type Plan } from './plan.ts';
 import { cloneCounts, clusterIdFromArn, findCluster } from './pool.ts';
 import { deleteStep } from './purge.ts';
 

@@ -1,8 +1,8 @@
 // The human form of a plan: what a dry run prints, and what a user reads to learn why the manager
 // chose a source or made a copy.
 
+import type { Plan, SourceAssessment, Step } from '../model/plan.ts';
 import { formatDuration } from '../util/duration.ts';
-import type { Plan, SourceAssessment, Step } from './plan.ts';
 
 /** Rows of cells as left-aligned columns separated by two spaces, without trailing blanks. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {

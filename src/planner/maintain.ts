@@ -2,28 +2,16 @@
 // obsolete copies, then make enough copies that the free capacity reaches the target. Copies take
 // hours, so this runs ahead of demand (nightly) rather than inside a provision.
 
-import type { MaintenanceSource } from '../engine/types.ts';
+import type { MaintenanceSource } from '../model/api.ts';
 import type { Inventory } from '../model/inventory.ts';
+import { type CopyStep, PLAN_VERSION, type Plan } from '../model/plan.ts';
+import type { MaintenancePolicy } from '../model/policy.ts';
 import { parseDuration } from '../util/duration.ts';
 import { ValidationError } from '../util/errors.ts';
 import { joinIdentifier } from '../util/identifiers.ts';
 import { NameBook, resolveIdSuffix } from './names.ts';
-import { type CopyStep, PLAN_VERSION, type Plan } from './plan.ts';
 import { assessPool, checkPoolNumbers, readPool, writerInstanceClass } from './pool.ts';
 import { planExpiredClones, planObsoleteCopies, withoutDeleted } from './purge.ts';
-
-/** One maintenance config entry after validation: defaults applied, durations in ms. */
-export interface MaintenancePolicy {
-  clusterId: string;
-  /** Free clone slots to have ready over the root and fresh copies. */
-  targetCloneSlots: number;
-  maxClonesPerSource: number;
-  maxCopyAgeMs: number;
-  /** Default: the root writer's instance class. */
-  copyInstanceClass?: string;
-  purgeObsoleteCopies: boolean;
-  deleteExpiredClones: boolean;
-}
 
 export interface MaintenanceInput {
   inventory: Inventory;

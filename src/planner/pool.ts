@@ -8,11 +8,11 @@
 // implementation, which ran one deployment per account) is treated as this manager's, so a
 // migrated pool keeps working.
 
-import type { PoolMember, PoolStatus } from '../engine/types.ts';
+import type { PoolMember, PoolStatus } from '../model/api.ts';
 import { type ClusterInfo, findCluster as findInClusters, type Inventory } from '../model/inventory.ts';
+import type { SourceAssessment } from '../model/plan.ts';
 import { formatDuration } from '../util/duration.ts';
 import { SourceNotFoundError, ValidationError } from '../util/errors.ts';
-import type { SourceAssessment } from './plan.ts';
 
 /** The numbers a pool is judged by, already resolved from defaults and durations. */
 export interface PoolOptions {

@@ -2,11 +2,18 @@
 // clone, pick the first cloneable source or plan a full copy of the root, and purge obsolete copies.
 
 import type { ClusterInfo, Inventory } from '../model/inventory.ts';
+import {
+  type CloneStep,
+  type CopyStep,
+  PLAN_VERSION,
+  type Plan,
+  type SourceAssessment,
+} from '../model/plan.ts';
+import type { ProvisionPolicy } from '../model/policy.ts';
 import { formatDuration } from '../util/duration.ts';
 import { ClusterExistsError, NoCapacityError, ValidationError } from '../util/errors.ts';
 import { identifierProblem, joinIdentifier } from '../util/identifiers.ts';
 import { NameBook, resolveIdSuffix } from './names.ts';
-import { type CloneStep, type CopyStep, PLAN_VERSION, type Plan, type SourceAssessment } from './plan.ts';
 import {
   assessSource,
   checkPoolNumbers,
@@ -18,23 +25,6 @@ import {
   writerInstanceClass,
 } from './pool.ts';
 import { planObsoleteCopies, withoutDeleted } from './purge.ts';
-
-/** A provision request after validation at the edge: defaults applied, durations in ms. */
-export interface ProvisionPolicy {
-  sourceClusterId: string;
-  /** The clone's id; generated as `<source>-<timestamp>` when absent. */
-  clusterId?: string;
-  /** Default: the root writer's instance class. */
-  instanceClass?: string;
-  maxClonesPerSource: number;
-  maxCopyAgeMs: number;
-  copyCreatedSince?: Date;
-  copyOk: boolean;
-  purgeObsoleteCopies: boolean;
-  noFailOnExistingCluster: boolean;
-  /** Idempotency key, tagged as `request` on the clone. */
-  requestKey?: string;
-}
 
 export interface ProvisionInput {
   inventory: Inventory;

@@ -2,8 +2,8 @@
 // touch clusters carrying this manager's copy or clone role; the root is never among the candidates.
 
 import type { ClusterInfo, Inventory } from '../model/inventory.ts';
+import type { DeleteStep } from '../model/plan.ts';
 import { formatDuration } from '../util/duration.ts';
-import type { DeleteStep } from './plan.ts';
 import { cloneCounts, type Pool } from './pool.ts';
 
 /**

@@ -1,6 +1,6 @@
 // An emulator plus the ManagerOptions that point the engine at it, for integration tests.
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
-import type { ManagerOptions } from '../../src/engine/types.ts';
+import type { ManagerOptions } from '../../src/model/api.ts';
 import { TAG } from '../../src/model/tags.ts';
 
 export interface EngineEnv {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../../src/emulator/index.ts';
-import type { PoolStatus } from '../../src/engine/types.ts';
+import type { PoolStatus } from '../../src/model/api.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator } from '../../src/emulator/index.ts';
-import type { DeleteResult, MaintenanceReport, PoolStatus, ProvisionResult } from '../../src/engine/types.ts';
+import type { DeleteResult, MaintenanceReport, PoolStatus, ProvisionResult } from '../../src/model/api.ts';
 import { clusterList, errorLine, jsonOf, runCli } from './cli-harness.ts';
 
 const SOURCE = 'cli-src';

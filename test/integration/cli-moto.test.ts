@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { CreateDBClusterCommand, CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
-import type { PoolStatus, ProvisionResult } from '../../src/engine/types.ts';
+import type { PoolStatus, ProvisionResult } from '../../src/model/api.ts';
 import { clusterList, errorLine, jsonOf, runCli } from './cli-harness.ts';
 
 /** Starts moto_server on a free port (it prints the port it chose); fails clearly when it is not installed. */

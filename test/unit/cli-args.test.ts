@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkEndpointUrl, checkInstanceClass, parseFlags, parseTags } from '../../src/cli/args.ts';
 import { commonOptions } from '../../src/cli/options.ts';
-import { DEFAULT_LEASE_TABLE } from '../../src/engine/types.ts';
+import { DEFAULT_LEASE_TABLE } from '../../src/model/api.ts';
 import { ValidationError } from '../../src/util/errors.ts';
 
 const OPTIONS = {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatPoolStatus, formatProvisionResult, shortInstant } from '../../src/cli/format.ts';
-import type { PoolMember, PoolStatus, ProvisionResult } from '../../src/engine/types.ts';
-import { PLAN_VERSION, type Plan } from '../../src/planner/plan.ts';
+import type { PoolMember, PoolStatus, ProvisionResult } from '../../src/model/api.ts';
+import { PLAN_VERSION, type Plan } from '../../src/model/plan.ts';
 
 const HOUR = 3_600_000;
 const arn = (id: string) => `arn:aws:rds:eu-west-1:123456789012:cluster:${id}`;

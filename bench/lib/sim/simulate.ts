@@ -4,10 +4,11 @@
 // the AWS side (lifecycles, the 15-clone rule) is simulated, by World.
 import { adjustInventory } from '../../../src/engine/provision.ts';
 import { liveReservations, type Reservation } from '../../../src/lease/lease.ts';
-import { type MaintenancePolicy, planMaintenance } from '../../../src/planner/maintain.ts';
-import type { CloneStep, CopyStep, DeleteStep, Plan } from '../../../src/planner/plan.ts';
+import type { CloneStep, CopyStep, DeleteStep, Plan } from '../../../src/model/plan.ts';
+import type { MaintenancePolicy, ProvisionPolicy } from '../../../src/model/policy.ts';
+import { planMaintenance } from '../../../src/planner/maintain.ts';
 import { readPool } from '../../../src/planner/pool.ts';
-import { type ProvisionPolicy, planProvision } from '../../../src/planner/provision.ts';
+import { planProvision } from '../../../src/planner/provision.ts';
 import { EventQueue } from './queue.ts';
 import type { Demand } from './trace.ts';
 import { DURATIONS, World, type WorldEvent } from './world.ts';

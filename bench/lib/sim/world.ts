@@ -3,8 +3,8 @@
 // every copy-on-write restore: a 16th clone in a group silently becomes a full copy.
 import { AWS_TIMINGS } from '../../../src/emulator/index.ts';
 import type { ClusterInfo, Inventory } from '../../../src/model/inventory.ts';
+import type { CloneStep, CopyStep } from '../../../src/model/plan.ts';
 import { managedTagList, readManagedTags, tagMap } from '../../../src/model/tags.ts';
-import type { CloneStep, CopyStep } from '../../../src/planner/plan.ts';
 import { siblingArn } from '../../../src/planner/pool.ts';
 
 /** Data size that makes a full copy take about 2 h with the emulator's AWS-like timings. */

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { provisionClone } from '../../engine/api.ts';
-import type { ProvisionRequest } from '../../engine/types.ts';
+import type { ProvisionRequest } from '../../model/api.ts';
 import { checkInstanceClass, type Flags, parseTags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { formatProvisionResult } from '../format.ts';

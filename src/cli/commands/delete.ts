@@ -1,5 +1,5 @@
 import { deleteClone } from '../../engine/api.ts';
-import type { DeleteRequest } from '../../engine/types.ts';
+import type { DeleteRequest } from '../../model/api.ts';
 import { ValidationError } from '../../util/errors.ts';
 import { checkIdentifier, type Flags } from '../args.ts';
 import type { Command } from '../command.ts';

@@ -4,7 +4,7 @@
 
 import { startEmulator } from '../../emulator/index.ts';
 import { deleteClone, describePool, maintainPool, provisionClone } from '../../engine/api.ts';
-import type { ManagerOptions, ProvisionResult } from '../../engine/types.ts';
+import type { ManagerOptions, ProvisionResult } from '../../model/api.ts';
 import { AcmError } from '../../util/errors.ts';
 import { jsonLogger } from '../../util/log.ts';
 import type { Flags } from '../args.ts';

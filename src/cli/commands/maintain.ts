@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { maintainPool } from '../../engine/api.ts';
 import { parseMaintenanceConfig } from '../../engine/maintenance-config.ts';
-import type { MaintenanceSource } from '../../engine/types.ts';
+import type { MaintenanceSource } from '../../model/api.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { ValidationError } from '../../util/errors.ts';
 import { checkInstanceClass, type Flags } from '../args.ts';

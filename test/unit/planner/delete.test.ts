@@ -1,8 +1,8 @@
 // behaviour.md §7: deleting a clone or copy.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { DeleteStep } from '../../../src/model/plan.ts';
 import { planDelete } from '../../../src/planner/delete.ts';
-import type { DeleteStep } from '../../../src/planner/plan.ts';
 import { NotManagedError } from '../../../src/util/errors.ts';
 import { clone, clones, cluster, copy, inventory, MANAGER_ID, NOW, root } from '../../helpers/builders.ts';
 

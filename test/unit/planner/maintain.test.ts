@@ -2,12 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Inventory } from '../../../src/model/inventory.ts';
-import {
-  type MaintenancePolicy,
-  planMaintenance,
-  resolveMaintenancePolicy,
-} from '../../../src/planner/maintain.ts';
-import type { CopyStep, DeleteStep, Plan } from '../../../src/planner/plan.ts';
+import type { CopyStep, DeleteStep, Plan } from '../../../src/model/plan.ts';
+import type { MaintenancePolicy } from '../../../src/model/policy.ts';
+import { planMaintenance, resolveMaintenancePolicy } from '../../../src/planner/maintain.ts';
 import { ValidationError } from '../../../src/util/errors.ts';
 import {
   clone,

@@ -1,6 +1,5 @@
 // Request and policy values for planner tests: the product's defaults, resolved, with overrides.
-import type { MaintenancePolicy } from '../../../src/planner/maintain.ts';
-import type { ProvisionPolicy } from '../../../src/planner/provision.ts';
+import type { MaintenancePolicy, ProvisionPolicy } from '../../../src/model/policy.ts';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;

@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Inventory } from '../../../src/model/inventory.ts';
-import type { CloneStep, CopyStep, DeleteStep, Plan } from '../../../src/planner/plan.ts';
-import { type ProvisionPolicy, planProvision } from '../../../src/planner/provision.ts';
+import type { CloneStep, CopyStep, DeleteStep, Plan } from '../../../src/model/plan.ts';
+import type { ProvisionPolicy } from '../../../src/model/policy.ts';
+import { planProvision } from '../../../src/planner/provision.ts';
 import {
   ClusterExistsError,
   NoCapacityError,

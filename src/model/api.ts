@@ -1,8 +1,8 @@
 // The typed library API: what callers (CLI, Lambda, benchmarks, user code) pass and get back.
 import type { AwsConfig } from '../aws/config.ts';
-import type { Plan } from '../planner/plan.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
+import type { Plan } from './plan.ts';
 
 export const DEFAULT_MANAGER_ID = 'aurora-clone-manager';
 export const DEFAULT_MAX_CLONES_PER_SOURCE = 15;
