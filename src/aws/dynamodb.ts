@@ -5,6 +5,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  GetItemCommand,
   ResourceNotFoundException,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -46,6 +47,20 @@ export class DynamoDbAdapter {
       );
     } catch (err) {
       if ((err as Error).name !== 'ResourceInUseException') throw err;
+    }
+  }
+
+  /** One item by key, read consistently; undefined when the table or the item does not exist. */
+  async getItem(table: string, key: Item): Promise<Item | undefined> {
+    try {
+      const r = await this.client.send(
+        new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
+      );
+      return r.Item;
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException || (err as Error).name === 'ResourceNotFoundException')
+        return undefined;
+      throw err;
     }
   }
 

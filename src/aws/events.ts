@@ -1,6 +1,6 @@
 // EventBridge adapter: the only place an EventBridge client is built.
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { AwsCallError } from '../util/errors.ts';
+import { awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
 
 export interface EventEntry {
@@ -54,6 +54,6 @@ async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw new AwsCallError(`events:${action}`, err);
+    throw awsError(`events:${action}`, err);
   }
 }

@@ -6,7 +6,7 @@ import {
   PutKeyPolicyCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
-import { AwsCallError } from '../util/errors.ts';
+import { awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
 
 export interface KeyInfo {
@@ -84,6 +84,6 @@ async function call<T>(action: string, context: Record<string, string>, fn: () =
   try {
     return await fn();
   } catch (err) {
-    throw new AwsCallError(`kms:${action}`, err, context);
+    throw awsError(`kms:${action}`, err, context);
   }
 }

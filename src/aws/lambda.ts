@@ -1,7 +1,7 @@
 // Lambda adapter: the only place a Lambda client is built. Used for the custom resource's
 // asynchronous self-invocation (a continuation Lambda retries if it crashes).
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { AwsCallError } from '../util/errors.ts';
+import { awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
 
 export class LambdaAdapter {
@@ -30,6 +30,6 @@ async function call<T>(functionName: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw new AwsCallError('lambda:Invoke', err, { functionName });
+    throw awsError('lambda:Invoke', err, { functionName });
   }
 }

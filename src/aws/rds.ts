@@ -1,5 +1,7 @@
 // The only module that builds an RDS client. Thin: one method per API call, SDK shapes in and out,
-// pagination loops, and "not found" turned into undefined where callers expect absence.
+// pagination loops, and AWS faults turned into the product's named errors (src/aws/call.ts):
+// absence becomes undefined where callers expect it, and a restore AWS refuses from its source
+// becomes RestoreRefusedError.
 import {
   AddTagsToResourceCommand,
   CreateDBInstanceCommand,
@@ -17,12 +19,22 @@ import {
   RestoreDBClusterToPointInTimeCommand,
   type RestoreDBClusterToPointInTimeCommandInput,
 } from '@aws-sdk/client-rds';
-import { errorCode } from '../util/errors.ts';
+import {
+  AwsInvalidStateError,
+  AwsNotFoundError,
+  type ErrorContext,
+  errorMessage,
+  RestoreRefusedError,
+} from '../util/errors.ts';
+import { awsCall, awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
 
 export type { DBCluster, DBInstance };
 
 export type RdsCallCounter = (action: string) => void;
+
+/** What a delete call found: done now, already on its way, or nothing there. */
+export type DeleteOutcome = 'deleting' | 'already-deleting' | 'gone';
 
 export class RdsAdapter {
   readonly client: RDSClient;
@@ -36,18 +48,24 @@ export class RdsAdapter {
         : new RDSClient(clientConfig(clientOrConfig, 'RDS'));
   }
 
+  private send<T>(action: string, context: ErrorContext, fn: () => Promise<T>): Promise<T> {
+    this.count(action);
+    return awsCall(`rds:${action}`, context, fn);
+  }
+
   /** Every cluster (all pages, 100 per page), each with its TagList inline. */
   async describeAllClusters(filters?: Filter[]): Promise<DBCluster[]> {
     const out: DBCluster[] = [];
     let marker: string | undefined;
     do {
-      this.count('DescribeDBClusters');
-      const page = await this.client.send(
-        new DescribeDBClustersCommand({
-          MaxRecords: 100,
-          Marker: marker,
-          ...(filters ? { Filters: filters } : {}),
-        }),
+      const page = await this.send('DescribeDBClusters', {}, () =>
+        this.client.send(
+          new DescribeDBClustersCommand({
+            MaxRecords: 100,
+            Marker: marker,
+            ...(filters ? { Filters: filters } : {}),
+          }),
+        ),
       );
       out.push(...(page.DBClusters ?? []));
       marker = page.Marker;
@@ -55,24 +73,24 @@ export class RdsAdapter {
     return out;
   }
 
+  /** One cluster by id or ARN; undefined when there is none. */
   async describeCluster(idOrArn: string): Promise<DBCluster | undefined> {
-    try {
-      this.count('DescribeDBClusters');
-      const r = await this.client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: idOrArn }));
+    return absentAsUndefined(async () => {
+      const r = await this.send('DescribeDBClusters', { clusterId: idOrArn }, () =>
+        this.client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: idOrArn })),
+      );
       return r.DBClusters?.[0];
-    } catch (err) {
-      if (errorCode(err) === 'DBClusterNotFoundFault') return undefined;
-      throw err;
-    }
+    });
   }
 
   async describeInstances(filters: Filter[]): Promise<DBInstance[]> {
     const out: DBInstance[] = [];
     let marker: string | undefined;
     do {
-      this.count('DescribeDBInstances');
-      const page = await this.client.send(
-        new DescribeDBInstancesCommand({ Filters: filters, MaxRecords: 100, Marker: marker }),
+      const page = await this.send('DescribeDBInstances', {}, () =>
+        this.client.send(
+          new DescribeDBInstancesCommand({ Filters: filters, MaxRecords: 100, Marker: marker }),
+        ),
       );
       out.push(...(page.DBInstances ?? []));
       marker = page.Marker;
@@ -80,27 +98,41 @@ export class RdsAdapter {
     return out;
   }
 
+  /** One instance by id; undefined when there is none. */
   async describeInstance(id: string): Promise<DBInstance | undefined> {
-    try {
-      this.count('DescribeDBInstances');
-      const r = await this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+    return absentAsUndefined(async () => {
+      const r = await this.send('DescribeDBInstances', { instanceId: id }, () =>
+        this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })),
+      );
       return r.DBInstances?.[0];
+    });
+  }
+
+  /**
+   * Point-in-time restore (a clone or a full copy). When AWS refuses to restore from the source
+   * (gone, not available, no instance) the error is RestoreRefusedError naming the source.
+   */
+  async restoreCluster(input: RestoreDBClusterToPointInTimeCommandInput): Promise<DBCluster> {
+    const context = { clusterId: input.DBClusterIdentifier, source: input.SourceDBClusterIdentifier };
+    this.count('RestoreDBClusterToPointInTime');
+    try {
+      const r = await this.client.send(new RestoreDBClusterToPointInTimeCommand(input));
+      return r.DBCluster ?? {};
     } catch (err) {
-      if (errorCode(err) === 'DBInstanceNotFound' || errorCode(err) === 'DBInstanceNotFoundFault')
-        return undefined;
-      throw err;
+      const named = awsError('rds:RestoreDBClusterToPointInTime', err, context);
+      if (named instanceof AwsInvalidStateError || named instanceof AwsNotFoundError) {
+        throw new RestoreRefusedError(named.action, err, context);
+      }
+      throw named;
     }
   }
 
-  async restoreCluster(input: RestoreDBClusterToPointInTimeCommandInput): Promise<DBCluster> {
-    this.count('RestoreDBClusterToPointInTime');
-    const r = await this.client.send(new RestoreDBClusterToPointInTimeCommand(input));
-    return r.DBCluster ?? {};
-  }
-
   async createInstance(input: CreateDBInstanceCommandInput): Promise<DBInstance> {
-    this.count('CreateDBInstance');
-    const r = await this.client.send(new CreateDBInstanceCommand(input));
+    const r = await this.send(
+      'CreateDBInstance',
+      { instanceId: input.DBInstanceIdentifier, clusterId: input.DBClusterIdentifier },
+      () => this.client.send(new CreateDBInstanceCommand(input)),
+    );
     return r.DBInstance ?? {};
   }
 
@@ -110,62 +142,82 @@ export class RdsAdapter {
     manageMasterUserPassword?: boolean;
     applyImmediately?: boolean;
   }): Promise<DBCluster> {
-    this.count('ModifyDBCluster');
-    const r = await this.client.send(
-      new ModifyDBClusterCommand({
-        DBClusterIdentifier: input.clusterId,
-        MasterUserPassword: input.masterUserPassword,
-        ManageMasterUserPassword: input.manageMasterUserPassword,
-        ApplyImmediately: input.applyImmediately ?? true,
-      }),
+    const r = await this.send('ModifyDBCluster', { clusterId: input.clusterId }, () =>
+      this.client.send(
+        new ModifyDBClusterCommand({
+          DBClusterIdentifier: input.clusterId,
+          MasterUserPassword: input.masterUserPassword,
+          ManageMasterUserPassword: input.manageMasterUserPassword,
+          ApplyImmediately: input.applyImmediately ?? true,
+        }),
+      ),
     );
     return r.DBCluster ?? {};
   }
 
-  /** Undefined when the instance was already gone. */
-  async deleteInstance(id: string): Promise<DBInstance | undefined> {
-    try {
-      this.count('DeleteDBInstance');
-      const r = await this.client.send(
-        new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }),
-      );
-      return r.DBInstance ?? {};
-    } catch (err) {
-      if (errorCode(err) === 'DBInstanceNotFound' || errorCode(err) === 'DBInstanceNotFoundFault')
-        return undefined;
-      throw err;
-    }
+  async deleteInstance(id: string): Promise<DeleteOutcome> {
+    return deleteOutcome(() =>
+      this.send('DeleteDBInstance', { instanceId: id }, () =>
+        this.client.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })),
+      ),
+    );
   }
 
-  /** Undefined when the cluster was already gone. */
-  async deleteCluster(id: string, finalSnapshotId?: string): Promise<DBCluster | undefined> {
-    try {
-      this.count('DeleteDBCluster');
-      const r = await this.client.send(
-        new DeleteDBClusterCommand({
-          DBClusterIdentifier: id,
-          ...(finalSnapshotId ? { FinalDBSnapshotIdentifier: finalSnapshotId } : { SkipFinalSnapshot: true }),
-        }),
-      );
-      return r.DBCluster ?? {};
-    } catch (err) {
-      if (errorCode(err) === 'DBClusterNotFoundFault') return undefined;
-      throw err;
-    }
+  async deleteCluster(id: string, finalSnapshotId?: string): Promise<DeleteOutcome> {
+    return deleteOutcome(() =>
+      this.send('DeleteDBCluster', { clusterId: id }, () =>
+        this.client.send(
+          new DeleteDBClusterCommand({
+            DBClusterIdentifier: id,
+            ...(finalSnapshotId
+              ? { FinalDBSnapshotIdentifier: finalSnapshotId }
+              : { SkipFinalSnapshot: true }),
+          }),
+        ),
+      ),
+    );
   }
 
   async addTags(arn: string, tags: Record<string, string>): Promise<void> {
-    this.count('AddTagsToResource');
-    await this.client.send(
-      new AddTagsToResourceCommand({
-        ResourceName: arn,
-        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-      }),
+    await this.send('AddTagsToResource', { resource: arn }, () =>
+      this.client.send(
+        new AddTagsToResourceCommand({
+          ResourceName: arn,
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      ),
     );
   }
 
   async removeTags(arn: string, keys: string[]): Promise<void> {
-    this.count('RemoveTagsFromResource');
-    await this.client.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: keys }));
+    await this.send('RemoveTagsFromResource', { resource: arn }, () =>
+      this.client.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: keys })),
+    );
+  }
+}
+
+async function absentAsUndefined<T>(fn: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AwsNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * A repeated delete (a retry whose first attempt landed, or a second caller) finds the resource
+ * already being deleted; RDS answers with an invalid-state fault that says so.
+ */
+async function deleteOutcome(call: () => Promise<unknown>): Promise<DeleteOutcome> {
+  try {
+    await call();
+    return 'deleting';
+  } catch (err) {
+    if (err instanceof AwsNotFoundError) return 'gone';
+    if (err instanceof AwsInvalidStateError && /deleting|being deleted/i.test(errorMessage(err.cause))) {
+      return 'already-deleting';
+    }
+    throw err;
   }
 }

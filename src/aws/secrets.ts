@@ -7,7 +7,7 @@ import {
   PutResourcePolicyCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { AwsCallError } from '../util/errors.ts';
+import { awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
 
 export interface CreateSecretInput {
@@ -75,6 +75,6 @@ async function call<T>(action: string, context: Record<string, string>, fn: () =
   try {
     return await fn();
   } catch (err) {
-    throw new AwsCallError(`secretsmanager:${action}`, err, context);
+    throw awsError(`secretsmanager:${action}`, err, context);
   }
 }

@@ -1,6 +1,6 @@
 // SSM Parameter Store adapter: the only place an SSM client is built.
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AwsCallError } from '../util/errors.ts';
+import { awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
 
 export class SsmAdapter {
@@ -23,6 +23,6 @@ async function call<T>(action: string, name: string, fn: () => Promise<T>): Prom
   try {
     return await fn();
   } catch (err) {
-    throw new AwsCallError(`ssm:${action}`, err, { parameter: name });
+    throw awsError(`ssm:${action}`, err, { parameter: name });
   }
 }

@@ -1,4 +1,6 @@
 // Human output of each command's result. JSON output is the result itself; these are for people.
+
+import { formatPlan } from '../engine/api.ts';
 import type {
   DeleteResult,
   MaintenanceReport,
@@ -6,7 +8,6 @@ import type {
   PoolStatus,
   ProvisionResult,
 } from '../model/api.ts';
-import { formatPlan } from '../planner/explain.ts';
 import { formatDuration } from '../util/duration.ts';
 import { formatKeyValues, formatTable } from './table.ts';
 

@@ -1,5 +1,21 @@
-// The library's four entry points (src/engine/types.ts documents their contract).
+// The engine's API: all that the CLI, the Lambda and library users call (src/model holds the types).
+
+export { formatPlan } from '../planner/explain.ts';
+export {
+  cloneReadiness,
+  describeClone,
+  finishPendingPassword,
+  type InstanceCreatedOutcome,
+  onInstanceCreated,
+} from './clone-state.ts';
 export { deleteClone } from './delete.ts';
 export { describePool } from './describe.ts';
 export { maintainPool } from './maintain.ts';
 export { provisionClone } from './provision.ts';
+export {
+  type EventEntry,
+  invokeAsync,
+  loadMaintenanceConfig,
+  type PutEventsResult,
+  publishEvents,
+} from './services.ts';

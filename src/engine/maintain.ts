@@ -1,30 +1,28 @@
-// maintainPool: per source, independently (one failing source does not stop the others): delete
-// expired clones, purge obsolete copies, then make enough copies to reach the target free capacity.
-import { createCopyWriter, restoreCopy } from '../executor/apply.ts';
+// maintainPool: per source, independently (one failing source does not stop the others):
+// lease → read → plan → apply the copies (each with its writer) under the lease → apply the
+// deletions after it → report.
+import { Execution } from '../executor/apply.ts';
 import { readInventory } from '../inventory/read.ts';
 import { withLease } from '../lease/with-lease.ts';
 import type { MaintenanceReport, MaintenanceSource, ManagerOptions } from '../model/api.ts';
-import type { CopyStep, DeleteStep, Plan } from '../model/plan.ts';
-import { planMaintenance, resolveMaintenancePolicy } from '../planner/maintain.ts';
+import type { Plan } from '../model/plan.ts';
+import type { MaintenancePolicy } from '../model/policy.ts';
+import { planMaintenance } from '../planner/maintain.ts';
 import { AcmError, errorMessage, ValidationError } from '../util/errors.ts';
-import { identifierProblem } from '../util/identifiers.ts';
 import { type EngineContext, engineContext } from './context.ts';
-import { deleteManagedCluster } from './delete.ts';
-import { cleanupPassword } from './password.ts';
-import { passwordServices } from './password-flow.ts';
-import { leaseKey } from './provision.ts';
+import { leaseKey, leaseOptions } from './lease.ts';
+import { afterLease, underLease } from './provision.ts';
+import { validateMaintenanceSource } from './validate.ts';
 
 export async function maintainPool(
   sources: MaintenanceSource[],
   options: ManagerOptions = {},
 ): Promise<MaintenanceReport[]> {
   if (!Array.isArray(sources)) throw new ValidationError('sources', 'must be a list of maintenance entries');
-  const allDry = sources.every((s) => s.dryRun);
-  const ctx = await engineContext(allDry ? { ...options, leaseTable: false } : options);
+  const allDry = sources.every((s) => s?.dryRun);
+  const ctx = await engineContext(options, allDry ? 'read' : 'take');
   const reports: MaintenanceReport[] = [];
-  for (const [i, source] of sources.entries()) {
-    reports.push(await maintainOne(ctx, source, `sources[${i}]`));
-  }
+  for (const [i, source] of sources.entries()) reports.push(await maintainOne(ctx, source, `sources[${i}]`));
   return reports;
 }
 
@@ -40,56 +38,18 @@ async function maintainOne(
     created: [],
     deleted: [],
   };
+  const execution = new Execution(ctx);
   try {
-    const problem = identifierProblem(String(source?.clusterId ?? ''));
-    if (problem) throw new ValidationError(`${path}.clusterId`, `"${String(source?.clusterId)}" ${problem}`);
-    const policy = resolveMaintenancePolicy(
-      source,
-      { maxClonesPerSource: ctx.maxClonesPerSource, maxCopyAgeMs: ctx.maxCopyAgeMs },
-      path,
-    );
-    const planFor = async () => {
-      const now = ctx.clock.now();
-      const inventory = await ctx.retry(() => readInventory(ctx.rds, policy.clusterId, now));
-      return { inventory, plan: planMaintenance({ inventory, policy, managerId: ctx.managerId, now }), now };
-    };
-    if (source.dryRun) {
-      const { plan } = await planFor();
-      return finish(report, plan);
-    }
-    // Copies are made under the lease: a provision running now must see them, and two maintenance
-    // runs must not both fill the same deficit.
-    const { plan, inventory, copies } = await withLease(
-      leaseKey(policy.clusterId),
-      { store: ctx.leases, clock: ctx.clock, logger: ctx.logger },
-      async (state) => {
-        const { inventory, plan, now } = await planFor();
-        const root = inventory.clusters.find((c) => c.id === plan.rootClusterId);
-        const copies: { step: CopyStep; engine: string; dataTimestamp: Date }[] = [];
-        for (const step of plan.steps) {
-          if (step.kind !== 'copy' || !root) continue;
-          await ctx.retry(() => restoreCopy(ctx.rds, step, root, ctx.managerId, now));
-          copies.push({ step, engine: root.engine, dataTimestamp: now });
-          report.created.push(step.clusterId);
-        }
-        return { result: { plan, inventory, copies }, state };
-      },
-    );
-    for (const { step, engine, dataTimestamp } of copies) {
-      await createCopyWriter(ctx.rds, step, { engine, managerId: ctx.managerId, dataTimestamp }, ctx.retry);
-    }
-    const failures: string[] = [];
-    for (const step of plan.steps.filter((s): s is DeleteStep => s.kind === 'delete')) {
-      try {
-        await deleteManagedCluster(ctx, step, { wait: false });
-        const managed = inventory.clusters.find((c) => c.arn === step.arn)?.managed;
-        if (managed) await cleanupPassword(managed, passwordServices(ctx));
-        report.deleted.push(step.clusterId);
-      } catch (err) {
-        failures.push(`${step.clusterId}: ${errorMessage(err)}`);
-      }
-    }
-    finish(report, plan);
+    const policy = validateMaintenanceSource(source, ctx, path);
+    if (source.dryRun) return finish(report, await plan(ctx, policy));
+    const made = await withLease(leaseKey(policy.clusterId), leaseOptions(ctx), async (state) => {
+      const p = await plan(ctx, policy);
+      await execution.apply(underLease(p.steps));
+      return { result: p, state };
+    });
+    await execution.apply(afterLease(made.steps));
+    finish(report, made);
+    const failures = execution.applied.filter((a) => a.error).map((a) => `${a.step.clusterId}: ${a.error}`);
     if (failures.length)
       throw new AcmError(`some deletions failed: ${failures.join('; ')}`, { clusterId: policy.clusterId });
     return report;
@@ -98,7 +58,19 @@ async function maintainOne(
     report.error = errorMessage(err);
     ctx.logger.error('maintenance failed for a source', { clusterId: report.clusterId, error: report.error });
     return report;
+  } finally {
+    // What was done is reported whether or not the rest went well.
+    for (const a of execution.applied) {
+      if (a.step.kind === 'copy') report.created.push(a.step.clusterId);
+      if (a.step.kind === 'delete' && !a.error) report.deleted.push(a.step.clusterId);
+    }
   }
+}
+
+async function plan(ctx: EngineContext, policy: MaintenancePolicy): Promise<Plan> {
+  const now = ctx.clock.now();
+  const inventory = await ctx.retry(() => readInventory(ctx.rds, policy.clusterId, now));
+  return planMaintenance({ inventory, policy, managerId: ctx.managerId, now });
 }
 
 function finish(report: MaintenanceReport, plan: Plan): MaintenanceReport {

@@ -1,176 +1,210 @@
-// Apply: each step of a plan becomes RDS calls through the adapter. Nothing here decides what to do;
-// it does what the step says, with the tags that make the new cluster count from its first moment.
-import type { DBCluster, RdsAdapter } from '../aws/rds.ts';
-import type { ClusterInfo } from '../model/inventory.ts';
-import type { CloneStep, CopyStep } from '../model/plan.ts';
-import { type ManagedTagInput, managedTagList, TAG, type Tag } from '../model/tags.ts';
-import { errorCode } from '../util/errors.ts';
+// Apply: the only code that changes anything in AWS. It walks the steps it is given in order, does
+// exactly what each says, and records what it did. It decides nothing; when a step cannot be done
+// it throws, and `undo` removes the clone this execution made, so a failed provision leaves nothing.
+import type { DBCluster } from '../aws/rds.ts';
+import { toClusterInfo } from '../inventory/read.ts';
+import type { DeleteStep, PasswordStep, Step } from '../model/plan.ts';
+import { TAG } from '../model/tags.ts';
+import { errorMessage } from '../util/errors.ts';
+import type { ExecutorContext } from './context.ts';
+import { createWriter, restore } from './create.ts';
+import { type Deleted, deleteManaged } from './delete.ts';
+import {
+  applyPendingPassword,
+  cleanupPassword,
+  type PasswordServices,
+  type PreparedPassword,
+  preparePassword,
+} from './password.ts';
+import { ClusterGoneError, readiness, waitUntilUsable } from './readiness.ts';
 
-export interface CloneOptions {
-  managerId: string;
-  requestKey: string;
-  owner?: string;
-  expiresAt?: Date;
-  userTags: Record<string, string>;
-  dbSubnetGroupName?: string;
-  vpcSecurityGroupIds?: string[];
-  dbClusterParameterGroupName?: string;
-  password?: Pick<
-    ManagedTagInput,
-    'passwordSecret' | 'passwordKey' | 'passwordKeyCreated' | 'passwordPending'
-  >;
+/** What one step did. */
+export interface AppliedStep {
+  step: Step;
+  /** done; pending: a `once` wait found the copy not ready; gone: the awaited copy went away. */
+  outcome: 'done' | 'pending' | 'gone';
+  /** The cluster as the step's last call saw it (restores, waits). */
+  cluster?: DBCluster;
+  password?: PreparedPassword;
+  deleted?: Deleted;
+  /** A deletion that failed but does not fail the request (purges, expiries: the next run retries). */
+  error?: string;
 }
 
-export function cloneTags(step: CloneStep, options: CloneOptions): Tag[] {
-  return managedTagList(
-    {
-      role: 'clone',
-      sourceArn: step.sourceArn,
-      rootArn: step.rootArn,
-      dataTimestamp: new Date(step.dataTimestamp),
-      manager: options.managerId,
-      request: options.requestKey,
-      ...(options.owner ? { owner: options.owner } : {}),
-      ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
-      ...options.password,
+export interface ExecutionOptions {
+  /** For requested deletions. */
+  deletion?: { wait?: boolean; finalSnapshotId?: string };
+}
+
+/** Password work goes through Secrets Manager and KMS, built only when a step needs them. */
+export function passwordServices(ctx: ExecutorContext): PasswordServices {
+  return {
+    rds: ctx.rds,
+    get secrets() {
+      return ctx.secrets();
     },
-    options.userTags,
-  );
+    get kms() {
+      return ctx.kms();
+    },
+  };
 }
 
-/**
- * Copy-on-write restore. A retried call whose first attempt did land answers
- * DBClusterAlreadyExistsFault: the cluster is ours when it carries our request tag.
- */
-export async function restoreClone(
-  rds: RdsAdapter,
-  step: CloneStep,
-  source: ClusterInfo,
-  options: CloneOptions,
-) {
-  const subnet = options.dbSubnetGroupName ?? source.subnetGroup;
-  const sgs = options.vpcSecurityGroupIds ?? source.securityGroupIds;
-  const clusterPg = options.dbClusterParameterGroupName ?? source.clusterParameterGroup;
-  try {
-    return await rds.restoreCluster({
-      DBClusterIdentifier: step.clusterId,
-      SourceDBClusterIdentifier: source.id,
-      RestoreType: 'copy-on-write',
-      UseLatestRestorableTime: true,
-      Tags: cloneTags(step, options),
-      ...(subnet ? { DBSubnetGroupName: subnet } : {}),
-      ...(sgs.length ? { VpcSecurityGroupIds: sgs } : {}),
-      ...(clusterPg ? { DBClusterParameterGroupName: clusterPg } : {}),
-      DeletionProtection: false,
-    });
-  } catch (err) {
-    if (errorCode(err) === 'DBClusterAlreadyExistsFault') {
-      const existing = await rds.describeCluster(step.clusterId);
-      if (existing?.TagList?.some((t) => t.Key === TAG.request && t.Value === options.requestKey))
-        return existing;
+export class Execution {
+  readonly applied: AppliedStep[] = [];
+  private readonly made: { clusterId: string; password?: PreparedPassword }[] = [];
+
+  constructor(
+    private readonly ctx: ExecutorContext,
+    private readonly options: ExecutionOptions = {},
+  ) {}
+
+  /**
+   * Applies `steps` in order. Stops early, returning the stop's outcome, when a wait finds the copy
+   * not ready (`pending`) or gone (`gone`); otherwise returns `done`.
+   */
+  async apply(steps: readonly Step[]): Promise<AppliedStep['outcome']> {
+    for (const step of steps) {
+      const applied = await this.applyOne(step);
+      this.applied.push(applied);
+      if (applied.outcome !== 'done') return applied.outcome;
     }
-    throw err;
+    return 'done';
   }
-}
 
-/** The tags of a copy and of its writer: its data is the root's as of `dataTimestamp`. */
-export function copyTags(step: CopyStep, managerId: string, dataTimestamp: Date): Tag[] {
-  return managedTagList({
-    role: 'copy',
-    sourceArn: step.rootArn,
-    rootArn: step.rootArn,
-    dataTimestamp,
-    manager: managerId,
-  });
-}
-
-/** Full-copy restore of the root: a new pool member with 15 fresh clone slots. */
-export async function restoreCopy(
-  rds: RdsAdapter,
-  step: CopyStep,
-  root: ClusterInfo,
-  managerId: string,
-  now: Date,
-) {
-  const tags = copyTags(step, managerId, now);
-  try {
-    return await rds.restoreCluster({
-      DBClusterIdentifier: step.clusterId,
-      SourceDBClusterIdentifier: root.id,
-      RestoreType: 'full-copy',
-      UseLatestRestorableTime: true,
-      Tags: tags,
-      ...(root.subnetGroup ? { DBSubnetGroupName: root.subnetGroup } : {}),
-      ...(root.securityGroupIds.length ? { VpcSecurityGroupIds: root.securityGroupIds } : {}),
-      DeletionProtection: false,
-    });
-  } catch (err) {
-    // A retried call whose first attempt landed: the copy is ours when it carries our data timestamp.
-    if (errorCode(err) === 'DBClusterAlreadyExistsFault') {
-      const existing = await rds.describeCluster(step.clusterId);
-      const stamp = tags.find((t) => t.Key === TAG.dataTimestamp)?.Value;
-      if (existing?.TagList?.some((t) => t.Key === TAG.dataTimestamp && t.Value === stamp)) return existing;
+  /** Removes the clones this execution made (and their secrets): a failed provision leaves nothing. */
+  async undo(): Promise<void> {
+    for (const { clusterId, password } of this.made.splice(0)) {
+      try {
+        await deleteManaged(this.ctx, {
+          clusterId,
+          ...(password ? { secretArn: password.secretArn } : {}),
+          ...(password?.keyCreated && password.kmsKeyId ? { createdKeyId: password.kmsKeyId } : {}),
+        });
+      } catch (err) {
+        this.ctx.logger.error('could not remove a clone of a failed request', {
+          clusterId,
+          error: errorMessage(err),
+        });
+      }
     }
-    throw err;
   }
-}
 
-/** The writer instance of a new cluster; an instance that already exists (a retried call) is fine. */
-export async function createWriter(
-  rds: RdsAdapter,
-  input: {
-    clusterId: string;
-    instanceId: string;
-    instanceClass: string;
-    engine: string;
-    tags: Tag[];
-    parameterGroup?: string;
-  },
-) {
-  try {
-    return await rds.createInstance({
-      DBInstanceIdentifier: input.instanceId,
-      DBClusterIdentifier: input.clusterId,
-      DBInstanceClass: input.instanceClass,
-      Engine: input.engine,
-      Tags: input.tags,
-      ...(input.parameterGroup ? { DBParameterGroupName: input.parameterGroup } : {}),
-    });
-  } catch (err) {
-    if (errorCode(err) === 'DBInstanceAlreadyExists' || errorCode(err) === 'DBInstanceAlreadyExistsFault') {
-      const existing = await rds.describeInstance(input.instanceId);
-      if (existing?.DBClusterIdentifier === input.clusterId) return existing;
+  private async applyOne(step: Step): Promise<AppliedStep> {
+    const { ctx } = this;
+    ctx.logger.debug('applying step', { kind: step.kind, reason: step.reason });
+    switch (step.kind) {
+      case 'copy':
+        return { step, outcome: 'done', cluster: await ctx.retry(() => restore(ctx, step)) };
+      case 'clone': {
+        const cluster = await ctx.retry(() => restore(ctx, step));
+        this.made.push({ clusterId: step.clusterId });
+        return { step, outcome: 'done', cluster };
+      }
+      case 'copy-writer':
+        try {
+          await ctx.retry(() => createWriter(ctx, step));
+        } catch (err) {
+          // A copy without an instance can never be cloned: it goes again, and nobody waits for it.
+          await ctx.rds.deleteCluster(step.clusterId).catch(() => undefined);
+          throw err;
+        }
+        return { step, outcome: 'done' };
+      case 'clone-writer':
+        await ctx.retry(() => createWriter(ctx, step));
+        return { step, outcome: 'done' };
+      case 'wait-copy':
+        return this.waitForCopy(step);
+      case 'wait': {
+        const cluster = await waitUntilUsable(ctx, {
+          clusterId: step.clusterId,
+          instanceId: step.instanceId,
+          phase: 'clone',
+        });
+        return { step, outcome: 'done', cluster };
+      }
+      case 'password':
+        return this.password(step);
+      case 'delete':
+        return this.delete(step);
+      case 'reuse': {
+        const cluster = await ctx.retry(() => ctx.rds.describeCluster(step.clusterId));
+        return { step, outcome: 'done', ...(cluster ? { cluster } : {}) };
+      }
     }
-    throw err;
   }
-}
 
-/**
- * The writer of a new copy. A copy without an instance can never be cloned, so when the instance
- * cannot be created the copy is deleted again and nobody waits for it.
- */
-export async function createCopyWriter(
-  rds: RdsAdapter,
-  step: CopyStep,
-  input: { engine: string; managerId: string; dataTimestamp: Date },
-  retry: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
-) {
-  try {
-    return await retry(() =>
-      createWriter(rds, {
-        clusterId: step.clusterId,
-        instanceId: step.instanceId,
-        instanceClass: step.instanceClass,
-        engine: input.engine,
-        tags: copyTags(step, input.managerId, input.dataTimestamp),
-      }),
+  private async waitForCopy(step: Extract<Step, { kind: 'wait-copy' }>): Promise<AppliedStep> {
+    const { ctx } = this;
+    try {
+      if (step.once) {
+        const now = await readiness(ctx, step.clusterId);
+        if (!now.cluster || now.cluster.Status === 'deleting') return { step, outcome: 'gone' };
+        return { step, outcome: now.ready ? 'done' : 'pending', cluster: now.cluster };
+      }
+      return {
+        step,
+        outcome: 'done',
+        cluster: await waitUntilUsable(ctx, { clusterId: step.clusterId, phase: 'copy' }),
+      };
+    } catch (err) {
+      if (err instanceof ClusterGoneError) return { step, outcome: 'gone' };
+      throw err;
+    }
+  }
+
+  private async password(step: PasswordStep): Promise<AppliedStep> {
+    const { ctx } = this;
+    const services = passwordServices(ctx);
+    if (step.action === 'apply') {
+      const cluster = await ctx.rds.describeCluster(step.clusterId);
+      if (cluster) await applyPendingPassword(toClusterInfo(cluster), services);
+      return { step, outcome: 'done' };
+    }
+    const password = await preparePassword(
+      step.request ?? { setPassword: true },
+      { clusterId: step.clusterId, managerId: ctx.managerId, now: ctx.clock.now() },
+      services,
     );
-  } catch (err) {
-    await rds.deleteCluster(step.clusterId).catch(() => undefined);
-    throw err;
+    const mine = this.made.find((m) => m.clusterId === step.clusterId);
+    if (mine) mine.password = password;
+    const tags: Record<string, string> = {
+      [TAG.passwordSecret]: password.secretArn,
+      [TAG.passwordState]: 'pending',
+    };
+    if (password.kmsKeyId) tags[TAG.passwordKey] = password.kmsKeyId;
+    if (password.keyCreated) tags[TAG.passwordKeyCreated] = 'true';
+    try {
+      await ctx.retry(() => ctx.rds.addTags(step.arn, tags));
+    } catch (err) {
+      if (!mine) {
+        await cleanupPassword(
+          {
+            secretArn: password.secretArn,
+            ...(password.keyCreated && password.kmsKeyId ? { createdKeyId: password.kmsKeyId } : {}),
+          },
+          services,
+        ).catch(() => undefined);
+      }
+      throw err;
+    }
+    return { step, outcome: 'done', password };
   }
-}
 
-export function isReady(cluster: DBCluster | undefined): boolean {
-  return cluster?.Status === 'available' && (cluster.DBClusterMembers ?? []).length > 0;
+  private async delete(step: DeleteStep): Promise<AppliedStep> {
+    const target = {
+      clusterId: step.clusterId,
+      ...(step.passwordSecret ? { secretArn: step.passwordSecret } : {}),
+      ...(step.createdKeyId ? { createdKeyId: step.createdKeyId } : {}),
+    };
+    if (step.purpose === 'requested') {
+      return { step, outcome: 'done', deleted: await deleteManaged(this.ctx, target, this.options.deletion) };
+    }
+    try {
+      return { step, outcome: 'done', deleted: await deleteManaged(this.ctx, target) };
+    } catch (err) {
+      // A purge or an expiry that fails does not fail the request it rides with; the next run retries.
+      this.ctx.logger.warn('deletion failed', { clusterId: step.clusterId, error: errorMessage(err) });
+      return { step, outcome: 'done', error: errorMessage(err) };
+    }
+  }
 }

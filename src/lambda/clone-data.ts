@@ -1,9 +1,7 @@
 // The custom resource's `Data` (what Fn::GetAtt reads), from a provision result or a described
 // cluster. Every attribute is always present (empty when not applicable) so GetAtt never fails on
 // a missing key.
-import type { DBCluster } from '../aws/rds.ts';
-import { toClusterInfo } from '../inventory/read.ts';
-import type { ProvisionResult } from '../model/api.ts';
+import type { CloneDescription, ProvisionResult } from '../model/api.ts';
 
 export type CloneData = Record<
   | 'Arn'
@@ -43,18 +41,16 @@ export function dataFromResult(r: ProvisionResult): CloneData {
   };
 }
 
-export function dataFromCluster(c: DBCluster): CloneData {
-  const info = toClusterInfo(c);
-  const m = info.managed;
+export function dataFromClone(c: CloneDescription): CloneData {
   return {
-    Arn: info.arn,
-    ClusterId: info.id,
-    Endpoint: info.endpoint ?? '',
-    ReaderEndpoint: info.readerEndpoint ?? '',
-    Port: info.port === undefined ? '' : String(info.port),
-    PasswordSecret: m?.passwordSecret ?? c.MasterUserSecret?.SecretArn ?? '',
-    KmsKeyId: m?.passwordKey ?? c.MasterUserSecret?.KmsKeyId ?? '',
-    SourceClusterId: m ? clusterIdFromArn(m.sourceArn) : '',
-    DataTimestamp: m?.dataTimestamp?.toISOString() ?? '',
+    Arn: c.arn,
+    ClusterId: c.clusterId,
+    Endpoint: c.endpoint ?? '',
+    ReaderEndpoint: c.readerEndpoint ?? '',
+    Port: c.port === undefined ? '' : String(c.port),
+    PasswordSecret: c.passwordSecret ?? '',
+    KmsKeyId: c.kmsKeyId ?? '',
+    SourceClusterId: c.sourceClusterId ?? '',
+    DataTimestamp: c.dataTimestamp ?? '',
   };
 }

@@ -4,14 +4,11 @@
 // event carrying the request, the clone and CloudFormation's deadline. Lambda retries a crashed
 // asynchronous invocation, so the chain survives a crash; every step is idempotent (the provision
 // request has a requestKey). Past the deadline the answer is FAILED with the clone's last status.
-import type { DBCluster } from '../aws/rds.ts';
-import { applyPendingPassword } from '../engine/password.ts';
-import { toClusterInfo } from '../inventory/read.ts';
 import type { ProvisionRequest } from '../model/api.ts';
 import { formatDuration } from '../util/duration.ts';
 import { AcmError } from '../util/errors.ts';
 import type { CfnRequest, Outcome } from './cfn-response.ts';
-import { dataFromCluster, dataFromResult } from './clone-data.ts';
+import { dataFromClone, dataFromResult } from './clone-data.ts';
 import type { LambdaContext } from './context.ts';
 import type { Deps } from './deps.ts';
 import type { Budget, WorkResult } from './safe-handler.ts';
@@ -64,23 +61,6 @@ export function deadlineFor(startedAt: number, serviceTimeoutSeconds: number | u
 }
 
 const FAILED_CLUSTER = /failed|incompatible|inaccessible|deleting|stopped|stopping/;
-
-/** Status of the clone and its writer; done when both are available. */
-async function readiness(
-  deps: Deps,
-  clusterId: string,
-): Promise<{ cluster?: DBCluster; status: string; ready: boolean }> {
-  const cluster = await deps.rds.describeCluster(clusterId);
-  if (!cluster) return { status: 'gone', ready: false };
-  const status = cluster.Status ?? 'unknown';
-  if (status !== 'available') return { cluster, status: `cluster ${status}`, ready: false };
-  const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter) ?? cluster.DBClusterMembers?.[0];
-  if (!writer?.DBInstanceIdentifier)
-    return { cluster, status: 'cluster available, no writer instance yet', ready: false };
-  const instance = await deps.rds.describeInstance(writer.DBInstanceIdentifier);
-  const st = instance?.DBInstanceStatus ?? 'missing';
-  return { cluster, status: `writer ${writer.DBInstanceIdentifier} ${st}`, ready: st === 'available' };
-}
 
 /**
  * One invocation's control over its work: `stop` once the request is answered or handed off by
@@ -146,22 +126,22 @@ export async function drive(
       }
     }
     if (state.clusterArn && state.clusterId) {
-      const r = await readiness(deps, state.clusterId);
+      const r = await deps.engine.cloneReadiness(state.clusterId, deps.options);
       last = r.status;
-      if (!r.cluster) {
+      if (!r.clone) {
         throw new AcmError(`clone ${state.clusterId} disappeared before it became available`, {
           clusterId: state.clusterId,
         });
       }
-      if (!state.waitForAvailable) return success(state, dataFromCluster(r.cluster));
+      if (!state.waitForAvailable) return success(state, dataFromClone(r.clone));
       if (r.ready) {
         // Setting the password puts the cluster in `modifying`: answer once it is available again,
         // so whatever depends on the clone can log in with the secret.
-        if (await applyPendingPassword(toClusterInfo(r.cluster), deps)) {
+        if (await deps.engine.finishPendingPassword(state.clusterId, deps.options)) {
           deps.logger.info('generated password applied', { clusterId: state.clusterId });
           continue;
         }
-        return success(state, dataFromCluster(r.cluster));
+        return success(state, dataFromClone(r.clone));
       }
       if (FAILED_CLUSTER.test(r.status)) {
         throw new AcmError(`clone ${state.clusterId} cannot become available: ${r.status}`, {
@@ -245,7 +225,7 @@ export async function handOff(
     throw new AcmError(`cannot continue waiting (no function name in the context); last status: ${last}`);
   }
   const next: ContinuationState = { ...state, hops: state.hops + 1 };
-  await deps.lambda.invokeAsync(context.functionName, continuationEvent(next));
+  await deps.engine.invokeAsync(context.functionName, continuationEvent(next), deps.options);
   deps.logger.info('handed off to a continuation', {
     clusterId: state.clusterId,
     hop: next.hops,

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { ProvisionRequest } from '../model/api.ts';
 import { ValidationError } from '../util/errors.ts';
 import type { CfnRequest } from './cfn-response.ts';
-import { dataFromCluster, isClusterArn } from './clone-data.ts';
+import { dataFromClone, isClusterArn } from './clone-data.ts';
 import type { LambdaContext } from './context.ts';
 import {
   type ContinuationState,
@@ -181,9 +181,9 @@ async function keepOnUpdate(
     deps.logger.info('update replaces the clone', { changed });
     return undefined;
   }
-  const cluster = await deps.rds.describeCluster(physical);
-  const data = cluster ? dataFromCluster(cluster) : undefined;
-  if (!cluster || !data?.DataTimestamp) {
+  const { clone } = await deps.engine.cloneReadiness(physical, deps.options);
+  const data = clone ? dataFromClone(clone) : undefined;
+  if (!clone || !data?.DataTimestamp) {
     deps.logger.warn('the clone to keep is gone or not the manager’s; provisioning a new one', { physical });
     return undefined;
   }

@@ -1,14 +1,8 @@
-// What the handlers need, built from the environment once per invocation: the engine, the AWS
-// adapters (their SDK clients pick up AWS_ENDPOINT_URL / region / credentials from the runtime)
-// and the manager options. Tests pass their own.
-import { EventsAdapter } from '../aws/events.ts';
-import { KmsAdapter } from '../aws/kms.ts';
-import { LambdaAdapter } from '../aws/lambda.ts';
-import { RdsAdapter } from '../aws/rds.ts';
-import { SecretsAdapter } from '../aws/secrets.ts';
-import { SsmAdapter } from '../aws/ssm.ts';
-import { deleteClone, maintainPool, provisionClone } from '../engine/api.ts';
-import type { EngineApi, ManagerOptions } from '../model/api.ts';
+// What the handlers need, built from the environment once per invocation: the engine's API (the
+// only way this edge reaches AWS; its SDK clients pick up AWS_ENDPOINT_URL, Region and credentials
+// from the runtime) and the manager options. Tests pass their own.
+import * as engineApi from '../engine/api.ts';
+import type { ManagerOptions } from '../model/api.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { jsonLogger, type Logger } from '../util/log.ts';
 import { type LambdaEnv, readEnv } from './env.ts';
@@ -17,15 +11,23 @@ export interface Deps {
   env: LambdaEnv;
   logger: Logger;
   clock: Clock;
-  engine: Pick<EngineApi, 'provisionClone' | 'deleteClone' | 'maintainPool'>;
+  engine: LambdaEngine;
   options: ManagerOptions;
-  rds: RdsAdapter;
-  secrets: SecretsAdapter;
-  kms: KmsAdapter;
-  events: EventsAdapter;
-  ssm: SsmAdapter;
-  lambda: LambdaAdapter;
 }
+
+/** The part of the engine's API the Lambda uses. */
+export type LambdaEngine = Pick<
+  typeof engineApi,
+  | 'provisionClone'
+  | 'deleteClone'
+  | 'maintainPool'
+  | 'cloneReadiness'
+  | 'finishPendingPassword'
+  | 'onInstanceCreated'
+  | 'publishEvents'
+  | 'loadMaintenanceConfig'
+  | 'invokeAsync'
+>;
 
 export function managerOptions(env: LambdaEnv, logger: Logger, clock: Clock): ManagerOptions {
   const out: ManagerOptions = {
@@ -52,13 +54,7 @@ export function defaultDeps(vars: NodeJS.ProcessEnv = process.env): Deps {
     env,
     logger,
     clock,
-    engine: { provisionClone, deleteClone, maintainPool },
+    engine: engineApi,
     options: managerOptions(env, logger, clock),
-    rds: new RdsAdapter(),
-    secrets: new SecretsAdapter(),
-    kms: new KmsAdapter(),
-    events: new EventsAdapter(),
-    ssm: new SsmAdapter(),
-    lambda: new LambdaAdapter(),
   };
 }

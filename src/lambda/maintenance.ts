@@ -1,7 +1,6 @@
 // Scheduled pool maintenance: read the JSON config from SSM, validate it (every problem reported
 // with its path), then maintain each source on its own, so one failing source does not stop the
 // others. A bad or missing config throws: the invocation fails loudly (metrics, DLQ).
-import { parseMaintenanceConfig } from '../engine/maintenance-config.ts';
 import type { MaintenanceReport, MaintenanceSource } from '../model/api.ts';
 import { AcmError, errorMessage, ValidationError } from '../util/errors.ts';
 import { EVENT_SOURCE } from './continuation.ts';
@@ -36,14 +35,7 @@ export async function loadMaintenanceConfig(
       'is not set (nor STACK_NAME, which gives /<stack>/maintenance-config)',
     );
   }
-  const text = await deps.ssm.getParameter(parameter);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new ValidationError(parameter, `is not JSON: ${errorMessage(err)}`);
-  }
-  return { parameter, sources: parseMaintenanceConfig(data, parameter) };
+  return { parameter, sources: await deps.engine.loadMaintenanceConfig(parameter, deps.options) };
 }
 
 export async function runMaintenance(deps: Deps): Promise<MaintenanceSummary> {

@@ -2,8 +2,6 @@
 // clone of this manager, finish the pending password change, then tell the event bus the clone is
 // ready so teams can prepare it (migrations, anonymisation). Other clusters' events are ignored.
 // A failure throws, so Lambda retries the delivery; both steps are safe to repeat.
-import { applyPendingPassword } from '../engine/password.ts';
-import { toClusterInfo } from '../inventory/read.ts';
 import { AcmError, errorMessage } from '../util/errors.ts';
 import { EVENT_SOURCE } from './continuation.ts';
 import type { Deps } from './deps.ts';
@@ -98,46 +96,35 @@ async function handleOne(msg: RdsEventMessage | undefined, deps: Deps): Promise<
       why: `${msg.eventId} of ${msg.eventSource} ${msg.sourceId} is not "DB instance created"`,
     };
   }
-  const instance = await deps.rds.describeInstance(msg.sourceId);
-  if (!instance?.DBClusterIdentifier)
-    return { kind: 'ignored', why: `instance ${msg.sourceId} is gone or not in a cluster` };
-  const raw = await deps.rds.describeCluster(instance.DBClusterIdentifier);
-  if (!raw) return { kind: 'ignored', why: `cluster ${instance.DBClusterIdentifier} is gone` };
-  const cluster = toClusterInfo(raw);
-  const managed = cluster.managed;
-  if (managed?.role !== 'clone') {
-    return { kind: 'ignored', why: `cluster ${cluster.id} is not a clone made by a clone manager` };
-  }
-  if (managed.manager !== deps.env.managerId) {
-    return {
-      kind: 'ignored',
-      why: `cluster ${cluster.id} belongs to manager ${managed.manager ?? '(none)'}`,
-    };
-  }
-  const passwordApplied = await applyPendingPassword(cluster, deps);
+  const outcome = await deps.engine.onInstanceCreated(msg.sourceId, deps.options);
+  if (outcome.kind === 'ignored') return outcome;
+  const { clone, passwordApplied } = outcome;
   const detail: InstanceReadyDetail = {
-    instanceId: instance.DBInstanceIdentifier ?? msg.sourceId,
-    clusterId: cluster.id,
-    host: cluster.endpoint ?? instance.Endpoint?.Address ?? '',
-    port: cluster.port ?? instance.Endpoint?.Port ?? null,
-    user: cluster.masterUsername ?? '',
-    passwordSecret: managed.passwordSecret ?? raw.MasterUserSecret?.SecretArn ?? '',
-    database: cluster.databaseName ?? '',
+    instanceId: outcome.instanceId,
+    clusterId: clone.clusterId,
+    host: outcome.host,
+    port: outcome.port ?? null,
+    user: clone.masterUsername ?? '',
+    passwordSecret: clone.passwordSecret ?? '',
+    database: clone.databaseName ?? '',
   };
-  const put = await deps.events.putEvents([
-    {
-      source: EVENT_SOURCE,
-      detailType: INSTANCE_READY,
-      detail,
-      resources: [cluster.arn],
-      ...(deps.env.eventBusName ? { eventBusName: deps.env.eventBusName } : {}),
-    },
-  ]);
+  const put = await deps.engine.publishEvents(
+    [
+      {
+        source: EVENT_SOURCE,
+        detailType: INSTANCE_READY,
+        detail,
+        resources: [clone.arn],
+        ...(deps.env.eventBusName ? { eventBusName: deps.env.eventBusName } : {}),
+      },
+    ],
+    deps.options,
+  );
   if (put.failedCount > 0) {
     const e = put.entries.find((x) => x.errorCode);
     throw new AcmError(
       `PutEvents refused the ${INSTANCE_READY} event: ${e?.errorCode ?? ''} ${e?.errorMessage ?? ''}`,
     );
   }
-  return { kind: 'ready', instanceId: detail.instanceId, clusterId: cluster.id, passwordApplied };
+  return { kind: 'ready', instanceId: detail.instanceId, clusterId: clone.clusterId, passwordApplied };
 }

@@ -1,7 +1,7 @@
 // The lease as one DynamoDB item per root, taken and released with conditional updates, so any
 // number of Lambda invocations, CLI users and CI jobs agree on who may count and restore.
 import type { DynamoDbAdapter } from '../aws/dynamodb.ts';
-import { type HeldLease, type LeaseStore, parseReservations } from './lease.ts';
+import { type HeldLease, type LeaseState, type LeaseStore, parseReservations } from './lease.ts';
 
 const NAMES = { '#owner': 'owner', '#exp': 'expiresAt', '#ttl': 'ttl', '#res': 'reservations' };
 
@@ -10,6 +10,11 @@ export class DynamoDbLeaseStore implements LeaseStore {
     private readonly db: DynamoDbAdapter,
     private readonly table: string,
   ) {}
+
+  async peek(key: string): Promise<LeaseState> {
+    const item = await this.db.getItem(this.table, { pk: { S: key } });
+    return { reservations: parseReservations(item?.reservations?.S) };
+  }
 
   async tryAcquire(key: string, owner: string, now: Date, ttlMs: number): Promise<HeldLease | undefined> {
     const expiresAt = now.getTime() + ttlMs;

@@ -4,20 +4,9 @@
 // everything slow (instance creation, waiting) happens outside it. The lease item also carries the
 // reservations of requests waiting for a copy that is still being made, so concurrent requests do
 // not each make a copy of their own. See docs/concurrency.md.
+import type { LeaseState, Reservation } from '../model/plan.ts';
 
-/** A request waiting for a slot on a copy that is not available yet. */
-export interface Reservation {
-  requestKey: string;
-  /** The copy (ARN) the slot is held on. */
-  sourceArn: string;
-  /** The clone id this request will create, fixed once so retries and continuations agree. */
-  clusterId: string;
-  expiresAt: string;
-}
-
-export interface LeaseState {
-  reservations: Reservation[];
-}
+export type { LeaseState, Reservation };
 
 export interface HeldLease {
   state: LeaseState;
@@ -28,10 +17,8 @@ export interface HeldLease {
 export interface LeaseStore {
   /** Takes the lease when free or expired; undefined when someone else holds it. */
   tryAcquire(key: string, owner: string, now: Date, ttlMs: number): Promise<HeldLease | undefined>;
-}
-
-export function liveReservations(state: LeaseState, now: Date): Reservation[] {
-  return state.reservations.filter((r) => new Date(r.expiresAt).getTime() > now.getTime());
+  /** The state as last written, without taking the lease (for dry runs); empty when there is none. */
+  peek(key: string): Promise<LeaseState>;
 }
 
 export function parseReservations(json: string | undefined): Reservation[] {
@@ -50,6 +37,10 @@ export class InProcessLeaseStore implements LeaseStore {
     string,
     { owner?: string; expiresAt: number; reservations: Reservation[] }
   >();
+
+  async peek(key: string): Promise<LeaseState> {
+    return { reservations: [...(this.items.get(key)?.reservations ?? [])] };
+  }
 
   async tryAcquire(key: string, owner: string, now: Date, ttlMs: number): Promise<HeldLease | undefined> {
     const item = this.items.get(key) ?? { expiresAt: 0, reservations: [] };

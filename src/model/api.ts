@@ -1,8 +1,9 @@
 // The typed library API: what callers (CLI, Lambda, benchmarks, user code) pass and get back.
+import type { AwsClients } from '../aws/adapters.ts';
 import type { AwsConfig } from '../aws/config.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
-import type { Plan } from './plan.ts';
+import type { Plan, Step } from './plan.ts';
 
 export const DEFAULT_MANAGER_ID = 'aurora-clone-manager';
 export const DEFAULT_MAX_CLONES_PER_SOURCE = 15;
@@ -20,6 +21,8 @@ export interface ProgressEvent {
 export interface ManagerOptions {
   /** Endpoint, region, credentials: the same code talks to AWS, the emulator or moto. */
   aws?: AwsConfig;
+  /** Your own SDK clients (e.g. with custom middleware); each one given replaces the one built from `aws`. */
+  clients?: AwsClients;
   /** Name of this deployment (stack name or CLI choice); tagged on everything it creates. */
   managerId?: string;
   maxClonesPerSource?: number;
@@ -90,6 +93,16 @@ export interface ProvisionRequest {
   dryRun?: boolean;
 }
 
+/** One step the executor applied, for results and logs. */
+export interface AppliedSummary {
+  kind: Step['kind'];
+  clusterId: string;
+  /** done; pending: the copy awaited was not ready yet; gone: it went away and the request planned again. */
+  outcome: 'done' | 'pending' | 'gone';
+  /** A purge or expiry that failed without failing the request. */
+  error?: string;
+}
+
 export interface ProvisionResult {
   clusterId: string;
   arn: string;
@@ -111,7 +124,10 @@ export interface ProvisionResult {
   /** Set with status `waiting-for-copy`: the copy this request holds a slot on. */
   pendingCopy?: string;
   dryRun: boolean;
+  /** The plan made first (a dry run's plan for the same state). */
   plan: Plan;
+  /** The steps applied, in order; in the usual case exactly the plan's steps. */
+  applied: AppliedSummary[];
 }
 
 export interface DeleteRequest {
@@ -176,6 +192,37 @@ export interface PoolMember {
   used?: number;
   free?: number;
   obsolete?: boolean;
+}
+
+/** A managed clone as the Lambda reports it (CloudFormation attributes, ready events). */
+export interface CloneDescription {
+  clusterId: string;
+  arn: string;
+  status: string;
+  endpoint?: string;
+  readerEndpoint?: string;
+  port?: number;
+  masterUsername?: string;
+  databaseName?: string;
+  /** The cluster it was cloned from (the root or a copy). */
+  sourceClusterId?: string;
+  dataTimestamp?: string;
+  /** The generated password's secret, or RDS's own when it manages the password. */
+  passwordSecret?: string;
+  kmsKeyId?: string;
+  /** The manager id tagged on it; undefined when the cluster is not the manager's. */
+  managerId?: string;
+  role?: 'clone' | 'copy';
+  passwordPending: boolean;
+}
+
+export interface CloneReadiness {
+  /** For people: `cluster creating`, `writer x-writer backing-up`, `available`, `gone`. */
+  status: string;
+  /** The cluster and its writer are available. */
+  ready: boolean;
+  /** Undefined once the cluster is gone. */
+  clone?: CloneDescription;
 }
 
 export interface PoolStatus {

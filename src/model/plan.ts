@@ -1,8 +1,10 @@
 // A plan is data: serialisable, versioned, every step carrying the reason for it. The planner makes
-// it from (inventory, request or policy, now, id generator) without I/O; the executor applies it;
-// a dry run prints it.
+// it from (inventory, lease state, request or policy, now, ids) without I/O; the executor applies it
+// step by step and reports what it did; a dry run prints it. Nothing else changes a plan.
+import type { PasswordRequest } from './api.ts';
+import type { Tag } from './tags.ts';
 
-export const PLAN_VERSION = 1;
+export const PLAN_VERSION = 2;
 
 /** How one candidate source looked when the plan was made, and whether it was usable. */
 export interface SourceAssessment {
@@ -10,7 +12,7 @@ export interface SourceAssessment {
   arn: string;
   kind: 'root' | 'copy';
   status: string;
-  /** Clones counted against this source (not deleting). */
+  /** Clones counted against this source (not deleting), plus slots reserved by waiting requests. */
   used: number;
   free: number;
   /** ISO-8601 instant the data was taken from the root. */
@@ -30,54 +32,142 @@ export interface SourceAssessment {
   counted?: boolean;
 }
 
-export interface CloneStep {
-  kind: 'clone';
+interface StepBase {
+  reason: string;
+  /**
+   * Applied while holding the root's lease: restores, whose slot count must not change between the
+   * read and the call, and the writer of a copy (so no copy is ever left without one by this run).
+   */
+  underLease?: boolean;
+}
+
+/** Where a new cluster lands; the planner fills each from the request or the source. */
+export interface RestoreSettings {
+  subnetGroup?: string;
+  securityGroupIds: string[];
+  clusterParameterGroup?: string;
+}
+
+/** Full-copy restore of the root: a new pool member with fresh clone slots. */
+export interface CopyStep extends StepBase {
+  kind: 'copy';
+  clusterId: string;
+  rootClusterId: string;
+  rootArn: string;
+  engine: string;
+  /** ISO-8601: the copy's data is the root's as of this instant. */
+  dataTimestamp: string;
+  restore: RestoreSettings;
+  tags: Tag[];
+}
+
+/** The writer instance a new cluster needs before it can be used or cloned. */
+export interface WriterStep extends StepBase {
+  kind: 'copy-writer' | 'clone-writer';
   clusterId: string;
   instanceId: string;
   instanceClass: string;
-  /** The source to restore from: the root or a copy (possibly one created by an earlier step). */
+  engine: string;
+  parameterGroup?: string;
+  tags: Tag[];
+}
+
+/**
+ * Wait until a copy that is still being made can be cloned. The plan's lease state holds a slot on
+ * it for this request meanwhile. `once`: look once and return if it is not ready (the caller comes
+ * back with the same request key).
+ */
+export interface WaitCopyStep extends StepBase {
+  kind: 'wait-copy';
+  clusterId: string;
+  arn: string;
+  /** The clone this request will make from it. */
+  cloneId: string;
+  once: boolean;
+}
+
+/** Copy-on-write restore: the clone itself. */
+export interface CloneStep extends StepBase {
+  kind: 'clone';
+  clusterId: string;
+  /** The source to restore from: the root or a copy (possibly one made by an earlier step). */
   sourceClusterId: string;
   sourceArn: string;
   rootArn: string;
+  /** The ARN the clone will have (same account and Region as the root). */
+  arn: string;
   dataTimestamp: string;
-  reason: string;
-  /**
-   * The source is the copy made by an earlier step of this plan: its ARN is derived from the root's
-   * (same account and region) and the executor must take the data timestamp from the copy once made.
-   */
+  restore: RestoreSettings;
+  tags: Tag[];
+  /** The source is the copy made or waited for by an earlier step of this plan. */
   sourceCreatedInPlan?: boolean;
 }
 
-export interface CopyStep {
-  kind: 'copy';
+/**
+ * SetPassword: `prepare` makes the secret (and a key when asked) and tags the clone as pending
+ * before its writer exists; `apply` sets the pending password once the clone is available.
+ */
+export interface PasswordStep extends StepBase {
+  kind: 'password';
+  action: 'prepare' | 'apply';
   clusterId: string;
-  instanceId: string;
-  instanceClass: string;
-  rootClusterId: string;
-  rootArn: string;
-  reason: string;
+  arn: string;
+  request?: PasswordRequest;
 }
 
-export interface DeleteStep {
+/** Wait until the cluster and its writer instance are available. */
+export interface WaitStep extends StepBase {
+  kind: 'wait';
+  clusterId: string;
+  instanceId: string;
+}
+
+/** Instances, then the cluster, then its password secret and any key made for it. */
+export interface DeleteStep extends StepBase {
   kind: 'delete';
+  /** purge: an obsolete copy; expired: a clone past its expiry; requested: the user asked. */
+  purpose: 'purge' | 'expired' | 'requested';
   clusterId: string;
   arn: string;
   role: 'clone' | 'copy';
   instanceIds: string[];
-  reason: string;
-  /** For a copy: the clones still using it when the plan was made (the executor may re-check). */
+  passwordSecret?: string;
+  /** A KMS key the manager created for this clone's secret: scheduled for deletion with it. */
+  createdKeyId?: string;
+  /** For a copy: the clones still using it when the plan was made. */
   liveClones?: number;
 }
 
 /** An earlier request with the same idempotency key already made this clone. */
-export interface ReuseStep {
+export interface ReuseStep extends StepBase {
   kind: 'reuse';
   clusterId: string;
   arn: string;
-  reason: string;
 }
 
-export type Step = CloneStep | CopyStep | DeleteStep | ReuseStep;
+export type Step =
+  | CopyStep
+  | WriterStep
+  | WaitCopyStep
+  | CloneStep
+  | PasswordStep
+  | WaitStep
+  | DeleteStep
+  | ReuseStep;
+
+/** A request waiting for a slot on a copy that is not ready yet; kept in the root's lease item. */
+export interface Reservation {
+  requestKey: string;
+  /** The copy (ARN) the slot is held on. */
+  sourceArn: string;
+  /** The clone id this request will create, fixed once so retries and continuations agree. */
+  clusterId: string;
+  expiresAt: string;
+}
+
+export interface LeaseState {
+  reservations: Reservation[];
+}
 
 export interface Plan {
   version: typeof PLAN_VERSION;
@@ -86,14 +176,24 @@ export interface Plan {
   createdAt: string;
   sources: SourceAssessment[];
   steps: Step[];
+  /** The root's lease state once the steps under the lease are done (provision and maintenance). */
+  lease?: LeaseState;
   /** Free clone slots over the root and fresh copies, before and after the plan. */
   capacityBefore?: number;
   capacityAfter?: number;
   notes: string[];
 }
 
-export function assertPlanVersion(plan: { version?: unknown }): asserts plan is Plan {
-  if (plan.version !== PLAN_VERSION) {
-    throw new Error(`plan version ${String(plan.version)} is not supported (expected ${PLAN_VERSION})`);
+/** The new clusters a step creates, for naming checks and dry-run summaries. */
+export function createdBy(step: Step): { clusterId?: string; instanceId?: string } {
+  switch (step.kind) {
+    case 'copy':
+    case 'clone':
+      return { clusterId: step.clusterId };
+    case 'copy-writer':
+    case 'clone-writer':
+      return { instanceId: step.instanceId };
+    default:
+      return {};
   }
 }

@@ -56,6 +56,7 @@ export function planDelete(
   const step = deleteStep(
     cluster,
     m.role,
+    'requested',
     `requested deletion of ${m.role} ${cluster.id}${m.owner ? ` (owner ${m.owner})` : ''}: its instances first, then the cluster`,
   );
   if (m.role === 'copy') {

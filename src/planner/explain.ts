@@ -21,11 +21,25 @@ function sourceNote(s: SourceAssessment, chosen: string | undefined): string {
 }
 
 function stepLine(step: Step): string {
+  const lease = step.underLease ? ' [under the lease]' : '';
   switch (step.kind) {
-    case 'clone':
-      return `clone ${step.clusterId} from ${step.sourceClusterId} (writer ${step.instanceId}, ${step.instanceClass})`;
     case 'copy':
-      return `copy ${step.rootClusterId} to ${step.clusterId} (full copy, writer ${step.instanceId}, ${step.instanceClass})`;
+      return `copy ${step.rootClusterId} to ${step.clusterId} (full copy)${lease}`;
+    case 'copy-writer':
+    case 'clone-writer':
+      return `create writer ${step.instanceId} of ${step.clusterId} (${step.instanceClass})${lease}`;
+    case 'wait-copy':
+      return step.once
+        ? `check copy ${step.clusterId}; return if it is not ready yet (the same request key continues)`
+        : `wait for copy ${step.clusterId} (holding a slot on it for ${step.cloneId})`;
+    case 'clone':
+      return `clone ${step.clusterId} from ${step.sourceClusterId}${lease}`;
+    case 'password':
+      return step.action === 'prepare'
+        ? `generate a password for ${step.clusterId} and keep it in a new secret`
+        : `set the pending master password of ${step.clusterId}`;
+    case 'wait':
+      return `wait until ${step.clusterId} and its writer ${step.instanceId} are available`;
     case 'delete': {
       const instances = step.instanceIds.length ? `instances ${step.instanceIds.join(', ')}` : 'no instances';
       return `delete ${step.role} ${step.clusterId} (${instances})`;

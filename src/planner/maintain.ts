@@ -4,11 +4,12 @@
 
 import type { MaintenanceSource } from '../model/api.ts';
 import type { Inventory } from '../model/inventory.ts';
-import { type CopyStep, PLAN_VERSION, type Plan } from '../model/plan.ts';
+import { PLAN_VERSION, type Plan, type Step } from '../model/plan.ts';
 import type { MaintenancePolicy } from '../model/policy.ts';
 import { parseDuration } from '../util/duration.ts';
 import { ValidationError } from '../util/errors.ts';
 import { joinIdentifier } from '../util/identifiers.ts';
+import { copySteps } from './copy.ts';
 import { NameBook, resolveIdSuffix } from './names.ts';
 import { assessPool, checkPoolNumbers, readPool, writerInstanceClass } from './pool.ts';
 import { planExpiredClones, planObsoleteCopies, withoutDeleted } from './purge.ts';
@@ -131,19 +132,23 @@ export function planMaintenance(input: MaintenanceInput): Plan {
     );
   }
   const names = new NameBook(inventory);
+  const copies: Step[] = [];
   for (let i = 1; i <= count; i++) {
     const clusterId = names.claimCluster(joinIdentifier(root.id, `${suffix}-${i}`));
-    const step: CopyStep = {
-      kind: 'copy',
-      clusterId,
-      instanceId: names.claimInstance(clusterId),
-      instanceClass,
-      rootClusterId: root.id,
-      rootArn: root.arn,
-      reason: `free capacity ${afterDeletes} is ${deficit} short of the target ${policy.targetCloneSlots}; ${count} cop${count === 1 ? 'y' : 'ies'} of ${max} slots each (ceil(${deficit}/${max})): copy ${i} of ${count}`,
-    };
-    plan.steps.push(step);
+    copies.push(
+      ...copySteps({
+        root,
+        clusterId,
+        instanceId: names.claimInstance(clusterId),
+        instanceClass,
+        managerId,
+        now,
+        reason: `free capacity ${afterDeletes} is ${deficit} short of the target ${policy.targetCloneSlots}; ${count} cop${count === 1 ? 'y' : 'ies'} of ${max} slots each (ceil(${deficit}/${max})): copy ${i} of ${count}`,
+      }),
+    );
   }
+  // Copies first, under the lease, so a provision running now sees them; deletions after it.
+  plan.steps = [...copies, ...plan.steps];
   plan.capacityAfter = afterDeletes + count * max;
   return plan;
 }

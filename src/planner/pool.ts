@@ -10,7 +10,7 @@
 
 import type { PoolMember, PoolStatus } from '../model/api.ts';
 import { type ClusterInfo, findCluster as findInClusters, type Inventory } from '../model/inventory.ts';
-import type { SourceAssessment } from '../model/plan.ts';
+import type { Reservation, SourceAssessment } from '../model/plan.ts';
 import { formatDuration } from '../util/duration.ts';
 import { SourceNotFoundError, ValidationError } from '../util/errors.ts';
 
@@ -24,6 +24,10 @@ export interface PoolOptions {
   maxCopyAgeMs: number;
   /** A copy is fresh enough only if its data was taken after this instant. */
   copyCreatedSince?: Date;
+  /** Slots other requests hold on copies still being made: counted as used. */
+  reservations?: readonly Reservation[];
+  /** Sources (by ARN) that refused a restore during this request, with AWS's reason. */
+  refused?: Readonly<Record<string, string>>;
 }
 
 /** The root or a copy: something clones are made from. */
@@ -165,10 +169,12 @@ export function readPool(inventory: Inventory, sourceClusterId: string, options:
   const { now, managerId, maxClonesPerSource: max, maxCopyAgeMs, copyCreatedSince } = options;
   const root = findRoot(inventory, sourceClusterId);
   const counts = cloneCounts(inventory.clusters);
+  for (const r of options.reservations ?? []) counts.set(r.sourceArn, (counts.get(r.sourceArn) ?? 0) + 1);
   const slots = (c: ClusterInfo) => {
     const used = counts.get(c.arn) ?? 0;
     return { used, free: Math.max(0, max - used) };
   };
+  const refused = options.refused ?? {};
 
   const rootSlots = slots(root);
   const rootSource: PoolSource = {
@@ -182,10 +188,12 @@ export function readPool(inventory: Inventory, sourceClusterId: string, options:
     obsolete: false,
     fresh: true,
     counted: true,
-    cloneable: root.status === 'available' && rootSlots.free > 0,
+    cloneable: false,
   };
   if (root.status !== 'available') rootSource.notCloneable = `status is ${root.status}, not available`;
   else if (rootSlots.free === 0) rootSource.notCloneable = `no free slot (${rootSlots.used}/${max} used)`;
+  else if (refused[root.arn]) rootSource.notCloneable = `refused a restore just now: ${refused[root.arn]}`;
+  rootSource.cloneable = rootSource.notCloneable === undefined;
 
   const copies: PoolSource[] = [];
   for (const c of inventory.clusters) {
@@ -211,6 +219,7 @@ export function readPool(inventory: Inventory, sourceClusterId: string, options:
     } else if (c.status !== 'available') {
       notCloneable = `still ${c.status}: its free slots count for capacity, it cannot be cloned yet`;
     } else if (s.free === 0) notCloneable = `no free slot (${s.used}/${max} used)`;
+    else if (refused[c.arn]) notCloneable = `refused a restore just now: ${refused[c.arn]}`;
     const source: PoolSource = {
       cluster: c,
       kind: 'copy',

@@ -1,18 +1,25 @@
-// Planning one clone (behaviour.md §5): reuse an earlier result with the same request key, name the
-// clone, pick the first cloneable source or plan a full copy of the root, and purge obsolete copies.
+// Planning one clone (behaviour.md §5), every step of it: reuse an earlier result with the same
+// request key; else clone the first cloneable source; else wait for a copy that is still being made
+// and has room; else make a full copy of the root and wait for it. The plan also says which steps
+// run under the root's lease and what the lease's reservations are afterwards.
 
 import type { ClusterInfo, Inventory } from '../model/inventory.ts';
 import {
   type CloneStep,
-  type CopyStep,
+  type LeaseState,
   PLAN_VERSION,
   type Plan,
+  type Reservation,
+  type RestoreSettings,
   type SourceAssessment,
+  type Step,
 } from '../model/plan.ts';
 import type { ProvisionPolicy } from '../model/policy.ts';
+import { managedTagList, TAG_PREFIX, type Tag } from '../model/tags.ts';
 import { formatDuration } from '../util/duration.ts';
-import { ClusterExistsError, NoCapacityError, ValidationError } from '../util/errors.ts';
+import { ClusterExistsError, NoCapacityError, SourcesRefusedError, ValidationError } from '../util/errors.ts';
 import { identifierProblem, joinIdentifier } from '../util/identifiers.ts';
+import { copySteps } from './copy.ts';
 import { NameBook, resolveIdSuffix } from './names.ts';
 import {
   assessSource,
@@ -26,9 +33,16 @@ import {
 } from './pool.ts';
 import { planObsoleteCopies, withoutDeleted } from './purge.ts';
 
+/** How long a slot on a copy being made is held for a waiting request unless it comes back. */
+export const DEFAULT_RESERVATION_TTL_MS = 3 * 3_600_000;
+
 export interface ProvisionInput {
   inventory: Inventory;
   request: ProvisionPolicy;
+  /** The root's lease state: slots held by requests waiting for copies. Default: none. */
+  lease?: LeaseState;
+  /** Sources (ARN → AWS's reason) that refused a restore earlier in this request. */
+  refused?: Readonly<Record<string, string>>;
   managerId: string;
   now: Date;
   /**
@@ -36,6 +50,7 @@ export interface ProvisionInput {
    * 20261125t102513z). Lowercase letters, digits and hyphens.
    */
   idSuffix?: string;
+  reservationTtlMs?: number;
 }
 
 /** An earlier clone made for the same request key by this manager, if one exists and is not going away. */
@@ -53,10 +68,21 @@ export function findByRequestKey(
   );
 }
 
+/** Everything the step builders share for one plan. */
+interface Context {
+  input: ProvisionInput;
+  pool: Pool;
+  root: ClusterInfo;
+  names: NameBook;
+  instanceClass: string;
+  plan: Plan;
+}
+
 /**
  * The plan for one clone. Throws SourceNotFoundError (no such root), ValidationError (bad numbers,
- * bad cluster id, no instance class), ClusterExistsError (id taken) or NoCapacityError (no slot and
- * copyOk false). Pure: the same input always gives the same plan.
+ * bad cluster id, no instance class), ClusterExistsError (id taken), NoCapacityError (no slot and
+ * copyOk false) or SourcesRefusedError (every usable source refused a restore). Pure: the same
+ * input always gives the same plan.
  */
 export function planProvision(input: ProvisionInput): Plan {
   const { inventory, request, managerId, now } = input;
@@ -72,12 +98,16 @@ export function planProvision(input: ProvisionInput): Plan {
       `${request.copyCreatedSince.toISOString()} is not in the past (now ${now.toISOString()})`,
     );
   }
-  const suffix = resolveIdSuffix(now, input.idSuffix);
+  const live = (input.lease?.reservations ?? []).filter((r) => Date.parse(r.expiresAt) > now.getTime());
+  const mine = request.requestKey ? live.find((r) => r.requestKey === request.requestKey) : undefined;
+  const others = live.filter((r) => r !== mine);
   const pool = readPool(inventory, request.sourceClusterId, {
     managerId,
     now,
     maxClonesPerSource: request.maxClonesPerSource,
     maxCopyAgeMs: request.maxCopyAgeMs,
+    reservations: others,
+    ...(input.refused ? { refused: input.refused } : {}),
     ...(request.copyCreatedSince ? { copyCreatedSince: request.copyCreatedSince } : {}),
   });
   const root = pool.root.cluster;
@@ -86,29 +116,12 @@ export function planProvision(input: ProvisionInput): Plan {
     operation: 'provision',
     rootClusterId: root.id,
     createdAt: now.toISOString(),
-    sources: [],
+    sources: [pool.root, ...pool.copies].map(assessSource),
     steps: [],
+    lease: { reservations: others },
     capacityBefore: pool.freeCapacity,
     notes: [],
   };
-
-  if (request.requestKey !== undefined) {
-    const earlier = findByRequestKey(inventory, request.requestKey, managerId);
-    if (earlier) {
-      plan.sources = [pool.root, ...pool.copies].map(assessSource);
-      plan.steps.push({
-        kind: 'reuse',
-        clusterId: earlier.id,
-        arn: earlier.arn,
-        reason: `request ${request.requestKey} already made clone ${earlier.id} (status ${earlier.status}); nothing new is created`,
-      });
-      plan.capacityAfter = pool.freeCapacity;
-      return plan;
-    }
-  }
-
-  const names = new NameBook(inventory);
-  const cloneId = cloneName(request, root.id, suffix, names, plan.notes);
   const instanceClass = request.instanceClass ?? writerInstanceClass(inventory, root);
   if (!instanceClass) {
     throw new ValidationError(
@@ -117,106 +130,338 @@ export function planProvision(input: ProvisionInput): Plan {
       { clusterId: root.id },
     );
   }
+  const ctx: Context = { input, pool, root, names: new NameBook(inventory), instanceClass, plan };
 
-  const chosen = pool.cloneable[0];
-  let capacityAfterCreate: number;
-  if (chosen) {
-    plan.sources = [pool.root, ...pool.copies].map((s) => assessChoice(s, chosen));
-    plan.steps.push(
-      cloneFromExisting(chosen, pool, cloneId, names.claimInstance(cloneId), instanceClass, now),
+  const earlier = request.requestKey ? findByRequestKey(inventory, request.requestKey, managerId) : undefined;
+  if (earlier) {
+    plan.steps.push(...reuseSteps(ctx, earlier));
+    plan.capacityAfter = pool.freeCapacity;
+    return plan;
+  }
+
+  const held = mine ? pool.copies.find((c) => c.cluster.arn === mine.sourceArn) : undefined;
+  const cloneId = mine && held?.owned && held.ofInterest && held.fresh ? mine.clusterId : undefined;
+  const cloneName = cloneId ? ctx.names.claimCluster(cloneId) : nameClone(ctx);
+  if (mine && cloneId === undefined) {
+    plan.notes.push(
+      `the copy this request was waiting for (${held?.cluster.id ?? mine.sourceArn}) can no longer be used: planning anew`,
     );
-    capacityAfterCreate = -1;
+  }
+
+  let capacityAfterCreate = -1;
+  const chosen = held && cloneId && held.cloneable ? held : cloneId ? undefined : pool.cloneable[0];
+  const waitable = held && cloneId ? held : roomOnCopyBeingMade(pool);
+  if (chosen) {
+    markChosen(plan.sources, chosen);
+    const clone = cloneStep(ctx, existing(chosen, false, root), cloneName, cloneReason(pool, chosen));
+    plan.steps.push(...cloneSequence(ctx, clone, purges(ctx)));
+  } else if (waitable) {
+    const clone = cloneStep(
+      ctx,
+      existing(waitable, true, root),
+      cloneName,
+      `clone ${waitable.cluster.id} once it can be cloned; a slot on it is held for this request meanwhile`,
+    );
+    plan.steps.push(
+      ...purges(ctx),
+      waitCopy(
+        ctx,
+        waitable.cluster,
+        cloneName,
+        `no source can take a clone now (${shortage(pool)}); copy ${waitable.cluster.id} is still being made and has a free slot: this request waits for it rather than making another copy`,
+      ),
+      ...cloneSequence(ctx, clone),
+    );
   } else {
-    plan.sources = [pool.root, ...pool.copies].map(assessSource);
+    if (Object.keys(input.refused ?? {}).length > 0) throw refusedEverywhere(pool, input.refused ?? {});
     if (!request.copyOk) throw noCapacity(pool, request);
-    const copyId = names.claimCluster(joinIdentifier(root.id, `${suffix}-copy`));
-    const copy: CopyStep = {
-      kind: 'copy',
-      clusterId: copyId,
-      instanceId: names.claimInstance(copyId),
-      instanceClass,
-      rootClusterId: root.id,
-      rootArn: root.arn,
-      reason: `no source can take a clone now (${shortage(pool)}); copyOk allows a full copy of ${root.id}, which adds ${request.maxClonesPerSource} slots to the pool`,
-    };
-    const clone: CloneStep = {
-      kind: 'clone',
-      clusterId: cloneId,
-      instanceId: names.claimInstance(cloneId),
-      instanceClass,
-      sourceClusterId: copyId,
-      sourceArn: siblingArn(root.arn, copyId),
-      rootArn: root.arn,
-      dataTimestamp: now.toISOString(),
-      reason: `clone the new copy ${copyId} once it is available (a full copy can take hours for a large database)`,
-      sourceCreatedInPlan: true,
-    };
-    plan.steps.push(copy, clone);
-    plan.notes.push(`a full copy of ${root.id} is made first; the clone's data timestamp will be the copy's`);
+    plan.steps.push(...copyThenClone(ctx, cloneName));
     capacityAfterCreate = request.maxClonesPerSource - 1;
   }
-
-  let afterPurge = pool;
-  if (request.purgeObsoleteCopies) {
-    const purge = planObsoleteCopies(pool, inventory);
-    plan.steps.push(...purge.steps);
-    plan.notes.push(...purge.notes);
-    if (purge.steps.length > 0)
-      afterPurge = readPool(withoutDeleted(inventory, purge.steps), root.id, pool.options);
-  }
-  plan.capacityAfter = freeCapacity([afterPurge.root, ...afterPurge.copies]) + capacityAfterCreate;
+  const deleted = plan.steps.filter((s) => s.kind === 'delete');
+  const after = deleted.length ? readPool(withoutDeleted(inventory, deleted), root.id, pool.options) : pool;
+  plan.capacityAfter = freeCapacity([after.root, ...after.copies]) + capacityAfterCreate;
   return plan;
 }
 
-function cloneName(
-  request: ProvisionPolicy,
-  rootId: string,
-  suffix: string,
-  names: NameBook,
-  notes: string[],
-) {
-  if (request.clusterId === undefined) return names.claimCluster(joinIdentifier(rootId, suffix));
-  if (!names.clusterTaken(request.clusterId)) return names.claimCluster(request.clusterId);
+function reuseSteps(ctx: Context, earlier: ClusterInfo): Step[] {
+  const { request } = ctx.input;
+  const steps: Step[] = [
+    {
+      kind: 'reuse',
+      clusterId: earlier.id,
+      arn: earlier.arn,
+      reason: `request ${request.requestKey} already made clone ${earlier.id} (status ${earlier.status}); nothing new is created`,
+    },
+  ];
+  const writer = earlier.members.find((m) => m.isWriter) ?? earlier.members[0];
+  const instanceId = writer?.instanceId ?? ctx.names.claimInstance(earlier.id);
+  if (!writer) {
+    // The request that made it stopped between the restore and the writer: finish its work.
+    steps.push({
+      kind: 'clone-writer',
+      clusterId: earlier.id,
+      instanceId,
+      instanceClass: ctx.instanceClass,
+      engine: earlier.engine,
+      ...writerParameterGroup(ctx),
+      tags: managedTagsOf(earlier),
+      reason: `clone ${earlier.id} has no writer instance yet (its maker stopped before creating one)`,
+    });
+  }
+  if (request.wait) {
+    steps.push({
+      kind: 'wait',
+      clusterId: earlier.id,
+      instanceId,
+      reason: 'wait was asked for: until the clone and its writer are available',
+    });
+    if (earlier.managed?.passwordPending) {
+      steps.push(passwordApply(earlier.id, earlier.arn));
+    }
+  }
+  return steps;
+}
+
+function nameClone(ctx: Context): string {
+  const { request, now } = ctx.input;
+  const suffix = resolveIdSuffix(now, ctx.input.idSuffix);
+  if (request.clusterId === undefined) return ctx.names.claimCluster(joinIdentifier(ctx.root.id, suffix));
+  if (!ctx.names.clusterTaken(request.clusterId)) return ctx.names.claimCluster(request.clusterId);
   if (!request.noFailOnExistingCluster) throw new ClusterExistsError(request.clusterId);
-  const id = names.claimCluster(joinIdentifier(request.clusterId, suffix));
-  notes.push(
+  const id = ctx.names.claimCluster(joinIdentifier(request.clusterId, suffix));
+  ctx.plan.notes.push(
     `cluster ${request.clusterId} already exists; noFailOnExistingCluster: the clone is named ${id}`,
   );
   return id;
 }
 
-function cloneFromExisting(
-  source: PoolSource,
-  pool: Pool,
-  clusterId: string,
-  instanceId: string,
-  instanceClass: string,
-  now: Date,
-): CloneStep {
-  const max = pool.options.maxClonesPerSource;
-  const slots = `${source.free} of ${max} slots free`;
-  const reason =
-    source.kind === 'root'
-      ? `the root ${source.cluster.id} has ${slots}: it is always tried first (its data is current)`
-      : `the root ${pool.root.cluster.id} cannot take it (${pool.root.notCloneable}); ${source.cluster.id} is the newest fresh copy with a free slot (${slots}, data ${formatDuration(source.ageMs)} old)`;
+/** A copy of this manager, fresh and still being made, whose slots are not all taken. */
+function roomOnCopyBeingMade(pool: Pool): PoolSource | undefined {
+  return pool.copies.find((c) => c.owned && c.counted && c.cluster.status !== 'available' && c.free > 0);
+}
+
+function reserve(ctx: Context, sourceArn: string, clusterId: string) {
+  const { request, now } = ctx.input;
+  if (!request.requestKey || !ctx.plan.lease) return;
+  const ttl = ctx.input.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
+  const reservation: Reservation = {
+    requestKey: request.requestKey,
+    sourceArn,
+    clusterId,
+    expiresAt: new Date(now.getTime() + ttl).toISOString(),
+  };
+  ctx.plan.lease.reservations = [...ctx.plan.lease.reservations, reservation];
+}
+
+function restoreFrom(ctx: Context, source: ClusterInfo): RestoreSettings {
+  const { request } = ctx.input;
+  const out: RestoreSettings = {
+    securityGroupIds: request.vpcSecurityGroupIds ?? source.securityGroupIds,
+  };
+  const subnet = request.dbSubnetGroupName ?? source.subnetGroup;
+  if (subnet) out.subnetGroup = subnet;
+  const pg = request.dbClusterParameterGroupName ?? source.clusterParameterGroup;
+  if (pg) out.clusterParameterGroup = pg;
+  return out;
+}
+
+/** What a clone is restored from: an existing source, or a copy this request made or waits for. */
+interface CloneSource {
+  id: string;
+  arn: string;
+  kind: 'root' | 'copy';
+  dataTimestamp: Date;
+  /** Whose subnet group, security groups and parameter group the clone gets by default. */
+  placement: ClusterInfo;
+  inPlan: boolean;
+}
+
+function existing(s: PoolSource, inPlan: boolean, root: ClusterInfo): CloneSource {
+  // A copy still being made was restored with the root's placement.
+  const placement = inPlan ? root : s.cluster;
   return {
+    id: s.cluster.id,
+    arn: s.cluster.arn,
+    kind: s.kind,
+    dataTimestamp: s.dataTimestamp,
+    placement,
+    inPlan,
+  };
+}
+
+function cloneStep(ctx: Context, source: CloneSource, clusterId: string, reason: string): CloneStep {
+  const { request, managerId, now } = ctx.input;
+  const dataTimestamp = source.kind === 'root' ? now : source.dataTimestamp;
+  const step: CloneStep = {
     kind: 'clone',
     clusterId,
-    instanceId,
-    instanceClass,
-    sourceClusterId: source.cluster.id,
-    sourceArn: source.cluster.arn,
-    rootArn: pool.root.cluster.arn,
-    dataTimestamp: source.kind === 'root' ? now.toISOString() : source.dataTimestamp.toISOString(),
+    sourceClusterId: source.id,
+    sourceArn: source.arn,
+    rootArn: ctx.root.arn,
+    arn: siblingArn(ctx.root.arn, clusterId),
+    dataTimestamp: dataTimestamp.toISOString(),
+    restore: restoreFrom(ctx, source.placement),
+    tags: managedTagList(
+      {
+        role: 'clone',
+        sourceArn: source.arn,
+        rootArn: ctx.root.arn,
+        dataTimestamp,
+        manager: managerId,
+        ...(request.requestKey ? { request: request.requestKey } : {}),
+        ...(request.owner ? { owner: request.owner } : {}),
+        ...(request.ttlMs !== undefined ? { expiresAt: new Date(now.getTime() + request.ttlMs) } : {}),
+        ...(request.password?.manageMasterUserPassword ? { passwordPending: true } : {}),
+      },
+      request.tags,
+    ),
+    underLease: true,
+    reason,
+  };
+  if (source.inPlan) step.sourceCreatedInPlan = true;
+  return step;
+}
+
+/**
+ * The clone, its generated password when asked (tagged before the writer exists), its writer,
+ * `afterWriter`, then with wait: the wait and the pending password.
+ */
+function cloneSequence(ctx: Context, clone: CloneStep, afterWriter: Step[] = []): Step[] {
+  const { request } = ctx.input;
+  const steps: Step[] = [clone];
+  if (request.password?.setPassword) {
+    steps.push({
+      kind: 'password',
+      action: 'prepare',
+      clusterId: clone.clusterId,
+      arn: clone.arn,
+      request: request.password,
+      reason:
+        'SetPassword: a generated password is kept in a new secret and marked pending on the clone, to be set once its writer is up',
+    });
+  }
+  const instanceId = ctx.names.claimInstance(clone.clusterId);
+  steps.push(
+    {
+      kind: 'clone-writer',
+      clusterId: clone.clusterId,
+      instanceId,
+      instanceClass: ctx.instanceClass,
+      engine: ctx.root.engine,
+      ...writerParameterGroup(ctx),
+      tags: clone.tags,
+      reason: `a clone is usable once it has a writer instance (${ctx.instanceClass}${request.instanceClass ? '' : `, the class of ${ctx.root.id}'s writer`})`,
+    },
+    ...afterWriter,
+  );
+  if (request.wait) {
+    steps.push({
+      kind: 'wait',
+      clusterId: clone.clusterId,
+      instanceId,
+      reason: 'wait was asked for: until the clone and its writer are available',
+    });
+    if (request.password?.setPassword || request.password?.manageMasterUserPassword) {
+      steps.push(passwordApply(clone.clusterId, clone.arn));
+    }
+  }
+  return steps;
+}
+
+function writerParameterGroup(ctx: Context): { parameterGroup?: string } {
+  // Default: the root writer's parameter group, so the clone behaves like the source.
+  const pg = ctx.input.request.dbParameterGroupName ?? ctx.input.inventory.instances[0]?.parameterGroup;
+  return pg ? { parameterGroup: pg } : {};
+}
+
+function passwordApply(clusterId: string, arn: string): Step {
+  return {
+    kind: 'password',
+    action: 'apply',
+    clusterId,
+    arn,
+    reason: 'the clone is available: set its pending master password now',
+  };
+}
+
+/** Reserves a slot on the copy for this request and waits until the copy can be cloned. */
+function waitCopy(ctx: Context, copy: { id: string; arn: string }, cloneId: string, reason: string): Step {
+  reserve(ctx, copy.arn, cloneId);
+  return {
+    kind: 'wait-copy',
+    clusterId: copy.id,
+    arn: copy.arn,
+    cloneId,
+    once: ctx.input.request.waitForCopy === false,
     reason,
   };
 }
 
-function assessChoice(s: PoolSource, chosen: PoolSource): SourceAssessment {
-  const a = assessSource(s);
-  if (s === chosen) delete a.skipped;
-  else if (s.cloneable) a.skipped = `cloneable, but ${chosen.cluster.id} comes first`;
-  return a;
+function copyThenClone(ctx: Context, cloneName: string): Step[] {
+  const { pool, root, input } = ctx;
+  const { request, managerId, now } = input;
+  const suffix = resolveIdSuffix(now, input.idSuffix);
+  const copyId = ctx.names.claimCluster(joinIdentifier(root.id, `${suffix}-copy`));
+  const copyArn = siblingArn(root.arn, copyId);
+  const source: CloneSource = {
+    id: copyId,
+    arn: copyArn,
+    kind: 'copy',
+    dataTimestamp: now,
+    placement: root,
+    inPlan: true,
+  };
+  const clone = cloneStep(
+    ctx,
+    source,
+    cloneName,
+    `clone the new copy ${copyId} once it is available (a full copy can take hours for a large database)`,
+  );
+  ctx.plan.notes.push(
+    `a full copy of ${root.id} is made first; the clone's data timestamp will be the copy's`,
+  );
+  return [
+    ...copySteps({
+      root,
+      clusterId: copyId,
+      instanceId: ctx.names.claimInstance(copyId),
+      instanceClass: ctx.instanceClass,
+      managerId,
+      now,
+      reason: `no source can take a clone now (${shortage(pool)}); copyOk allows a full copy of ${root.id}, which adds ${request.maxClonesPerSource} slots to the pool`,
+    }),
+    ...purges(ctx),
+    waitCopy(
+      ctx,
+      { id: copyId, arn: copyArn },
+      cloneName,
+      `the clone is made from ${copyId} once it is available; a slot on it is held for this request meanwhile`,
+    ),
+    ...cloneSequence(ctx, clone),
+  ];
+}
+
+function purges(ctx: Context): Step[] {
+  if (!ctx.input.request.purgeObsoleteCopies) return [];
+  const purge = planObsoleteCopies(ctx.pool, ctx.input.inventory);
+  ctx.plan.notes.push(...purge.notes);
+  return purge.steps;
+}
+
+function cloneReason(pool: Pool, source: PoolSource): string {
+  const max = pool.options.maxClonesPerSource;
+  const slots = `${source.free} of ${max} slots free`;
+  return source.kind === 'root'
+    ? `the root ${source.cluster.id} has ${slots}: it is always tried first (its data is current)`
+    : `the root ${pool.root.cluster.id} cannot take it (${pool.root.notCloneable}); ${source.cluster.id} is the newest fresh copy with a free slot (${slots}, data ${formatDuration(source.ageMs)} old)`;
+}
+
+function markChosen(sources: SourceAssessment[], chosen: PoolSource) {
+  for (const a of sources) {
+    if (a.arn === chosen.cluster.arn) delete a.skipped;
+    else if (a.cloneable) a.skipped = `cloneable, but ${chosen.cluster.id} comes first`;
+  }
 }
 
 function shortage(pool: Pool): string {
@@ -233,13 +478,27 @@ function shortage(pool: Pool): string {
   return parts.join(', ');
 }
 
+function sourceLines(pool: Pool): string {
+  const max = pool.options.maxClonesPerSource;
+  return [pool.root, ...pool.copies]
+    .map((s) => {
+      const age = s.kind === 'root' ? 'current data' : `data ${formatDuration(s.ageMs)} old`;
+      const why = s.notCloneable ? `: ${s.notCloneable}` : '';
+      return `${s.cluster.id} (${s.kind}, ${s.cluster.status}, ${s.used}/${max} used, ${s.free} free, ${age})${why}`;
+    })
+    .join('; ');
+}
+
+function refusedEverywhere(pool: Pool, refused: Readonly<Record<string, string>>): SourcesRefusedError {
+  const named = Object.entries(refused).map(([arn, why]) => `${arn.slice(arn.lastIndexOf(':') + 1)}: ${why}`);
+  return new SourcesRefusedError(
+    `no source of ${pool.root.cluster.id} could be restored from: ${named.join('; ')}. Sources: ${sourceLines(pool)}.`,
+    { clusterId: pool.root.cluster.id },
+  );
+}
+
 function noCapacity(pool: Pool, request: ProvisionPolicy): NoCapacityError {
   const max = pool.options.maxClonesPerSource;
-  const lines = [pool.root, ...pool.copies].map((s) => {
-    const age = s.kind === 'root' ? 'current data' : `data ${formatDuration(s.ageMs)} old`;
-    const why = s.notCloneable ? `: ${s.notCloneable}` : '';
-    return `${s.cluster.id} (${s.kind}, ${s.cluster.status}, ${s.used}/${max} used, ${s.free} free, ${age})${why}`;
-  });
   const help = [
     'allow a full copy of the source (copyOk true; drop --no-copy)',
     `raise targetCloneSlots for ${pool.root.cluster.id} in the maintenance config so copies are ready ahead of demand`,
@@ -250,7 +509,14 @@ function noCapacity(pool: Pool, request: ProvisionPolicy): NoCapacityError {
   }
   if (max < 15) help.push(`raise maxClonesPerSource (now ${max}, AWS allows 15)`);
   return new NoCapacityError(
-    `no free clone slot for source ${pool.root.cluster.id} and copyOk is false. Sources: ${lines.join('; ')}. To get a clone: ${help.join(', or ')}.`,
+    `no free clone slot for source ${pool.root.cluster.id} and copyOk is false. Sources: ${sourceLines(pool)}. To get a clone: ${help.join(', or ')}.`,
     { clusterId: pool.root.cluster.id, maxClonesPerSource: max, freeCapacity: pool.freeCapacity },
   );
+}
+
+/** The manager's tags of an existing cluster, for the writer that completes it. */
+function managedTagsOf(c: ClusterInfo): Tag[] {
+  return Object.entries(c.tags)
+    .filter(([k]) => k.startsWith(TAG_PREFIX))
+    .map(([Key, Value]) => ({ Key, Value }));
 }

@@ -25,15 +25,26 @@ export interface Deletions {
   notes: string[];
 }
 
-export function deleteStep(cluster: ClusterInfo, role: 'clone' | 'copy', reason: string): DeleteStep {
-  return {
+/** The one way a managed cluster is deleted: its instances, the cluster, its secret and key. */
+export function deleteStep(
+  cluster: ClusterInfo,
+  role: 'clone' | 'copy',
+  purpose: DeleteStep['purpose'],
+  reason: string,
+): DeleteStep {
+  const step: DeleteStep = {
     kind: 'delete',
+    purpose,
     clusterId: cluster.id,
     arn: cluster.arn,
     role,
     instanceIds: cluster.members.map((m) => m.instanceId),
     reason,
   };
+  const m = cluster.managed;
+  if (m?.passwordSecret) step.passwordSecret = m.passwordSecret;
+  if (m?.passwordKeyCreated && m.passwordKey) step.createdKeyId = m.passwordKey;
+  return step;
 }
 
 function blocker(c: ClusterInfo): string | undefined {
@@ -62,6 +73,7 @@ export function planExpiredClones(pool: Pool): Deletions {
       deleteStep(
         c.cluster,
         'clone',
+        'expired',
         `expired at ${c.expiresAt.toISOString()} (${late} ago); releases its slot on ${c.sourceClusterId}`,
       ),
     );
@@ -108,6 +120,7 @@ export function planObsoleteCopies(
     const step = deleteStep(
       c,
       'copy',
+      'purge',
       `obsolete: data is ${formatDuration(s.ageMs)} old (taken ${s.dataTimestamp.toISOString()}), more than the maximum ${maxAge}; no clone uses it`,
     );
     step.liveClones = 0;

@@ -46,14 +46,18 @@ export class ClusterExistsError extends AcmError {
   }
 }
 
+/** A cluster the caller named (to delete, get or wait for) does not exist. */
 export class ClusterNotFoundError extends AcmError {
-  constructor(clusterId: string) {
-    super(`cluster ${clusterId} does not exist`, { clusterId });
+  constructor(clusterId: string, where = '') {
+    super(`cluster ${clusterId} does not exist${where}`, { clusterId });
   }
 }
 
 /** No source has a free clone slot and making a copy is not allowed. */
 export class NoCapacityError extends AcmError {}
+
+/** Every source that could take the clone refused the restore during this request. */
+export class SourcesRefusedError extends AcmError {}
 
 /** The manager refuses to touch a cluster it does not own (the root, or anything untagged). */
 export class NotManagedError extends AcmError {
@@ -62,21 +66,41 @@ export class NotManagedError extends AcmError {
   }
 }
 
-/** A remote call failed after retries; `cause` is the SDK error. */
+/**
+ * An AWS call failed; `cause` is the SDK error. The adapters (src/aws) raise the subclasses below so
+ * that nothing above them matches AWS fault names; `retryable` says whether repeating may succeed.
+ */
 export class AwsCallError extends AcmError {
   readonly awsCode: string | undefined;
-  constructor(action: string, cause: unknown, context: ErrorContext = {}) {
+  readonly action: string;
+  readonly retryable: boolean;
+  constructor(action: string, cause: unknown, context: ErrorContext = {}, retryable = false) {
     const code = errorCode(cause);
     super(
       `${action} failed: ${code ? `${code}: ` : ''}${errorMessage(cause)}`,
       { ...context, action, awsCode: code },
-      {
-        cause,
-      },
+      { cause },
     );
     this.awsCode = code;
+    this.action = action;
+    this.retryable = retryable;
   }
 }
+
+/** The resource named in the call does not exist (cluster, instance, secret, key, parameter). */
+export class AwsNotFoundError extends AwsCallError {}
+
+/** A resource with that name already exists (often a retried call whose first attempt landed). */
+export class AwsAlreadyExistsError extends AwsCallError {}
+
+/** The resource is in a state that does not allow the call (for example already being deleted). */
+export class AwsInvalidStateError extends AwsCallError {}
+
+/** An account quota is used up (clusters, instances, storage). */
+export class AwsQuotaError extends AwsCallError {}
+
+/** AWS refused a restore from this source now (no instance, not available, gone): try another one. */
+export class RestoreRefusedError extends AwsCallError {}
 
 export class WaitTimeoutError extends AcmError {}
 

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from './clock.ts';
-import { errorCode } from './errors.ts';
+import { AwsCallError, errorCode } from './errors.ts';
 
 export interface RetryOptions {
   attempts?: number;
@@ -21,6 +21,7 @@ const RETRYABLE_CODES = new Set([
 ]);
 
 export function isRetryableAwsError(err: unknown): boolean {
+  if (err instanceof AwsCallError) return err.retryable;
   const code = errorCode(err);
   if (code && RETRYABLE_CODES.has(code)) return true;
   const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
@@ -54,22 +55,4 @@ export async function withRetries<T>(
       await clock.sleep(backoffDelay(attempt, base, max, options.random));
     }
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-) {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

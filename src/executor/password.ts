@@ -7,8 +7,8 @@ import type { RdsAdapter } from '../aws/rds.ts';
 import type { SecretsAdapter } from '../aws/secrets.ts';
 import type { PasswordRequest } from '../model/api.ts';
 import type { ClusterInfo } from '../model/inventory.ts';
-import { type ManagedTags, TAG, TAG_PREFIX } from '../model/tags.ts';
-import { AcmError, AwsCallError, errorCode, ValidationError } from '../util/errors.ts';
+import { TAG, TAG_PREFIX } from '../model/tags.ts';
+import { AcmError, AwsInvalidStateError, AwsNotFoundError, ValidationError } from '../util/errors.ts';
 import { idTimestamp } from '../util/identifiers.ts';
 
 export interface PasswordServices {
@@ -223,34 +223,37 @@ function passwordIn(text: string | undefined, secretId: string): string {
   return password;
 }
 
+/** What a deleted clone's password left behind: its secret, and a key made only for it. */
+export interface PasswordLeftovers {
+  secretArn?: string;
+  createdKeyId?: string;
+}
+
 /** On delete: the secret goes at once; a key the manager made is scheduled for deletion. Gone already is fine. */
 export async function cleanupPassword(
-  managed: ManagedTags,
-  services: PasswordServices,
+  left: PasswordLeftovers,
+  services: Pick<PasswordServices, 'secrets' | 'kms'>,
 ): Promise<{ secretDeleted?: string; kmsKeyScheduledForDeletion?: string }> {
   const out: { secretDeleted?: string; kmsKeyScheduledForDeletion?: string } = {};
-  if (managed.passwordSecret) {
-    await ignoring(['ResourceNotFoundException'], () =>
-      services.secrets.deleteSecret(managed.passwordSecret as string, { force: true }),
-    );
-    out.secretDeleted = managed.passwordSecret;
+  if (left.secretArn) {
+    const secretArn = left.secretArn;
+    await alreadyGoneIsFine(() => services.secrets.deleteSecret(secretArn, { force: true }));
+    out.secretDeleted = secretArn;
   }
-  if (managed.passwordKeyCreated && managed.passwordKey) {
-    // KMSInvalidStateException: already pending deletion (a repeated delete).
-    await ignoring(['NotFoundException', 'KMSInvalidStateException'], () =>
-      services.kms.scheduleKeyDeletion(managed.passwordKey as string, KEY_DELETION_WINDOW_DAYS),
-    );
-    out.kmsKeyScheduledForDeletion = managed.passwordKey;
+  if (left.createdKeyId) {
+    const keyId = left.createdKeyId;
+    // An invalid state here is a key already pending deletion (a repeated delete).
+    await alreadyGoneIsFine(() => services.kms.scheduleKeyDeletion(keyId, KEY_DELETION_WINDOW_DAYS));
+    out.kmsKeyScheduledForDeletion = keyId;
   }
   return out;
 }
 
-async function ignoring(codes: string[], fn: () => Promise<unknown>): Promise<void> {
+async function alreadyGoneIsFine(fn: () => Promise<unknown>): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    const code = err instanceof AwsCallError ? err.awsCode : errorCode(err);
-    if (code && codes.includes(code)) return;
+    if (err instanceof AwsNotFoundError || err instanceof AwsInvalidStateError) return;
     throw err;
   }
 }

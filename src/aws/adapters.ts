@@ -1,0 +1,88 @@
+// The adapters one process uses, built once per AWS configuration and each on first use (a CLI
+// `status` never loads KMS). Callers may pass their own SDK clients (tests, custom middleware).
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { AwsConfig } from './config.ts';
+import { DynamoDbAdapter } from './dynamodb.ts';
+import { EventsAdapter } from './events.ts';
+import { KmsAdapter } from './kms.ts';
+import { LambdaAdapter } from './lambda.ts';
+import { RdsAdapter } from './rds.ts';
+import { SecretsAdapter } from './secrets.ts';
+import { SsmAdapter } from './ssm.ts';
+
+/** SDK clients a library user may hand in instead of a configuration. */
+export interface AwsClients {
+  rds?: RDSClient;
+  dynamodb?: DynamoDBClient;
+  secretsManager?: SecretsManagerClient;
+  kms?: KMSClient;
+  ssm?: SSMClient;
+  eventBridge?: EventBridgeClient;
+  lambda?: LambdaClient;
+}
+
+export class Adapters {
+  private built: Partial<{
+    rds: RdsAdapter;
+    dynamodb: DynamoDbAdapter;
+    secrets: SecretsAdapter;
+    kms: KmsAdapter;
+    ssm: SsmAdapter;
+    events: EventsAdapter;
+    lambda: LambdaAdapter;
+  }> = {};
+
+  constructor(
+    private readonly config: AwsConfig = {},
+    private readonly clients: AwsClients = {},
+  ) {}
+
+  get rds(): RdsAdapter {
+    this.built.rds ??= new RdsAdapter(this.clients.rds ?? this.config);
+    return this.built.rds;
+  }
+  get dynamodb(): DynamoDbAdapter {
+    this.built.dynamodb ??= new DynamoDbAdapter(this.clients.dynamodb ?? this.config);
+    return this.built.dynamodb;
+  }
+  get secrets(): SecretsAdapter {
+    this.built.secrets ??= new SecretsAdapter(this.clients.secretsManager ?? this.config);
+    return this.built.secrets;
+  }
+  get kms(): KmsAdapter {
+    this.built.kms ??= new KmsAdapter(this.clients.kms ?? this.config);
+    return this.built.kms;
+  }
+  get ssm(): SsmAdapter {
+    this.built.ssm ??= new SsmAdapter(this.clients.ssm ?? this.config);
+    return this.built.ssm;
+  }
+  get events(): EventsAdapter {
+    this.built.events ??= new EventsAdapter(this.clients.eventBridge ?? this.config);
+    return this.built.events;
+  }
+  get lambda(): LambdaAdapter {
+    this.built.lambda ??= new LambdaAdapter(this.clients.lambda ?? this.config);
+    return this.built.lambda;
+  }
+}
+
+const perConfig = new Map<string, Adapters>();
+
+/** The process's adapters for `config`; given clients make a set of their own. */
+export function adaptersFor(config: AwsConfig = {}, clients?: AwsClients): Adapters {
+  if (clients && Object.keys(clients).length > 0) return new Adapters(config, clients);
+  const key = JSON.stringify([config.endpoint, config.region, config.credentials, config.maxAttempts]);
+  let adapters = perConfig.get(key);
+  if (!adapters) {
+    adapters = new Adapters(config);
+    perConfig.set(key, adapters);
+  }
+  return adapters;
+}

@@ -1,0 +1,72 @@
+// The one way a managed cluster goes: its instances (a cluster with instances cannot be deleted),
+// then the cluster, then its password secret and any KMS key made for it. Repeating it is harmless:
+// what is already gone or already being deleted counts as done.
+import type { DeleteResult } from '../model/api.ts';
+import type { ExecutorContext } from './context.ts';
+import { cleanupPassword, type PasswordLeftovers } from './password.ts';
+import { waitUntil } from './wait.ts';
+
+export interface DeleteTarget extends PasswordLeftovers {
+  clusterId: string;
+}
+
+export interface DeleteOptions {
+  /** Wait until the cluster is gone, not only until its deletion has started. */
+  wait?: boolean;
+  finalSnapshotId?: string;
+}
+
+export type Deleted = Pick<
+  DeleteResult,
+  'alreadyGone' | 'instancesDeleted' | 'secretDeleted' | 'kmsKeyScheduledForDeletion'
+>;
+
+export async function deleteManaged(
+  ctx: ExecutorContext,
+  target: DeleteTarget,
+  options: DeleteOptions = {},
+): Promise<Deleted> {
+  const { clusterId } = target;
+  const current = await ctx.retry(() => ctx.rds.describeCluster(clusterId));
+  const out: Deleted = { alreadyGone: !current, instancesDeleted: [] };
+  if (current) {
+    const instanceIds = (current.DBClusterMembers ?? [])
+      .map((m) => m.DBInstanceIdentifier ?? '')
+      .filter(Boolean);
+    for (const id of instanceIds) await ctx.retry(() => ctx.rds.deleteInstance(id));
+    out.instancesDeleted = instanceIds;
+    if (instanceIds.length > 0) {
+      await pollDeletion(ctx, clusterId, `instances of ${clusterId}`, async () => {
+        const left = (await ctx.rds.describeCluster(clusterId))?.DBClusterMembers?.length ?? 0;
+        return { done: left === 0, status: `${left} instance(s) left` };
+      });
+    }
+    const outcome = await ctx.retry(() => ctx.rds.deleteCluster(clusterId, options.finalSnapshotId));
+    out.alreadyGone = outcome === 'gone' && instanceIds.length === 0;
+    if (options.wait && outcome !== 'gone') {
+      await pollDeletion(ctx, clusterId, `deletion of ${clusterId}`, async () => {
+        const c = await ctx.rds.describeCluster(clusterId);
+        return { done: !c, status: c?.Status ?? 'gone' };
+      });
+    }
+  }
+  if (!target.secretArn && !target.createdKeyId) return out;
+  const cleaned = await cleanupPassword(target, { secrets: ctx.secrets(), kms: ctx.kms() });
+  return { ...out, ...cleaned };
+}
+
+function pollDeletion(
+  ctx: ExecutorContext,
+  clusterId: string,
+  what: string,
+  check: () => Promise<{ done: boolean; status: string }>,
+) {
+  return waitUntil(check, {
+    clock: ctx.clock,
+    minMs: ctx.pollMinMs,
+    maxMs: ctx.pollMaxMs,
+    timeoutMs: ctx.waitTimeoutMs,
+    what,
+    onPoll: (status, elapsedMs) => ctx.progress({ clusterId, phase: 'delete', status, elapsedMs }),
+  });
+}
