@@ -1,0 +1,52 @@
+// Counts with their limits. AWS makes at most 15 copy-on-write clones per clone group; a 16th
+// request is not refused but silently becomes a slow, fully billed full copy.
+import { ValidationError } from '../util/errors.ts';
+import { describeValue } from './raw.ts';
+
+export const MAX_CLONES_PER_CLONE_GROUP = 15;
+
+/** Full copies one maintenance run may be asked to keep ready for one source. */
+export const MAX_COPIES_PER_TARGET = 20;
+
+/**
+ * The largest targetCloneSlots accepted: 20 copies' worth of slots. Every 15 slots above the free
+ * capacity is another full copy (hours to make, billed in full), so a larger target is a typo.
+ */
+export const MAX_TARGET_CLONE_SLOTS = MAX_CLONES_PER_CLONE_GROUP * MAX_COPIES_PER_TARGET;
+
+/** A typed whole number in [min, max] (no upper limit when max is left out); `why` explains the limits. */
+export function wholeNumberIn(
+  value: unknown,
+  field: string,
+  min: number,
+  max = Number.POSITIVE_INFINITY,
+  why?: string,
+): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.POSITIVE_INFINITY ? `of at least ${min}` : `from ${min} to ${max}`;
+    const reason = why ? ` (${why})` : '';
+    throw new ValidationError(field, `must be a whole number ${range}${reason}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+export function checkMaxClonesPerSource(value: unknown, field: string): number {
+  return wholeNumberIn(
+    value,
+    field,
+    1,
+    MAX_CLONES_PER_CLONE_GROUP,
+    `AWS makes at most ${MAX_CLONES_PER_CLONE_GROUP} clones per clone group`,
+  );
+}
+
+export function checkTargetCloneSlots(value: unknown, field: string): number {
+  return wholeNumberIn(
+    value,
+    field,
+    0,
+    MAX_TARGET_CLONE_SLOTS,
+    `every ${MAX_CLONES_PER_CLONE_GROUP} slots above the free capacity is a billed full copy; ` +
+      `${MAX_TARGET_CLONE_SLOTS} is ${MAX_COPIES_PER_TARGET} copies`,
+  );
+}
