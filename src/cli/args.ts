@@ -1,9 +1,15 @@
-// Parsing and validating flags at the edge. Every problem becomes a ValidationError naming the flag,
-// so the top-level catch prints one line and exits 2. Nothing here talks to AWS.
+// Parsing flags at the edge. The rules for their values live in src/validation; here every problem
+// is named by the flag, so the top-level catch prints one line and exits 2. Nothing here talks to AWS.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { parseDuration, parseInstant } from '../util/duration.ts';
 import { ValidationError } from '../util/errors.ts';
-import { identifierProblem } from '../util/identifiers.ts';
+import {
+  checkClusterId,
+  checkDuration,
+  checkInstant,
+  checkTags,
+  parseWholeNumber,
+  wholeNumberIn,
+} from '../validation/index.ts';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 type Value = string | boolean | (string | boolean)[] | undefined;
@@ -62,37 +68,48 @@ export class Flags {
     return v;
   }
 
+  /** The flag's value checked by `rule`, which names the flag on error. */
+  value<T>(name: string, rule: (value: string, field: string) => T): T | undefined {
+    const v = this.string(name);
+    return v === undefined ? undefined : rule(v, `--${name}`);
+  }
+
   identifier(name: string): string | undefined {
     const v = this.string(name);
-    return v === undefined ? undefined : checkIdentifier(`--${name}`, v);
+    return v === undefined ? undefined : checkClusterId(v, `--${name}`);
   }
 
   requiredIdentifier(name: string): string {
-    return checkIdentifier(`--${name}`, this.required(name));
+    return checkClusterId(this.required(name), `--${name}`);
   }
 
   /** Milliseconds. */
   duration(name: string): number | undefined {
     const v = this.string(name);
-    return v === undefined ? undefined : checkDuration(`--${name}`, v);
+    return v === undefined ? undefined : checkDuration(v, `--${name}`);
   }
 
   instant(name: string): Date | undefined {
     const v = this.string(name);
-    if (v === undefined) return undefined;
-    const d = parseInstant(v);
-    if (!d)
-      throw new ValidationError(`--${name}`, `"${v}" is not an ISO-8601 instant (e.g. 2026-11-25T08:00:00Z)`);
-    return d;
+    return v === undefined ? undefined : checkInstant(v, `--${name}`);
   }
 
-  integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  /** A whole number, its range checked by the caller's rule. */
+  wholeNumber(name: string): number | undefined {
     const v = this.string(name);
-    return v === undefined ? undefined : checkInteger(`--${name}`, v, min, max);
+    return v === undefined ? undefined : parseWholeNumber(v, `--${name}`);
+  }
+
+  integer(name: string, min: number, max?: number): number | undefined {
+    const n = this.wholeNumber(name);
+    return n === undefined ? undefined : wholeNumberIn(n, `--${name}`, min, max);
   }
 }
 
-/** Parse argv for one command; unknown flags, missing values and stray arguments name what was wrong. */
+/**
+ * Parse argv for one command; unknown flags, missing values, a flag given twice that takes one value,
+ * and stray arguments name what was wrong.
+ */
 export function parseFlags(
   command: string,
   argv: string[],
@@ -100,20 +117,32 @@ export function parseFlags(
   maxPositionals = 0,
   common: OptionSpecs = COMMON_OPTIONS,
 ): Flags {
-  let parsed: { values: Record<string, Value>; positionals: string[] };
+  const specs = { ...common, ...options };
+  let parsed: {
+    values: Record<string, Value>;
+    positionals: string[];
+    tokens: { kind: string; name?: string }[];
+  };
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: { ...common, ...options },
-      strict: true,
-      allowPositionals: true,
-    }) as { values: Record<string, Value>; positionals: string[] };
+    parsed = parseArgs({ args: argv, options: specs, strict: true, allowPositionals: true, tokens: true });
   } catch (err) {
     throw translateParseError(command, err);
   }
   const flags = new Flags(command, parsed.values, parsed.positionals);
-  // --help wins over everything else, so stray arguments do not hide it.
-  if (!flags.bool('help') && parsed.positionals.length > maxPositionals) {
+  // --help wins over everything else, so stray arguments and repeated flags do not hide it.
+  if (flags.bool('help')) return flags;
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option' || token.name === undefined || specs[token.name]?.multiple) continue;
+    if (seen.has(token.name)) {
+      throw new ValidationError(
+        `--${token.name}`,
+        `is given more than once (it takes one ${specs[token.name]?.type === 'boolean' ? 'switch' : 'value'})`,
+      );
+    }
+    seen.add(token.name);
+  }
+  if (parsed.positionals.length > maxPositionals) {
     const extra = parsed.positionals[maxPositionals]!;
     throw new ValidationError(
       `argument "${extra}"`,
@@ -148,102 +177,16 @@ function translateParseError(command: string, err: unknown): unknown {
   }
 }
 
-export function checkIdentifier(field: string, value: string): string {
-  const problem = identifierProblem(value);
-  if (problem) throw new ValidationError(field, `"${value}" is not a valid cluster identifier: ${problem}`);
-  return value;
-}
-
-export function checkDuration(field: string, value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined) {
-    throw new ValidationError(
-      field,
-      `"${value}" is not a duration (ISO-8601 such as P3D or PT8H, or 8h, 30m, 3d)`,
-    );
-  }
-  return ms;
-}
-
-export function checkInteger(field: string, value: string, min: number, max: number): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new ValidationError(field, `"${value}" is not a whole number`);
-  const n = Number(value);
-  if (n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
-    throw new ValidationError(field, `must be ${range} (got ${n})`);
-  }
-  return n;
-}
-
-const RESERVED_TAG_PREFIXES = ['aurora-clone-manager:', 'y.aurora.', 'y.clone-manager', 'aws:'];
-
-/** `--tag k=v`, repeated; keys reserved for the manager or AWS are refused. */
+/** `--tag k=v`, repeated: the pairs as a map, checked by the tag rules. */
 export function parseTags(field: string, entries: string[]): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const entry of entries) {
     const eq = entry.indexOf('=');
     if (eq <= 0) throw new ValidationError(field, `"${entry}" must have the form key=value`);
     const key = entry.slice(0, eq).trim();
-    const value = entry.slice(eq + 1);
     if (key === '') throw new ValidationError(field, `"${entry}" has an empty key`);
-    if (key.length > 128)
-      throw new ValidationError(field, `key "${key.slice(0, 20)}…" is longer than 128 characters`);
-    if (value.length > 256)
-      throw new ValidationError(field, `value of "${key}" is longer than 256 characters`);
-    const reserved = RESERVED_TAG_PREFIXES.find((p) => key.toLowerCase().startsWith(p));
-    if (reserved) throw new ValidationError(field, `key "${key}" uses the reserved prefix "${reserved}"`);
-    if (key in tags) throw new ValidationError(field, `key "${key}" is given twice`);
-    tags[key] = value;
+    if (Object.hasOwn(tags, key)) throw new ValidationError(field, `key "${key}" is given twice`);
+    Object.defineProperty(tags, key, { value: entry.slice(eq + 1), enumerable: true, writable: true });
   }
-  return tags;
-}
-
-export function checkInstanceClass(field: string, value: string): string {
-  if (!/^db\.[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(value)) {
-    throw new ValidationError(
-      field,
-      `"${value}" is not a DB instance class (e.g. db.r6g.large, db.serverless)`,
-    );
-  }
-  return value;
-}
-
-export function checkEndpointUrl(field: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ValidationError(field, `"${value}" is not a URL (e.g. http://127.0.0.1:4510)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ValidationError(field, `"${value}" must be an http:// or https:// URL`);
-  }
-  return value.replace(/\/+$/, '');
-}
-
-export function checkRegion(field: string, value: string): string {
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value))
-    throw new ValidationError(field, `"${value}" is not an AWS region (e.g. eu-west-1)`);
-  return value;
-}
-
-export function checkManagerId(field: string, value: string): string {
-  // It becomes a tag value on everything this deployment creates.
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:/=+@-]{0,127}$/.test(value)) {
-    throw new ValidationError(
-      field,
-      `"${value}" must be 1–128 letters, digits or ._:/=+@- (starting with a letter or digit)`,
-    );
-  }
-  return value;
-}
-
-export function checkTableName(field: string, value: string): string {
-  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(value)) {
-    throw new ValidationError(
-      field,
-      `"${value}" is not a DynamoDB table name (3–255 letters, digits, _ . -)`,
-    );
-  }
-  return value;
+  return checkTags(tags, field);
 }

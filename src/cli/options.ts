@@ -4,12 +4,14 @@ import { formatDuration } from '../util/duration.ts';
 import { jsonLogger } from '../util/log.ts';
 import {
   checkEndpointUrl,
-  checkInteger,
   checkManagerId,
+  checkMaxClonesPerSource,
   checkRegion,
   checkTableName,
-  type Flags,
-} from './args.ts';
+  Problems,
+  parseWholeNumber,
+} from '../validation/index.ts';
+import type { Flags } from './args.ts';
 import type { Io } from './io.ts';
 
 /** `--lease-table none` keeps the lease inside this process (one CLI at a time per source). */
@@ -20,26 +22,37 @@ export interface CommonOptions {
   manager: ManagerOptions;
 }
 
+/** The flags every AWS command shares; every bad one is reported, in one line. */
 export function commonOptions(flags: Flags, io: Io): CommonOptions {
   const env = io.env ?? process.env;
   const manager: ManagerOptions = {};
-  const endpoint = flags.string('endpoint-url');
-  const region = flags.string('region');
+  const problems = new Problems();
+  const endpoint = problems.check(() => flags.value('endpoint-url', checkEndpointUrl));
+  const region = problems.check(() => flags.value('region', checkRegion));
   // Without --endpoint-url the AWS adapters fall back to AWS_ENDPOINT_URL_RDS / AWS_ENDPOINT_URL, else AWS.
   if (endpoint !== undefined || region !== undefined) {
     manager.aws = {
-      ...(endpoint !== undefined ? { endpoint: checkEndpointUrl('--endpoint-url', endpoint) } : {}),
-      ...(region !== undefined ? { region: checkRegion('--region', region) } : {}),
+      ...(endpoint !== undefined ? { endpoint } : {}),
+      ...(region !== undefined ? { region } : {}),
     };
   }
-  const max = flags.string('max-clones-per-source');
-  if (max !== undefined) manager.maxClonesPerSource = checkInteger('--max-clones-per-source', max, 1, 15);
-  const managerId = flags.string('manager-id');
-  if (managerId !== undefined) manager.managerId = checkManagerId('--manager-id', managerId);
+  const max = problems.check(() =>
+    flags.value('max-clones-per-source', (v, field) =>
+      checkMaxClonesPerSource(parseWholeNumber(v, field), field),
+    ),
+  );
+  if (max !== undefined) manager.maxClonesPerSource = max;
+  const managerId = problems.check(() => flags.value('manager-id', checkManagerId));
+  if (managerId !== undefined) manager.managerId = managerId;
   const leaseFlag = flags.string('lease-table');
   const lease = leaseFlag ?? env.ACM_LEASE_TABLE ?? DEFAULT_LEASE_TABLE;
   const leaseField = leaseFlag !== undefined ? '--lease-table' : 'ACM_LEASE_TABLE';
-  manager.leaseTable = lease === NO_LEASE_TABLE ? false : checkTableName(leaseField, lease);
+  if (lease === NO_LEASE_TABLE) manager.leaseTable = false;
+  else {
+    const checked = problems.check(() => checkTableName(lease, leaseField));
+    if (checked !== undefined) manager.leaseTable = checked;
+  }
+  problems.throwIfAny();
   if (flags.bool('verbose')) manager.logger = jsonLogger('debug', io.stderr);
   return { json: flags.bool('json'), manager };
 }

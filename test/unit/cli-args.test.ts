@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkEndpointUrl, checkInstanceClass, parseFlags, parseTags } from '../../src/cli/args.ts';
+import { parseFlags, parseTags } from '../../src/cli/args.ts';
 import { commonOptions } from '../../src/cli/options.ts';
 import { DEFAULT_LEASE_TABLE } from '../../src/model/api.ts';
 import { ValidationError } from '../../src/util/errors.ts';
+import { checkEndpointUrl, checkInstanceClass } from '../../src/validation/index.ts';
 
 const OPTIONS = {
   source: { type: 'string' },
@@ -122,7 +123,7 @@ describe('parseFlags', () => {
     assert.equal(parseFlags('x', ['--n', '0'], OPTIONS).integer('n', 0), 0);
     assert.match(
       validationError(() => parseFlags('x', ['--n=-1'], OPTIONS).integer('n', 0)).message,
-      /at least 0/,
+      /^--n: must be a whole number of at least 0, got -1$/,
     );
     assert.match(
       validationError(() => parseFlags('x', ['--n', '2.5'], OPTIONS).integer('n', 0)).message,
@@ -130,7 +131,7 @@ describe('parseFlags', () => {
     );
     assert.match(
       validationError(() => parseFlags('x', ['--n', '16'], OPTIONS).integer('n', 1, 15)).message,
-      /between 1 and 15/,
+      /^--n: must be a whole number from 1 to 15, got 16$/,
     );
   });
 });
@@ -161,19 +162,19 @@ describe('parseTags', () => {
 
 describe('value checks', () => {
   it('accepts instance classes and refuses others', () => {
-    assert.equal(checkInstanceClass('--instance-class', 'db.r6g.large'), 'db.r6g.large');
-    assert.equal(checkInstanceClass('--instance-class', 'db.serverless'), 'db.serverless');
+    assert.equal(checkInstanceClass('db.r6g.large', '--instance-class'), 'db.r6g.large');
+    assert.equal(checkInstanceClass('db.serverless', '--instance-class'), 'db.serverless');
     assert.match(
-      validationError(() => checkInstanceClass('--instance-class', 'r6g.large')).message,
+      validationError(() => checkInstanceClass('r6g.large', '--instance-class')).message,
       /^--instance-class:/,
     );
   });
 
   it('accepts http(s) endpoint URLs only', () => {
-    assert.equal(checkEndpointUrl('--endpoint-url', 'http://127.0.0.1:4510/'), 'http://127.0.0.1:4510');
-    assert.match(validationError(() => checkEndpointUrl('--endpoint-url', '127.0.0.1:4510')).message, /http/);
+    assert.equal(checkEndpointUrl('http://127.0.0.1:4510/', '--endpoint-url'), 'http://127.0.0.1:4510');
+    assert.match(validationError(() => checkEndpointUrl('127.0.0.1:4510', '--endpoint-url')).message, /http/);
     assert.match(
-      validationError(() => checkEndpointUrl('--endpoint-url', 'not a url')).message,
+      validationError(() => checkEndpointUrl('not a url', '--endpoint-url')).message,
       /^--endpoint-url:/,
     );
   });
@@ -225,7 +226,7 @@ describe('commonOptions', () => {
   it('refuses a clone limit outside 1–15 and a bad region, naming the flag', () => {
     assert.match(
       validationError(() => commonOptions(parse(['--max-clones-per-source', '16']), io())).message,
-      /^--max-clones-per-source: must be between 1 and 15/,
+      /^--max-clones-per-source: must be a whole number from 1 to 15 \(AWS makes at most 15 clones per clone group\), got 16$/,
     );
     assert.match(
       validationError(() => commonOptions(parse(['--max-clones-per-source', '0']), io())).message,

@@ -128,7 +128,7 @@ describe('bad usage exits 2 with one line naming the flag or value', () => {
     [
       'clone limit too high',
       ['status', '--source', 'p', '--max-clones-per-source', '16', ...NOWHERE],
-      /--max-clones-per-source: must be between 1 and 15/,
+      /--max-clones-per-source: must be a whole number from 1 to 15 \(AWS makes at most 15 clones/,
     ],
     [
       'clone limit not a number',
@@ -158,7 +158,7 @@ describe('bad usage exits 2 with one line naming the flag or value', () => {
     [
       'negative target',
       ['maintain', '--source', 'p', '--target-slots=-1', ...NOWHERE],
-      /--target-slots: must be at least 0/,
+      /--target-slots: must be a whole number from 0 to 300 \(every 15 slots above the free capacity is a billed full copy.*got -1$/,
     ],
     [
       'missing target',
@@ -176,7 +176,7 @@ describe('bad usage exits 2 with one line naming the flag or value', () => {
       /--config: cannot read \/nonexistent\/acm.json: no such file/,
     ],
     ['demo takes no endpoint', ['demo', ...NOWHERE], /--endpoint-url: unknown option for "demo"/],
-    ['demo clone count', ['demo', '--clones', '0'], /--clones: must be between 1 and 30/],
+    ['demo clone count', ['demo', '--clones', '0'], /--clones: must be a whole number from 1 to 30, got 0/],
   ];
   for (const [name, argv, expected] of cases) {
     it(name, async () => {

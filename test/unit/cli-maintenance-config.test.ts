@@ -50,9 +50,15 @@ describe('parseMaintenanceConfig', () => {
       { clusterId: 'prod', targetCloneSlots: 1 },
       { clusterId: '9lives', targetCloneSlots: -1, maxCopyAge: 'three days', maxClonesPerSource: 16 },
     ]);
-    assert.match(message, /--config \[1\]\.clusterId: must start with a letter/);
-    assert.match(message, /--config \[1\]\.targetCloneSlots: must be a whole number ≥ 0 \(got -1\)/);
-    assert.match(message, /--config \[1\]\.maxCopyAge: must be a duration/);
+    assert.match(
+      message,
+      /--config \[1\]\.clusterId: "9lives" is not a valid cluster identifier: must start with a letter/,
+    );
+    assert.match(
+      message,
+      /--config \[1\]\.targetCloneSlots: must be a whole number from 0 to 300 .*, got -1/,
+    );
+    assert.match(message, /--config \[1\]\.maxCopyAge: "three days" is not a duration/);
     assert.match(message, /--config \[1\]\.maxClonesPerSource: must be a whole number from 1 to 15/);
     assert.doesNotMatch(message, /\[0\]/);
     assert.doesNotMatch(message, /\n/);

@@ -1,7 +1,13 @@
 import { userInfo } from 'node:os';
 import { provisionClone } from '../../engine/api.ts';
 import type { ProvisionRequest } from '../../model/api.ts';
-import { checkInstanceClass, type Flags, parseTags } from '../args.ts';
+import {
+  type FieldNames,
+  LIBRARY_DEFAULTS,
+  tagValueProblem,
+  validateProvision,
+} from '../../validation/index.ts';
+import { type Flags, parseTags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { formatProvisionResult } from '../format.ts';
 import type { Io } from '../io.ts';
@@ -11,39 +17,57 @@ export interface CloneOptions extends CommonOptions {
   request: ProvisionRequest;
 }
 
+/** How the clone command's user names each request field. */
+export const CLONE_FIELDS: FieldNames = {
+  sourceClusterId: '--source',
+  clusterId: '--cluster-id',
+  instanceClass: '--instance-class',
+  maxCopyAge: '--max-copy-age',
+  maxClonesPerSource: '--max-clones-per-source',
+  copyCreatedSince: '--copy-created-since',
+  copyOk: '--no-copy',
+  purgeObsoleteCopies: '--no-purge',
+  tags: '--tag',
+  ttl: '--ttl',
+  owner: '--owner',
+  requestKey: '--request-key',
+  wait: '--wait',
+  dryRun: '--dry-run',
+};
+
+/** The user running the CLI, recorded as the clone's owner (a tag value, so only a name AWS accepts). */
 function cliUser(env: NodeJS.ProcessEnv): string {
+  let name: string | undefined;
   try {
-    return userInfo().username;
+    name = userInfo().username;
   } catch {
-    return env.USER ?? 'cli';
+    name = env.USER;
   }
+  return name && !tagValueProblem(name) ? name : 'cli';
 }
 
+/** The request from the flags as typed; the validation rules check it naming the flags. */
 export function cloneOptions(flags: Flags, io: Io): CloneOptions {
   const common = commonOptions(flags, io);
-  const request: ProvisionRequest = { sourceClusterId: flags.requiredIdentifier('source') };
-  const clusterId = flags.identifier('cluster-id');
-  if (clusterId !== undefined) request.clusterId = clusterId;
-  const instanceClass = flags.string('instance-class');
-  if (instanceClass !== undefined)
-    request.instanceClass = checkInstanceClass('--instance-class', instanceClass);
-  const maxCopyAge = flags.duration('max-copy-age');
-  if (maxCopyAge !== undefined) request.maxCopyAge = maxCopyAge;
-  const since = flags.instant('copy-created-since');
-  if (since !== undefined) request.copyCreatedSince = since;
+  const request: ProvisionRequest = { sourceClusterId: flags.required('source') };
+  const set = <K extends keyof ProvisionRequest>(key: K, value: ProvisionRequest[K] | undefined) => {
+    if (value !== undefined) request[key] = value;
+  };
+  set('clusterId', flags.string('cluster-id'));
+  set('instanceClass', flags.string('instance-class'));
+  set('maxCopyAge', flags.string('max-copy-age'));
+  set('copyCreatedSince', flags.string('copy-created-since'));
+  set('ttl', flags.string('ttl'));
+  set('requestKey', flags.string('request-key'));
   if (flags.bool('no-copy')) request.copyOk = false;
   if (flags.bool('no-purge')) request.purgeObsoleteCopies = false;
   const tags = parseTags('--tag', flags.list('tag'));
   if (Object.keys(tags).length) request.tags = tags;
-  const ttl = flags.duration('ttl');
-  if (ttl !== undefined) request.ttl = ttl;
   request.owner = flags.string('owner') ?? cliUser(io.env ?? process.env);
-  const key = flags.string('request-key');
-  if (key !== undefined) request.requestKey = key;
   if (flags.bool('wait')) request.wait = true;
   if (flags.bool('dry-run')) request.dryRun = true;
-  if (common.manager.maxClonesPerSource !== undefined)
-    request.maxClonesPerSource = common.manager.maxClonesPerSource;
+  set('maxClonesPerSource', common.manager.maxClonesPerSource);
+  validateProvision(request, LIBRARY_DEFAULTS, CLONE_FIELDS);
   return { ...common, request };
 }
 
@@ -66,7 +90,7 @@ export const cloneCommand: Command = {
 first. When none has one, a full copy of the root is made (slow) and cloned, unless --no-copy.
 
 Options:
-  --source ID                  the source (root) cluster to clone (required)
+  --source ID                  the source (root) cluster to clone, id or ARN (required)
   --cluster-id ID              name of the new clone (default <source>-<UTC timestamp>)
   --instance-class C           writer instance class (default: the source writer's)
   --max-copy-age DURATION      copies older than this are not used, and purged (default P3D)

@@ -1,7 +1,8 @@
 import { deleteClone } from '../../engine/api.ts';
 import type { DeleteRequest } from '../../model/api.ts';
 import { ValidationError } from '../../util/errors.ts';
-import { checkIdentifier, type Flags } from '../args.ts';
+import { validateDeleteRequest } from '../../validation/index.ts';
+import type { Flags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { formatDeleteResult } from '../format.ts';
 import type { Io } from '../io.ts';
@@ -11,20 +12,16 @@ export interface DeleteOptions extends CommonOptions {
   request: DeleteRequest;
 }
 
-const ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:(.+)$/;
-
 export function deleteOptions(flags: Flags, io: Io): DeleteOptions {
   const common = commonOptions(flags, io);
   const target = flags.positionals[0];
   if (target === undefined) {
     throw new ValidationError('ID', 'the cluster to delete is required (aurora-clone-manager delete ID)');
   }
-  const arn = ARN.exec(target);
-  checkIdentifier('ID', arn ? arn[1]! : target);
   const request: DeleteRequest = { clusterId: target };
   if (flags.bool('wait')) request.wait = true;
   if (flags.bool('dry-run')) request.dryRun = true;
-  return { ...common, request };
+  return { ...common, request: validateDeleteRequest(request, { clusterId: 'ID' }) };
 }
 
 export async function runDelete(options: DeleteOptions, io: Io): Promise<number> {

@@ -1,7 +1,11 @@
 // `aurora-clone-manager emulator`: run the local Aurora (RDS) emulator until SIGINT/SIGTERM.
 // The endpoint URL is the first line on stdout, so scripts can read it (`--port 0` picks a free port).
 
+import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { ValidationError } from '../../util/errors.ts';
+import { checkClusterId, checkRegion } from '../../validation/index.ts';
 
 export interface EmulatorIo {
   stdout: (s: string) => void;
@@ -73,6 +77,7 @@ function parseArgs(argv: string[]): Parsed {
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const kind = FLAGS[name];
     if (!kind) throw new UsageError(`unknown option --${name}`);
+    if (name in out && name !== 'help') throw new UsageError(`--${name} is given more than once`);
     if (kind === 'bool') {
       if (eq !== -1) throw new UsageError(`--${name} takes no value`);
       out[name] = true;
@@ -88,6 +93,8 @@ function parseArgs(argv: string[]): Parsed {
 function parseValue(name: string, kind: FlagKind, raw: string): string | number {
   if (kind === 'string') {
     if (raw === '') throw new UsageError(`--${name} must not be empty`);
+    if (name === 'seed-source') return checkClusterId(raw, '--seed-source');
+    if (name === 'region') return checkRegion(raw, '--region');
     return raw;
   }
   const n = Number(raw);
@@ -103,11 +110,32 @@ function parseValue(name: string, kind: FlagKind, raw: string): string | number 
   return n;
 }
 
+/** The state file must be a file (new or existing) in a directory that exists. */
+function checkStatePath(path: string): string {
+  const kind = (p: string) => {
+    try {
+      return statSync(p).isDirectory() ? 'directory' : 'file';
+    } catch {
+      return 'missing';
+    }
+  };
+  if (kind(path) === 'directory') {
+    throw new ValidationError(
+      '--state',
+      `${path} is a directory; give a file in it, e.g. ${join(path, 'emulator-state.json')}`,
+    );
+  }
+  if (kind(dirname(path)) !== 'directory') {
+    throw new ValidationError('--state', `cannot write ${path}: directory ${dirname(path)} does not exist`);
+  }
+  return path;
+}
+
 export function emulatorOptions(flags: Parsed): EmulatorOptions {
   const num = (k: string) => flags[k] as number | undefined;
   const str = (k: string) => flags[k] as string | undefined;
   const options: EmulatorOptions = { port: num('port') ?? 4510, host: str('host') ?? '127.0.0.1' };
-  if (str('state') !== undefined) options.statePath = str('state')!;
+  if (str('state') !== undefined) options.statePath = checkStatePath(str('state')!);
   const faults = {
     ...(num('throttle-rate') !== undefined ? { throttleRate: num('throttle-rate')! } : {}),
     ...(num('error-rate') !== undefined ? { errorRate: num('error-rate')! } : {}),
@@ -140,15 +168,16 @@ export async function emulatorCommand(
   let options: EmulatorOptions;
   try {
     flags = parseArgs(argv);
+    if (flags.help) {
+      io.stdout(EMULATOR_HELP);
+      return 0;
+    }
+    // Every flag is checked before anything starts: a bad one prints one line and no URL.
     options = emulatorOptions(flags);
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
+    if (!(err instanceof UsageError || err instanceof ValidationError)) throw err;
     io.stderr(`aurora-clone-manager emulator: ${err.message} (see --help)\n`);
     return 2;
-  }
-  if (flags.help) {
-    io.stdout(EMULATOR_HELP);
-    return 0;
   }
 
   let emulator: RunningEmulator;

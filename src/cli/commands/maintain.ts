@@ -1,14 +1,31 @@
 import { readFile } from 'node:fs/promises';
 import { maintainPool } from '../../engine/api.ts';
-import { parseMaintenanceConfig } from '../../engine/maintenance-config.ts';
 import type { MaintenanceSource } from '../../model/api.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { ValidationError } from '../../util/errors.ts';
-import { checkInstanceClass, type Flags } from '../args.ts';
+import {
+  type FieldNames,
+  LIBRARY_DEFAULTS,
+  MAX_TARGET_CLONE_SLOTS,
+  parseMaintenanceConfig,
+  validateMaintenanceSource,
+} from '../../validation/index.ts';
+import type { Flags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { formatMaintenanceReports } from '../format.ts';
 import type { Io } from '../io.ts';
 import { type CommonOptions, commonOptions, progressReporter, writeJson } from '../options.ts';
+
+/** How the single-source form names each maintenance field. */
+export const MAINTAIN_FIELDS: FieldNames = {
+  clusterId: '--source',
+  targetCloneSlots: '--target-slots',
+  maxCopyAge: '--max-copy-age',
+  maxClonesPerSource: '--max-clones-per-source',
+  copyInstanceClass: '--copy-instance-class',
+  purgeObsoleteCopies: '--no-purge',
+  dryRun: '--dry-run',
+};
 
 export interface MaintainOptions extends CommonOptions {
   sources: MaintenanceSource[];
@@ -47,14 +64,16 @@ export async function maintainOptions(flags: Flags, io: Io): Promise<MaintainOpt
     sources = parseMaintenanceConfig(await readConfig(configPath), '--config');
   } else {
     const source: MaintenanceSource = {
-      clusterId: flags.requiredIdentifier('source'),
-      targetCloneSlots: flags.integer('target-slots', 0) ?? missing('target-slots'),
+      clusterId: flags.required('source'),
+      targetCloneSlots: flags.wholeNumber('target-slots') ?? missing('target-slots'),
     };
-    const maxCopyAge = flags.duration('max-copy-age');
-    if (maxCopyAge !== undefined) source.maxCopyAge = flags.string('max-copy-age')!;
+    const maxCopyAge = flags.string('max-copy-age');
+    if (maxCopyAge !== undefined) source.maxCopyAge = maxCopyAge;
     const cls = flags.string('copy-instance-class');
-    if (cls !== undefined) source.copyInstanceClass = checkInstanceClass('--copy-instance-class', cls);
+    if (cls !== undefined) source.copyInstanceClass = cls;
     if (flags.bool('no-purge')) source.purgeObsoleteCopies = false;
+    if (max !== undefined) source.maxClonesPerSource = max;
+    validateMaintenanceSource(source, LIBRARY_DEFAULTS, 'source', MAINTAIN_FIELDS);
     sources = [source];
   }
   sources = sources.map((s) => ({
@@ -96,7 +115,8 @@ Each source is maintained on its own; one failing does not stop the others (exit
 
 Options:
   --source ID                  the source (root) cluster
-  --target-slots N             free clone slots wanted over the root and fresh copies (N >= 0)
+  --target-slots N             free clone slots wanted over the root and fresh copies
+                               (0 to ${MAX_TARGET_CLONE_SLOTS}: every 15 above the free capacity is a full copy)
   --max-copy-age DURATION      copies older than this are obsolete and purged (default ${formatDuration(3 * 86_400_000)}, P3D)
   --copy-instance-class C      instance class of new copies' instance (default: the root writer's)
   --no-purge                   keep obsolete copies
