@@ -1,9 +1,18 @@
 // The function's configuration, read from its environment once per invocation. A bad value fails
 // loudly with the variable's name instead of silently falling back to a default.
 import { DEFAULT_LEASE_TABLE, DEFAULT_MANAGER_ID } from '../model/api.ts';
-import { parseDuration } from '../util/duration.ts';
-import { ValidationError, ValidationErrors } from '../util/errors.ts';
 import type { LogLevel } from '../util/log.ts';
+import {
+  checkDuration,
+  checkKmsKeyId,
+  checkManagerId,
+  checkMaxClonesPerSource,
+  checkSecretPrefix,
+  checkTableName,
+  Problems,
+  parseWholeNumber,
+  wholeNumberIn,
+} from '../validation/index.ts';
 
 export const DEFAULT_RESOURCE_TYPE = 'Custom::AuroraClone';
 
@@ -30,64 +39,57 @@ export interface LambdaEnv {
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): LambdaEnv {
-  const errors: ValidationError[] = [];
+  const problems = new Problems();
   const text = (name: string): string | undefined => {
     const v = env[name]?.trim();
     return v === undefined || v === '' ? undefined : v;
   };
-  const integer = (name: string, min: number, max: number): number | undefined => {
+  /** The variable's value checked by `rule`, which names the variable on error. */
+  const checked = <T>(name: string, rule: (value: string, field: string) => T): T | undefined => {
     const v = text(name);
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min || n > max) {
-      errors.push(new ValidationError(name, `must be a whole number from ${min} to ${max}, got "${v}"`));
-      return undefined;
-    }
-    return n;
+    return v === undefined ? undefined : problems.check(() => rule(v, name));
   };
+  const wholeNumber =
+    (rule: (n: number, field: string) => number) =>
+    (value: string, field: string): number =>
+      rule(parseWholeNumber(value, field), field);
 
   const maxCopyAge = text('MAX_COPY_AGE');
-  if (maxCopyAge !== undefined && parseDuration(maxCopyAge) === undefined) {
-    errors.push(new ValidationError('MAX_COPY_AGE', `"${maxCopyAge}" is not a duration (ISO-8601 like P3D)`));
-  }
+  if (maxCopyAge !== undefined) problems.check(() => checkDuration(maxCopyAge, 'MAX_COPY_AGE'));
   const level = (text('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(level as LogLevel)) {
-    errors.push(new ValidationError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`));
+    problems.add('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
   }
+  const managerIdField = text('MANAGER_ID') ? 'MANAGER_ID' : 'STACK_NAME';
   const managerId = text('MANAGER_ID') ?? text('STACK_NAME') ?? DEFAULT_MANAGER_ID;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:/=+@-]{0,127}$/.test(managerId)) {
-    errors.push(
-      new ValidationError(
-        text('MANAGER_ID') ? 'MANAGER_ID' : 'STACK_NAME',
-        `"${managerId}" is not a usable manager id`,
-      ),
-    );
-  }
-  const secretPrefix = text('DEFAULT_SECRET_PREFIX');
-  if (secretPrefix !== undefined && !/^[A-Za-z0-9/_+=.@-]+$/.test(secretPrefix)) {
-    errors.push(new ValidationError('DEFAULT_SECRET_PREFIX', 'may contain only letters, digits and /_+=.@-'));
-  }
+  problems.check(() => checkManagerId(managerId, managerIdField));
+  const secretPrefix = checked('DEFAULT_SECRET_PREFIX', checkSecretPrefix);
+  const secretKey = checked('DEFAULT_SECRET_KEY', checkKmsKeyId);
   const leaseTableText = text('LEASE_TABLE');
+  const leaseTable =
+    leaseTableText === 'none' ? false : (checked('LEASE_TABLE', checkTableName) ?? DEFAULT_LEASE_TABLE);
   const stackName = text('STACK_NAME');
   const out: LambdaEnv = {
     resourceType: text('RESOURCE_TYPE') ?? DEFAULT_RESOURCE_TYPE,
     logLevel: level as LogLevel,
-    leaseTable: leaseTableText === 'none' ? false : (leaseTableText ?? DEFAULT_LEASE_TABLE),
+    leaseTable,
     managerId,
-    waitPollMs: integer('WAIT_POLL_MS', 10, 600_000) ?? 15_000,
+    waitPollMs:
+      checked(
+        'WAIT_POLL_MS',
+        wholeNumber((n, field) => wholeNumberIn(n, field, 10, 600_000)),
+      ) ?? 15_000,
   };
-  const maxClones = integer('MAX_CLONES_PER_SOURCE', 1, 15);
+  const maxClones = checked('MAX_CLONES_PER_SOURCE', wholeNumber(checkMaxClonesPerSource));
   if (maxClones !== undefined) out.maxClonesPerSource = maxClones;
   if (maxCopyAge !== undefined) out.maxCopyAge = maxCopyAge;
   const ssm = text('MAINTENANCE_CONFIG_SSM') ?? (stackName ? `/${stackName}/maintenance-config` : undefined);
   if (ssm !== undefined) out.maintenanceConfigSsm = ssm;
   if (secretPrefix !== undefined) out.defaultSecretPrefix = secretPrefix;
-  const secretKey = text('DEFAULT_SECRET_KEY');
   if (secretKey !== undefined) out.defaultSecretKey = secretKey;
   if (stackName !== undefined) out.stackName = stackName;
   const bus = text('EVENT_BUS_NAME');
   if (bus !== undefined) out.eventBusName = bus;
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new ValidationErrors(errors);
+  problems.throwIfAny();
   return out;
 }
