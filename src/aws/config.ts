@@ -23,8 +23,7 @@ export type ServiceEnvName =
   | 'SSM'
   | 'EVENTBRIDGE'
   | 'KMS'
-  | 'LAMBDA'
-  | 'SFN';
+  | 'LAMBDA';
 
 /** Settings for one SDK v3 client constructor. */
 export function clientConfig(

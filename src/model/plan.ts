@@ -183,17 +183,3 @@ export interface Plan {
   capacityAfter?: number;
   notes: string[];
 }
-
-/** The new clusters a step creates, for naming checks and dry-run summaries. */
-export function createdBy(step: Step): { clusterId?: string; instanceId?: string } {
-  switch (step.kind) {
-    case 'copy':
-    case 'clone':
-      return { clusterId: step.clusterId };
-    case 'copy-writer':
-    case 'clone-writer':
-      return { instanceId: step.instanceId };
-    default:
-      return {};
-  }
-}

@@ -85,6 +85,7 @@ describe('formatProvisionResult', () => {
     dataTimestamp: '2026-11-25T08:00:00.000Z',
     reused: false,
     dryRun: false,
+    applied: [],
     plan,
   };
 

@@ -25,6 +25,7 @@ describe('withLease', () => {
     // Prepare: a store whose release always fails
     const inner = new InProcessLeaseStore();
     const store: LeaseStore = {
+      peek: (key) => inner.peek(key),
       async tryAcquire(key, owner, now, ttl) {
         const lease = await inner.tryAcquire(key, owner, now, ttl);
         return lease && ({ ...lease, release: async () => Promise.reject(throttling()) } satisfies HeldLease);
@@ -50,6 +51,7 @@ describe('withLease', () => {
     const inner = new InProcessLeaseStore();
     let calls = 0;
     const store: LeaseStore = {
+      peek: (key) => inner.peek(key),
       tryAcquire: (...args) => (++calls <= 2 ? Promise.reject(throttling()) : inner.tryAcquire(...args)),
     };
     // Act

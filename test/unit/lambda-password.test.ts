@@ -8,10 +8,10 @@ import {
   type PasswordServices,
   preparePassword,
   secretNameFor,
-} from '../../src/engine/password.ts';
+} from '../../src/executor/password.ts';
 import type { ClusterInfo } from '../../src/model/inventory.ts';
 import { readManagedTags, TAG } from '../../src/model/tags.ts';
-import { AwsCallError } from '../../src/util/errors.ts';
+import { AwsCallError, AwsNotFoundError } from '../../src/util/errors.ts';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-0000-4000-8000-000000000001';
 const ROLE = 'arn:aws:iam::123456789012:role/app';
@@ -30,7 +30,7 @@ function fakes(options: { failPolicy?: boolean; secretValue?: string } = {}) {
       scheduleKeyDeletion: async (keyId: string, days: number) => {
         calls.push(['scheduleKeyDeletion', keyId, days]);
         if (keyId === 'gone')
-          throw new AwsCallError('kms:ScheduleKeyDeletion', { name: 'NotFoundException' });
+          throw new AwsNotFoundError('kms:ScheduleKeyDeletion', { name: 'NotFoundException' });
         return new Date();
       },
     },
@@ -57,7 +57,7 @@ function fakes(options: { failPolicy?: boolean; secretValue?: string } = {}) {
       deleteSecret: async (id: string, o: { force: boolean }) => {
         calls.push(['deleteSecret', id, o]);
         if (id === 'gone')
-          throw new AwsCallError('secretsmanager:DeleteSecret', { name: 'ResourceNotFoundException' });
+          throw new AwsNotFoundError('secretsmanager:DeleteSecret', { name: 'ResourceNotFoundException' });
       },
     },
     rds: {
@@ -222,14 +222,9 @@ describe('applyPendingPassword', () => {
 });
 
 describe('cleanupPassword', () => {
-  const managed = { role: 'clone' as const, sourceArn: 's', rootArn: 'r', legacy: false };
-
   it('force-deletes the secret and schedules deletion of a key the manager made (7 days)', async () => {
     const { services, calls } = fakes();
-    const out = await cleanupPassword(
-      { ...managed, passwordSecret: 'sec', passwordKey: 'key', passwordKeyCreated: true },
-      services,
-    );
+    const out = await cleanupPassword({ secretArn: 'sec', createdKeyId: 'key' }, services);
     assert.deepEqual(out, { secretDeleted: 'sec', kmsKeyScheduledForDeletion: 'key' });
     assert.deepEqual(calls, [
       ['deleteSecret', 'sec', { force: true }],
@@ -237,14 +232,11 @@ describe('cleanupPassword', () => {
     ]);
   });
 
-  it('leaves a key it did not make, and treats what is already gone as done', async () => {
+  it('touches no key it was not told the manager made, and treats what is already gone as done', async () => {
     const { services, calls } = fakes();
-    await cleanupPassword({ ...managed, passwordSecret: 'gone', passwordKey: 'shared' }, services);
+    await cleanupPassword({ secretArn: 'gone' }, services);
     assert.deepEqual(calls, [['deleteSecret', 'gone', { force: true }]]);
-    const out = await cleanupPassword(
-      { ...managed, passwordKey: 'gone', passwordKeyCreated: true },
-      services,
-    );
+    const out = await cleanupPassword({ createdKeyId: 'gone' }, services);
     assert.deepEqual(out, { kmsKeyScheduledForDeletion: 'gone' });
   });
 });

@@ -145,18 +145,16 @@ describe('drive (the wait loop)', () => {
           status: 'creating',
           reused: false,
         }),
-      },
-      rds: {
-        describeCluster: async () => ({
-          DBClusterIdentifier: 'c1',
-          DBClusterArn: 'arn:aws:rds:us-east-1:000000000000:cluster:c1',
-          Status: clusterStatus,
-          DBClusterMembers: [],
-          TagList: [],
+        cloneReadiness: async () => ({
+          status: `cluster ${clusterStatus}`,
+          ready: false,
+          clone: {
+            clusterId: 'c1',
+            arn: 'arn:aws:rds:us-east-1:000000000000:cluster:c1',
+            status: clusterStatus,
+            passwordPending: false,
+          },
         }),
-        describeInstance: async () => undefined,
-      },
-      lambda: {
         invokeAsync: async (name: string, payload: unknown) => {
           invoked.push({ name, payload });
           return { statusCode: 202 };

@@ -1,10 +1,8 @@
 // One policy over one demand trace, in virtual time. Every decision is the real planner's:
-// planProvision for each request (with the engine's reservation handling, so requests that arrive
-// while a copy is being made share it), planMaintenance for every scheduled or triggered run. Only
+// planProvision for each request (with the lease's reservations, so requests that arrive while a
+// copy is being made share it), planMaintenance for every scheduled or triggered run. Only
 // the AWS side (lifecycles, the 15-clone rule) is simulated, by World.
-import { adjustInventory } from '../../../src/engine/provision.ts';
-import { liveReservations, type Reservation } from '../../../src/lease/lease.ts';
-import type { CloneStep, CopyStep, DeleteStep, Plan } from '../../../src/model/plan.ts';
+import type { CloneStep, CopyStep, DeleteStep, Plan, Reservation } from '../../../src/model/plan.ts';
 import type { MaintenancePolicy, ProvisionPolicy } from '../../../src/model/policy.ts';
 import { planMaintenance } from '../../../src/planner/maintain.ts';
 import { readPool } from '../../../src/planner/pool.ts';
@@ -203,25 +201,18 @@ export function simulate(policy: Policy, demand: readonly Demand[], start: numbe
       maxCopyAgeMs: MAX_COPY_AGE_MS,
     }).freeCapacity;
 
-  // The engine's decide(), one request at a time (as under the lease).
+  // One request at a time (as under the lease): the planner's plan, its lease state kept.
   const handle = (r: Request, now: number) => {
-    const t = new Date(now);
-    const live = liveReservations({ reservations }, t);
-    const mine = live.find((x) => x.requestKey === r.key);
-    const others = live.filter((x) => x !== mine);
-    const adjusted = adjustInventory(world.inventory(now), others, new Set());
     let plan: Plan;
     try {
       plan = planProvision({
-        inventory: adjusted,
-        request: {
-          ...provisionPolicy,
-          requestKey: r.key,
-          ...(mine ? { clusterId: mine.clusterId, noFailOnExistingCluster: true } : {}),
-        },
+        inventory: world.inventory(now),
+        request: { ...provisionPolicy, requestKey: r.key },
+        lease: { reservations },
         managerId: MANAGER,
-        now: t,
+        now: new Date(now),
         idSuffix: suffix(),
+        reservationTtlMs: RESERVATION_MS,
       });
     } catch (err) {
       r.failed = (err as Error).message;
@@ -232,18 +223,19 @@ export function simulate(policy: Policy, demand: readonly Demand[], start: numbe
       runDeletes(plan, now);
     }
     const copy = plan.steps.find((s): s is CopyStep => s.kind === 'copy');
+    const waitCopy = plan.steps.find((s) => s.kind === 'wait-copy');
     const clone = plan.steps.find((s): s is CloneStep => s.kind === 'clone');
     if (!clone) {
       r.failed = 'the plan has no clone step';
       return;
     }
-    if (!copy) {
+    if (!waitCopy) {
       const done = world.restoreClone(clone, r.key, now);
       if ('refused' in done) {
         r.failed = `restore refused: ${done.refused}`;
         return;
       }
-      reservations = others;
+      reservations = plan.lease?.reservations ?? reservations;
       r.cloneId = clone.clusterId;
       byClone.set(clone.clusterId, r);
       if (policy.lowWater(target) > 0 && freeCapacity(now) < policy.lowWater(target)) {
@@ -253,37 +245,9 @@ export function simulate(policy: Policy, demand: readonly Demand[], start: numbe
       return;
     }
     r.waitedForCopy = true;
-    const pool = readPool(adjusted, 'prod', {
-      managerId: MANAGER,
-      now: t,
-      maxClonesPerSource: MAX_CLONES,
-      maxCopyAgeMs: MAX_COPY_AGE_MS,
-    });
-    const expiresAt = new Date(now + RESERVATION_MS).toISOString();
-    const wait = (copyId: string) => waiters.set(copyId, [...(waiters.get(copyId) ?? []), r]);
-    const held = mine && pool.copies.find((c) => c.cluster.arn === mine.sourceArn && c.ofInterest && c.fresh);
-    if (mine && held) {
-      reservations = [...others, { ...mine, expiresAt }];
-      wait(held.cluster.id);
-      return;
-    }
-    const room = pool.copies.find(
-      (c) => c.owned && c.counted && c.cluster.status !== 'available' && c.free > 0,
-    );
-    if (room) {
-      reservations = [
-        ...others,
-        { requestKey: r.key, sourceArn: room.cluster.arn, clusterId: clone.clusterId, expiresAt },
-      ];
-      wait(room.cluster.id);
-      return;
-    }
-    world.restoreCopy(copy, now);
-    reservations = [
-      ...others,
-      { requestKey: r.key, sourceArn: clone.sourceArn, clusterId: clone.clusterId, expiresAt },
-    ];
-    wait(copy.clusterId);
+    if (copy) world.restoreCopy(copy, now);
+    reservations = plan.lease?.reservations ?? reservations;
+    waiters.set(waitCopy.clusterId, [...(waiters.get(waitCopy.clusterId) ?? []), r]);
   };
 
   let events = 0;

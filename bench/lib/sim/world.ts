@@ -108,7 +108,7 @@ export class World {
         request: requestKey,
       }),
     );
-    this.add(step.clusterId, step.instanceId, tags, 'clone', now);
+    this.add(step.clusterId, `${step.clusterId}-writer`, tags, 'clone', now);
     this.maxClonesOnASource = Math.max(this.maxClonesOnASource, this.liveClones(source.arn));
     this.schedule(now + (accidental ? DURATIONS.fullCopyMs : DURATIONS.cloneVolumeMs), {
       kind: 'volume-ready',
@@ -128,7 +128,7 @@ export class World {
         manager: this.managerId,
       }),
     );
-    this.add(step.clusterId, step.instanceId, tags, 'copy', now);
+    this.add(step.clusterId, `${step.clusterId}-writer`, tags, 'copy', now);
     this.schedule(now + DURATIONS.fullCopyMs, { kind: 'volume-ready', clusterId: step.clusterId });
   }
 

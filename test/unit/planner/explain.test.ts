@@ -1,6 +1,7 @@
 // The dry-run output: what a user reads to learn why the manager chose what it chose.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { PLAN_VERSION } from '../../../src/model/plan.ts';
 import { formatPlan, formatTable } from '../../../src/planner/explain.ts';
 import { planProvision } from '../../../src/planner/provision.ts';
 import { clones, copy, inventory, MANAGER_ID, NOW, root } from '../../helpers/builders.ts';
@@ -38,15 +39,19 @@ describe('formatPlan', () => {
     assert.match(rowFor('prod-old'), /obsolete/);
     assert.match(
       text,
-      /\n {2}1\. clone prod-20261125t100000z from prod-fresh-copy \(writer .*, db\.r6g\.large\)\n {5}why: /,
+      /\n {2}1\. clone prod-20261125t100000z from prod-fresh-copy \[under the lease\]\n {5}why: /,
     );
-    assert.match(text, /\n {2}2\. delete copy prod-old \(instances prod-old-instance-1\)\n {5}why: obsolete/);
+    assert.match(
+      text,
+      /\n {2}2\. create writer prod-20261125t100000z-writer of prod-20261125t100000z \(db\.r6g\.large\)\n {5}why: /,
+    );
+    assert.match(text, /\n {2}3\. delete copy prod-old \(instances prod-old-instance-1\)\n {5}why: obsolete/);
     assert.match(text, /Free clone slots: 13 before, 12 after/);
   });
 
   it('says when there is nothing to do', () => {
     const text = formatPlan({
-      version: 1,
+      version: PLAN_VERSION,
       operation: 'delete',
       rootClusterId: '',
       createdAt: NOW.toISOString(),

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Inventory } from '../../../src/model/inventory.ts';
-import type { CopyStep, DeleteStep, Plan } from '../../../src/model/plan.ts';
+import type { CopyStep, DeleteStep, Plan, WriterStep } from '../../../src/model/plan.ts';
 import type { MaintenancePolicy } from '../../../src/model/policy.ts';
 import { planMaintenance, resolveMaintenancePolicy } from '../../../src/planner/maintain.ts';
 import { ValidationError } from '../../../src/util/errors.ts';
@@ -30,8 +30,15 @@ function plan(inv: Inventory, overrides: Partial<MaintenancePolicy> = {}): Plan 
   });
 }
 
+/** The plan's steps, each copy's writer left out (the test below checks that every copy has one). */
 function kinds(p: Plan): string[] {
-  return p.steps.map((s) => `${s.kind} ${s.clusterId}`);
+  return p.steps.filter((s) => s.kind !== 'copy-writer').map((s) => `${s.kind} ${s.clusterId}`);
+}
+
+function writerOf(p: Plan, clusterId: string): WriterStep {
+  const w = p.steps.find((s) => s.kind === 'copy-writer' && s.clusterId === clusterId);
+  assert.ok(w, `copy ${clusterId} has a writer step`);
+  return w as WriterStep;
 }
 
 describe('maintenance: reaching the target', () => {
@@ -50,9 +57,9 @@ describe('maintenance: reaching the target', () => {
       `copy prod-${STAMP}-3`,
     ]);
     const first = exact.steps[0] as CopyStep;
-    assert.equal(first.instanceClass, 'db.r6g.xlarge');
+    assert.equal(writerOf(exact, first.clusterId).instanceClass, 'db.r6g.xlarge');
     assert.equal(first.rootClusterId, 'prod');
-    assert.equal(first.instanceId, `prod-${STAMP}-1-writer`);
+    assert.equal(writerOf(exact, first.clusterId).instanceId, `prod-${STAMP}-1-writer`);
     assert.match(
       first.reason,
       /free capacity 10 is 30 short of the target 40; 2 copies of 15 slots each \(ceil\(30\/15\)\)/,
@@ -60,6 +67,25 @@ describe('maintenance: reaching the target', () => {
     assert.equal(exact.capacityBefore, 10);
     assert.equal(exact.capacityAfter, 40);
     assert.equal(oneMore.capacityAfter, 55);
+  });
+
+  it('makes each copy’s writer right after its restore, both under the lease, before any deletion', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const expired = clone({ id: 'gone-soon', of: r, expiresAt: hoursAgo(1) });
+    // Act
+    const p = plan(inventory(r, expired), { targetCloneSlots: 31 });
+    // Assess
+    assert.deepEqual(
+      p.steps.map((s) => [s.kind, s.clusterId, s.underLease ?? false]),
+      [
+        ['copy', `prod-${STAMP}-1`, true],
+        ['copy-writer', `prod-${STAMP}-1`, true],
+        ['copy', `prod-${STAMP}-2`, true],
+        ['copy-writer', `prod-${STAMP}-2`, true],
+        ['delete', 'gone-soon', false],
+      ],
+    );
   });
 
   it('makes no copy when the free capacity already meets the target', () => {
@@ -87,28 +113,28 @@ describe('maintenance: reaching the target', () => {
   it('uses copyInstanceClass when given', () => {
     const r = root({ id: 'prod', instanceClass: 'db.r6g.8xlarge' });
     const p = plan(inventory(r), { targetCloneSlots: 16, copyInstanceClass: 'db.t4g.medium' });
-    assert.equal((p.steps[0] as CopyStep).instanceClass, 'db.t4g.medium');
+    assert.equal(writerOf(p, p.steps[0]?.clusterId ?? '').instanceClass, 'db.t4g.medium');
   });
 
   it('counts with a smaller maxClonesPerSource', () => {
     const r = root({ id: 'prod' });
     const p = plan(inventory(r, ...clones(2, r)), { targetCloneSlots: 10, maxClonesPerSource: 5 });
     assert.equal(p.capacityBefore, 3);
-    assert.equal(p.steps.length, 2);
+    assert.equal(kinds(p).length, 2);
     assert.equal(p.capacityAfter, 13);
   });
 });
 
 describe('maintenance: purging obsolete copies', () => {
-  it('purges obsolete copies and then fills the deficit they leave', () => {
+  it('fills the deficit the purged copies leave: the new copies under the lease first, the purge after', () => {
     // Prepare
     const r = root({ id: 'prod' });
     const old = copy({ id: 'prod-old', of: r, ageDays: 4 });
     // Act
     const p = plan(inventory(r, old, ...clones(15, r)), { targetCloneSlots: 15 });
     // Assess
-    assert.deepEqual(kinds(p), ['delete prod-old', `copy prod-${STAMP}-1`]);
-    assert.equal((p.steps[0] as DeleteStep).role, 'copy');
+    assert.deepEqual(kinds(p), [`copy prod-${STAMP}-1`, 'delete prod-old']);
+    assert.equal((p.steps.at(-1) as DeleteStep).role, 'copy');
   });
 
   it('never deletes the root or a cluster without the manager’s copy role, however old', () => {

@@ -166,14 +166,19 @@ function assertOnlyOwnClustersTouched(plan: Plan, inv: Inventory): void {
     } else if (step.kind === 'reuse') {
       const target = inv.clusters.find((c) => c.arn === step.arn);
       assert.equal(target?.managed?.role, 'clone');
-    } else {
+    } else if (step.kind === 'copy' || step.kind === 'clone') {
       assert.ok(!taken.has(step.clusterId.toLowerCase()), `new cluster ${step.clusterId} already exists`);
+      assert.equal(identifierProblem(step.clusterId), undefined, step.clusterId);
+    } else if (step.kind === 'copy-writer' || step.kind === 'clone-writer') {
       assert.ok(
         !takenInstances.has(step.instanceId.toLowerCase()),
         `new instance ${step.instanceId} already exists`,
       );
-      assert.equal(identifierProblem(step.clusterId), undefined, step.clusterId);
       assert.equal(identifierProblem(step.instanceId), undefined, step.instanceId);
+      assert.ok(
+        plan.steps.some((s) => (s.kind === 'copy' || s.kind === 'clone') && s.clusterId === step.clusterId),
+        `writer ${step.instanceId} of a cluster the plan makes`,
+      );
     }
   }
 }
@@ -250,7 +255,12 @@ describe('planner properties over random inventories', () => {
           if (step.kind !== 'clone') continue;
           added.set(step.sourceArn, (added.get(step.sourceArn) ?? 0) + 1);
           if (step.sourceCreatedInPlan) {
-            assert.ok(plan.steps.some((s) => s.kind === 'copy' && s.clusterId === step.sourceClusterId));
+            assert.ok(
+              plan.steps.some(
+                (s) => (s.kind === 'copy' || s.kind === 'wait-copy') && s.clusterId === step.sourceClusterId,
+              ),
+              'a clone of a copy not ready yet follows that copy or the wait for it',
+            );
             continue;
           }
           const source = [pool.root, ...pool.copies].find((s) => s.cluster.arn === step.sourceArn);
@@ -263,8 +273,13 @@ describe('planner properties over random inventories', () => {
         }
         const kinds = plan.steps.filter((s) => s.kind !== 'delete').map((s) => s.kind);
         assert.ok(
-          ['clone', 'copy,clone', 'reuse'].includes(kinds.join(',')),
-          `one clone, a copy then a clone, or a reuse: ${kinds}`,
+          [
+            'clone,clone-writer',
+            'wait-copy,clone,clone-writer',
+            'copy,copy-writer,wait-copy,clone,clone-writer',
+            'reuse',
+          ].includes(kinds.join(',')),
+          `one clone and its writer, after a wait for a copy or a new copy, or a reuse: ${kinds}`,
         );
       }),
       { numRuns: RUNS },

@@ -2,13 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Inventory } from '../../../src/model/inventory.ts';
-import type { CloneStep, CopyStep, DeleteStep, Plan } from '../../../src/model/plan.ts';
+import type { CloneStep, CopyStep, DeleteStep, Plan, Step, WriterStep } from '../../../src/model/plan.ts';
 import type { ProvisionPolicy } from '../../../src/model/policy.ts';
 import { planProvision } from '../../../src/planner/provision.ts';
 import {
   ClusterExistsError,
   NoCapacityError,
   SourceNotFoundError,
+  SourcesRefusedError,
   ValidationError,
 } from '../../../src/util/errors.ts';
 import { identifierProblem } from '../../../src/util/identifiers.ts';
@@ -38,6 +39,15 @@ function plan(inv: Inventory, overrides: Partial<ProvisionPolicy> = {}, idSuffix
   });
 }
 
+function writerOf(p: Plan, clusterId?: string): WriterStep {
+  const step = p.steps.find(
+    (s) =>
+      (s.kind === 'clone-writer' || s.kind === 'copy-writer') && (!clusterId || s.clusterId === clusterId),
+  );
+  assert.ok(step, 'the plan has a writer step');
+  return step as WriterStep;
+}
+
 function cloneStep(p: Plan): CloneStep {
   const step = p.steps.find((s) => s.kind === 'clone');
   assert.ok(step, 'the plan has a clone step');
@@ -51,12 +61,17 @@ describe('provision: choosing the source', () => {
     // Act
     const p = plan(inventory(r, ...clones(3, r)));
     // Assess
-    assert.equal(p.steps.length, 1);
+    assert.deepEqual(
+      p.steps.map((s) => s.kind),
+      ['clone', 'clone-writer'],
+    );
     const step = cloneStep(p);
     assert.equal(step.sourceClusterId, 'prod');
     assert.equal(step.sourceArn, r.arn);
     assert.equal(step.rootArn, r.arn);
-    assert.equal(step.instanceClass, 'db.r7g.xlarge');
+    assert.equal(step.underLease, true);
+    assert.equal(writerOf(p).instanceClass, 'db.r7g.xlarge');
+    assert.equal(writerOf(p).underLease, undefined);
     assert.equal(step.dataTimestamp, NOW.toISOString());
     assert.match(step.reason, /root prod has 12 of 15 slots free/);
     assert.equal(p.capacityBefore, 12);
@@ -98,7 +113,7 @@ describe('provision: choosing the source', () => {
   it('uses the instance class of the request over the root writer’s', () => {
     const r = root({ id: 'prod', instanceClass: 'db.r7g.4xlarge' });
     const p = plan(inventory(r), { instanceClass: 'db.t4g.medium' });
-    assert.equal(cloneStep(p).instanceClass, 'db.t4g.medium');
+    assert.equal(writerOf(p).instanceClass, 'db.t4g.medium');
   });
 
   it('requires an instance class when the root has no writer instance', () => {
@@ -110,7 +125,7 @@ describe('provision: choosing the source', () => {
       (err: unknown) => err instanceof ValidationError && err.field === 'instanceClass',
     );
     assert.equal(
-      cloneStep(plan(inventory(r), { instanceClass: 'db.r6g.large' })).instanceClass,
+      writerOf(plan(inventory(r), { instanceClass: 'db.r6g.large' })).instanceClass,
       'db.r6g.large',
     );
   });
@@ -159,16 +174,25 @@ describe('provision: no free slot', () => {
     // Prepare
     const r = root({ id: 'prod', instanceClass: 'db.r6g.2xlarge' });
     // Act
-    const p = plan(inventory(r, ...clones(15, r)));
+    const p = plan(inventory(r, ...clones(15, r)), { requestKey: 'req-1' });
     // Assess
     assert.deepEqual(
       p.steps.map((s) => s.kind),
-      ['copy', 'clone'],
+      ['copy', 'copy-writer', 'wait-copy', 'clone', 'clone-writer'],
     );
-    const [copyStep, cloneOfCopy] = p.steps as [CopyStep, CloneStep];
+    const [copyStep, , waitStep, cloneOfCopy] = p.steps as [CopyStep, WriterStep, Step, CloneStep];
     assert.equal(copyStep.clusterId, `prod-${STAMP}-copy`);
     assert.equal(copyStep.rootClusterId, 'prod');
-    assert.equal(copyStep.instanceClass, 'db.r6g.2xlarge');
+    assert.equal(writerOf(p, copyStep.clusterId).instanceClass, 'db.r6g.2xlarge');
+    assert.deepEqual(
+      p.steps.map((s) => s.underLease ?? false),
+      [true, true, false, true, false],
+    );
+    assert.equal(waitStep.kind === 'wait-copy' && waitStep.clusterId, copyStep.clusterId);
+    assert.deepEqual(
+      p.lease?.reservations.map((r) => [r.sourceArn, r.clusterId]),
+      [[cloneOfCopy.sourceArn, cloneOfCopy.clusterId]],
+    );
     assert.match(
       copyStep.reason,
       /no source can take a clone now \(root: no free slot \(15\/15 used\), no copies\)/,
@@ -186,7 +210,7 @@ describe('provision: no free slot', () => {
     const p = plan(inventory(r));
     assert.deepEqual(
       p.steps.map((s) => s.kind),
-      ['copy', 'clone'],
+      ['copy', 'copy-writer', 'wait-copy', 'clone', 'clone-writer'],
     );
     assert.match(p.steps[0]?.reason ?? '', /root: status is stopped, not available/);
   });
@@ -199,13 +223,104 @@ describe('provision: no free slot', () => {
     );
   });
 
-  it('makes a copy rather than wait for a copy that is still being created', () => {
+  it('waits for a copy that is still being made and has room, rather than making another', () => {
+    // Prepare
     const r = root({ id: 'prod' });
     const making = copy({ id: 'prod-making', of: r, status: 'creating' });
-    const p = plan(inventory(r, making, ...clones(15, r)));
+    // Act
+    const p = plan(inventory(r, making, ...clones(15, r)), { requestKey: 'req-9' });
+    // Assess
     assert.deepEqual(
       p.steps.map((s) => s.kind),
-      ['copy', 'clone'],
+      ['wait-copy', 'clone', 'clone-writer'],
+    );
+    assert.match(p.steps[0]?.reason ?? '', /prod-making is still being made and has a free slot/);
+    assert.equal(cloneStep(p).sourceClusterId, 'prod-making');
+    assert.deepEqual(
+      p.lease?.reservations.map((x) => [x.requestKey, x.sourceArn]),
+      [['req-9', making.arn]],
+    );
+  });
+
+  it('makes a copy when the copies being made are full of other requests’ reservations', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const making = copy({ id: 'prod-making', of: r, status: 'creating' });
+    const reservations = Array.from({ length: 15 }, (_, i) => ({
+      requestKey: `other-${i}`,
+      sourceArn: making.arn,
+      clusterId: `waiting-${i}`,
+      expiresAt: hoursAgo(-1).toISOString(),
+    }));
+    // Act
+    const p = planProvision({
+      inventory: inventory(r, making, ...clones(15, r)),
+      request: provisionPolicy({ requestKey: 'mine' }),
+      lease: { reservations },
+      managerId: MANAGER_ID,
+      now: NOW,
+    });
+    // Assess
+    assert.equal(p.steps[0]?.kind, 'copy');
+    assert.equal(p.lease?.reservations.length, 16);
+  });
+
+  it('clones the copy it waited for once it is available, under the reserved name, and drops the reservation', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const ready = copy({ id: 'prod-ready', of: r, ageHours: 1 });
+    const mine = {
+      requestKey: 'mine',
+      sourceArn: ready.arn,
+      clusterId: 'my-clone',
+      expiresAt: hoursAgo(-1).toISOString(),
+    };
+    // Act
+    const p = planProvision({
+      inventory: inventory(r, ready, ...clones(15, r), ...clones(14, ready)),
+      request: provisionPolicy({ requestKey: 'mine' }),
+      lease: { reservations: [mine] },
+      managerId: MANAGER_ID,
+      now: NOW,
+    });
+    // Assess
+    assert.deepEqual(
+      p.steps.map((s) => [s.kind, s.clusterId]),
+      [
+        ['clone', 'my-clone'],
+        ['clone-writer', 'my-clone'],
+      ],
+    );
+    assert.equal(cloneStep(p).sourceClusterId, 'prod-ready');
+    assert.deepEqual(p.lease?.reservations, []);
+  });
+
+  it('plans without a source that refused a restore, and names every refusal when none is left', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const c = copy({ id: 'prod-c', of: r, ageHours: 2 });
+    const inv = inventory(r, c);
+    // Act
+    const p = planProvision({
+      inventory: inv,
+      request: provisionPolicy({ requestKey: 'k' }),
+      refused: { [r.arn]: 'InvalidDBClusterStateFault: no instance' },
+      managerId: MANAGER_ID,
+      now: NOW,
+    });
+    // Assess
+    assert.equal(cloneStep(p).sourceClusterId, 'prod-c');
+    assert.throws(
+      () =>
+        planProvision({
+          inventory: inv,
+          request: provisionPolicy({ requestKey: 'k' }),
+          refused: { [r.arn]: 'no instance', [c.arn]: 'stopped' },
+          managerId: MANAGER_ID,
+          now: NOW,
+        }),
+      (err: unknown) =>
+        err instanceof SourcesRefusedError && /prod: no instance; prod-c: stopped/.test(err.message),
     );
   });
 });
@@ -269,9 +384,9 @@ describe('provision: naming', () => {
 
   it('generates <source>-<UTC timestamp> when no id is given', () => {
     const r = root({ id: 'prod' });
-    const step = cloneStep(plan(inventory(r)));
-    assert.equal(step.clusterId, 'prod-20261125t100000z');
-    assert.equal(step.instanceId, 'prod-20261125t100000z-writer');
+    const p = plan(inventory(r));
+    assert.equal(cloneStep(p).clusterId, 'prod-20261125t100000z');
+    assert.equal(writerOf(p).instanceId, 'prod-20261125t100000z-writer');
   });
 
   it('keeps generated names within 63 characters and valid for a long source id', () => {
@@ -283,12 +398,16 @@ describe('provision: naming', () => {
     const viaCopy = plan(inventory(r, ...clones(15, r)), { sourceClusterId: longId });
     // Assess
     const ids = [...direct.steps, ...viaCopy.steps].flatMap((s) =>
-      s.kind === 'clone' || s.kind === 'copy' ? [s.clusterId, s.instanceId] : [],
+      s.kind === 'clone' || s.kind === 'copy'
+        ? [s.clusterId]
+        : s.kind === 'clone-writer' || s.kind === 'copy-writer'
+          ? [s.instanceId]
+          : [],
     );
     assert.equal(ids.length, 6);
     for (const id of ids) assert.equal(identifierProblem(id), undefined, id);
     assert.ok(ids.every((id) => id.length <= 63));
-    assert.notEqual(viaCopy.steps[0]?.clusterId, viaCopy.steps[1]?.clusterId);
+    assert.notEqual(viaCopy.steps[0]?.clusterId, viaCopy.steps[3]?.clusterId);
   });
 
   it('adds a counter when a generated name is already taken', () => {
@@ -325,7 +444,7 @@ describe('provision: naming', () => {
 });
 
 describe('provision: purging obsolete copies', () => {
-  it("deletes this manager's obsolete copies without clones, after the clone", () => {
+  it("deletes this manager's obsolete copies without clones, after the clone and its writer", () => {
     // Prepare
     const r = root({ id: 'prod' });
     const obsolete = copy({ id: 'prod-obsolete', of: r, ageDays: 4, instances: 2 });
@@ -334,9 +453,10 @@ describe('provision: purging obsolete copies', () => {
     // Assess
     assert.deepEqual(
       p.steps.map((s) => s.kind),
-      ['clone', 'delete'],
+      ['clone', 'clone-writer', 'delete'],
     );
-    const del = p.steps[1] as DeleteStep;
+    const del = p.steps[2] as DeleteStep;
+    assert.equal(del.purpose, 'purge');
     assert.equal(del.clusterId, 'prod-obsolete');
     assert.equal(del.role, 'copy');
     assert.deepEqual(del.instanceIds, ['prod-obsolete-instance-1', 'prod-obsolete-instance-2']);
@@ -365,7 +485,7 @@ describe('provision: purging obsolete copies', () => {
     // Assess
     assert.deepEqual(
       p.steps.map((s) => s.kind),
-      ['clone'],
+      ['clone', 'clone-writer'],
     );
     assert.ok(p.notes.some((n) => /theirs left alone: it belongs to manager other/.test(n)));
   });
@@ -376,7 +496,7 @@ describe('provision: purging obsolete copies', () => {
     const p = plan(inventory(r, obsolete), { purgeObsoleteCopies: false });
     assert.deepEqual(
       p.steps.map((s) => s.kind),
-      ['clone'],
+      ['clone', 'clone-writer'],
     );
   });
 
