@@ -100,6 +100,25 @@ describe('CLI against the emulator', () => {
     assert.deepEqual(await clusterList(emulator.url), before);
   });
 
+  it('clone --instance-class db.serverless --dry-run is accepted and plans a serverless writer', async () => {
+    const before = await clusterList(emulator.url);
+    const r = await runCli([
+      'clone',
+      '--source',
+      SOURCE,
+      '--instance-class',
+      'db.serverless',
+      '--dry-run',
+      '--json',
+      ...at,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const result = jsonOf(r) as ProvisionResult;
+    assert.equal(result.dryRun, true);
+    assert.match(JSON.stringify(result.plan), /db\.serverless/);
+    assert.deepEqual(await clusterList(emulator.url), before);
+  });
+
   it('status shows the root, the clones and the free capacity as aligned tables', async () => {
     const r = await runCli(['status', '--source', SOURCE, ...at]);
     assert.equal(r.code, 0, r.stderr);
