@@ -45,6 +45,8 @@ export function formatProvisionResult(r: ProvisionResult, rootClusterId: string)
 }
 
 function sourceNote(m: PoolMember): string | undefined {
+  if (m.unmanaged?.length)
+    return `counts ${m.unmanaged.length} not made by the manager: ${m.unmanaged.join(', ')}`;
   if (m.obsolete) return 'obsolete (purged by maintenance)';
   if (m.status !== 'available' && m.status !== 'creating') return 'not counted';
   return undefined;

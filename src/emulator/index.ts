@@ -37,6 +37,8 @@ export interface EmulatorOptions {
   timeScale?: number;
   /** Copy-on-write clones per clone group before a request silently becomes a full copy (default 15). */
   cloneGroupLimit?: number;
+  /** The CloneGroupId a full-copy restore reports: `new` (default) or `inherit` its source's. */
+  fullCopyCloneGroup?: 'new' | 'inherit';
   /** Clusters and instances per Region (default 40 each). */
   quotas?: Partial<RdsQuotas>;
   /** Simulated data size of new clusters (drives full-copy durations). */
@@ -69,7 +71,7 @@ export interface RdsAccess {
   instances(region?: string): InstanceRecord[];
   cluster(id: string, region?: string): ClusterRecord | undefined;
   readonly accidentalFullCopies: readonly AccidentalFullCopy[];
-  /** Copy-on-write clones currently in a clone group (what the limit counts). */
+  /** Copy-on-write clones currently sharing a cluster's volume (what the limit counts). */
   copyOnWriteMembers(cloneGroupId: string, region?: string): number;
 }
 
@@ -98,6 +100,7 @@ const KNOWN_OPTIONS = new Set([
   'awsTimings',
   'timeScale',
   'cloneGroupLimit',
+  'fullCopyCloneGroup',
   'quotas',
   'defaultSizeGiB',
   'faults',
@@ -125,6 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ...(options.awsTimings !== undefined ? { awsTimings: options.awsTimings } : {}),
       ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
       ...(options.cloneGroupLimit !== undefined ? { cloneGroupLimit: options.cloneGroupLimit } : {}),
+      ...(options.fullCopyCloneGroup ? { fullCopyCloneGroup: options.fullCopyCloneGroup } : {}),
       ...(options.quotas ? { quotas: options.quotas } : {}),
       ...(options.defaultSizeGiB !== undefined ? { defaultSizeGiB: options.defaultSizeGiB } : {}),
     },

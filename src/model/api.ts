@@ -192,6 +192,8 @@ export interface PoolMember {
   used?: number;
   free?: number;
   obsolete?: boolean;
+  /** Clusters counted on this source that the manager did not make. */
+  unmanaged?: string[];
 }
 
 /** A managed clone as the Lambda reports it (CloudFormation attributes, ready events). */

@@ -30,6 +30,8 @@ export interface SourceAssessment {
   owned?: boolean;
   /** Its free slots are part of the free capacity (the root, and this manager's fresh copies). */
   counted?: boolean;
+  /** Clusters counted on it that the manager did not make (made by hand, by another tool…). */
+  unmanaged?: string[];
 }
 
 interface StepBase {

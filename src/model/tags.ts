@@ -18,6 +18,11 @@ export const TAG = {
   passwordKeyCreated: `${TAG_PREFIX}password-key-created`,
   /** "pending" while the generated password still has to be applied to the cluster. */
   passwordState: `${TAG_PREFIX}password-state`,
+  /**
+   * Set by a user ("true") on a cluster of theirs that shares a source's clone group but is not a
+   * copy-on-write clone (e.g. their own point-in-time restore), so it is not counted as one.
+   */
+  notAClone: `${TAG_PREFIX}not-a-clone`,
 } as const;
 
 export const LEGACY_TAG = {

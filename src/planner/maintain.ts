@@ -11,7 +11,7 @@ import { ValidationError } from '../util/errors.ts';
 import { joinIdentifier } from '../util/identifiers.ts';
 import { copySteps } from './copy.ts';
 import { NameBook, resolveIdSuffix } from './names.ts';
-import { assessPool, checkPoolNumbers, readPool, writerInstanceClass } from './pool.ts';
+import { assessPool, checkPoolNumbers, readPool, unmanagedNotes, writerInstanceClass } from './pool.ts';
 import { planExpiredClones, planObsoleteCopies, withoutDeleted } from './purge.ts';
 
 export interface MaintenanceInput {
@@ -90,7 +90,7 @@ export function planMaintenance(input: MaintenanceInput): Plan {
     sources: assessPool(pool),
     steps: [],
     capacityBefore: pool.freeCapacity,
-    notes: [],
+    notes: unmanagedNotes(pool),
   };
 
   if (policy.deleteExpiredClones) {

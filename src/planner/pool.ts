@@ -11,8 +11,10 @@
 import type { PoolMember, PoolStatus } from '../model/api.ts';
 import { type ClusterInfo, findCluster as findInClusters, type Inventory } from '../model/inventory.ts';
 import type { Reservation, SourceAssessment } from '../model/plan.ts';
+import { TAG } from '../model/tags.ts';
 import { formatDuration } from '../util/duration.ts';
 import { SourceNotFoundError, ValidationError } from '../util/errors.ts';
+import { slotUse } from './slots.ts';
 
 /** The numbers a pool is judged by, already resolved from defaults and durations. */
 export interface PoolOptions {
@@ -40,9 +42,11 @@ export interface PoolSource {
   owned: boolean;
   /** Status `available` or `creating` (the root always): its slots exist. */
   ofInterest: boolean;
-  /** Clones on it (and clones of those clones), not `deleting`, made by any manager. */
+  /** Slots taken on it, as AWS counts them (src/planner/slots.ts). */
   used: number;
   free: number;
+  /** Clusters counted on it that the manager did not make (ids). */
+  unmanaged: string[];
   dataTimestamp: Date;
   ageMs: number;
   obsolete: boolean;
@@ -127,10 +131,9 @@ export function siblingArn(rootArn: string, clusterId: string): string {
 }
 
 /**
- * Clone counts per source ARN. AWS counts clones of clones against the same clone group, so a
- * clone's own clones are added to its source's count. Clusters in `deleting` are not counted, but
- * their clones still are. Counting by CloneGroupId is deliberately avoided: a full-copy restore
- * inherits the source's group id.
+ * Live clones per source ARN (clones of clones added to their source's count), for "is this copy
+ * still used" questions. Clusters in `deleting` are not live, but their clones still are. Slot
+ * counting is stricter: see slots.ts.
  */
 export function cloneCounts(clusters: readonly ClusterInfo[]): Map<string, number> {
   const children = new Map<string, ClusterInfo[]>();
@@ -168,11 +171,13 @@ function ownedBy(manager: string | undefined, managerId: string): boolean {
 export function readPool(inventory: Inventory, sourceClusterId: string, options: PoolOptions): Pool {
   const { now, managerId, maxClonesPerSource: max, maxCopyAgeMs, copyCreatedSince } = options;
   const root = findRoot(inventory, sourceClusterId);
-  const counts = cloneCounts(inventory.clusters);
-  for (const r of options.reservations ?? []) counts.set(r.sourceArn, (counts.get(r.sourceArn) ?? 0) + 1);
+  const copyClusters = inventory.clusters.filter(
+    (c) => c.managed?.role === 'copy' && c.managed.rootArn === root.arn,
+  );
+  const uses = slotUse(inventory.clusters, [root, ...copyClusters], options.reservations);
   const slots = (c: ClusterInfo) => {
-    const used = counts.get(c.arn) ?? 0;
-    return { used, free: Math.max(0, max - used) };
+    const use = uses.get(c.arn) ?? { used: 0, unmanaged: [] };
+    return { used: use.used, free: Math.max(0, max - use.used), unmanaged: use.unmanaged };
   };
   const refused = options.refused ?? {};
 
@@ -196,8 +201,8 @@ export function readPool(inventory: Inventory, sourceClusterId: string, options:
   rootSource.cloneable = rootSource.notCloneable === undefined;
 
   const copies: PoolSource[] = [];
-  for (const c of inventory.clusters) {
-    if (c.managed?.role !== 'copy' || c.managed.rootArn !== root.arn) continue;
+  for (const c of copyClusters) {
+    if (!c.managed) continue;
     const manager = c.managed.manager;
     const owned = ownedBy(manager, managerId);
     const ofInterest = OF_INTEREST.has(c.status);
@@ -302,7 +307,18 @@ export function assessSource(s: PoolSource): SourceAssessment {
   };
   if (s.manager !== undefined) a.manager = s.manager;
   if (s.notCloneable !== undefined) a.skipped = s.notCloneable;
+  if (s.unmanaged.length > 0) a.unmanaged = [...s.unmanaged];
   return a;
+}
+
+/** What the pool counted that the manager did not make, said once per source. */
+export function unmanagedNotes(pool: Pool): string[] {
+  return [pool.root, ...pool.copies]
+    .filter((s) => s.unmanaged.length > 0)
+    .map((s) => {
+      const n = s.unmanaged.length;
+      return `${n} cluster${n === 1 ? '' : 's'} in ${s.cluster.id}'s clone group ${n === 1 ? 'was' : 'were'} not made by the manager: counted as clones (${s.unmanaged.join(', ')}); tag a cluster ${TAG.notAClone}=true if it is not a copy-on-write clone`;
+    });
 }
 
 /** All sources of a pool, root first, as plan assessments. */
@@ -324,6 +340,7 @@ export function poolStatus(pool: Pool): PoolStatus {
       free: s.free,
     };
     if (s.kind === 'copy') m.obsolete = s.obsolete;
+    if (s.unmanaged.length > 0) m.unmanaged = [...s.unmanaged];
     return m;
   };
   return {

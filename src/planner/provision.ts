@@ -29,6 +29,7 @@ import {
   type PoolSource,
   readPool,
   siblingArn,
+  unmanagedNotes,
   writerInstanceClass,
 } from './pool.ts';
 import { planObsoleteCopies, withoutDeleted } from './purge.ts';
@@ -120,7 +121,7 @@ export function planProvision(input: ProvisionInput): Plan {
     steps: [],
     lease: { reservations: others },
     capacityBefore: pool.freeCapacity,
-    notes: [],
+    notes: unmanagedNotes(pool),
   };
   const instanceClass = request.instanceClass ?? writerInstanceClass(inventory, root);
   if (!instanceClass) {

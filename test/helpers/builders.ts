@@ -59,6 +59,8 @@ export interface ClusterOptions {
   /** Number of instances (the first is the writer). Default 1. */
   instances?: number;
   deletionProtection?: boolean;
+  /** Default: a clone joins its source's group; a root or a copy starts its own. */
+  cloneGroupId?: string;
 }
 
 const instanceClasses = new WeakMap<ClusterInfo, string>();
@@ -150,7 +152,10 @@ export function cluster(options: ClusterOptions = {}): ClusterInfo {
     status: options.status ?? 'available',
     engine: options.engine ?? 'aurora-postgresql',
     engineVersion: '16.4',
-    cloneGroupId: `group-${id}`,
+    cloneGroupId:
+      options.cloneGroupId ??
+      (role === 'clone' ? (options.source ?? options.of)?.cloneGroupId : undefined) ??
+      `group-${id}`,
     endpoint: `${id}.cluster-abc.eu-west-1.rds.amazonaws.com`,
     readerEndpoint: `${id}.cluster-ro-abc.eu-west-1.rds.amazonaws.com`,
     port: 5432,
@@ -180,6 +185,17 @@ export function copy(options: Omit<ClusterOptions, 'role'> & { of: ClusterInfo }
 /** A copy-on-write clone of `of` (a root, a copy or another clone). */
 export function clone(options: Omit<ClusterOptions, 'role'> & { of: ClusterInfo }): ClusterInfo {
   return cluster({ ...options, role: 'clone', source: options.of });
+}
+
+/**
+ * A copy-on-write clone of `of` that the manager did not make (by hand, CloudFormation's own
+ * restore, another tool): no manager tags, in `of`'s clone group.
+ */
+export function handMadeClone(
+  options: Omit<ClusterOptions, 'role' | 'cloneGroupId'> & { of: ClusterInfo },
+): ClusterInfo {
+  const { of, ...rest } = options;
+  return cluster({ ...rest, role: 'root', ...(of.cloneGroupId ? { cloneGroupId: of.cloneGroupId } : {}) });
 }
 
 /** `n` clones of `of` with ids `<idPrefix>-<i>` (default prefix `<of>-clone`). */

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Inventory } from '../../../src/model/inventory.ts';
-import { type PoolOptions, poolStatus, readPool } from '../../../src/planner/pool.ts';
+import { TAG } from '../../../src/model/tags.ts';
+import { type PoolOptions, poolStatus, readPool, unmanagedNotes } from '../../../src/planner/pool.ts';
 import { SourceNotFoundError, ValidationError } from '../../../src/util/errors.ts';
 import {
   clone,
@@ -10,6 +11,7 @@ import {
   cluster,
   copy,
   daysAgo,
+  handMadeClone,
   hoursAgo,
   inventory,
   MANAGER_ID,
@@ -121,15 +123,54 @@ describe('pool: slot counting', () => {
     );
   });
 
-  it('does not count clones that are being deleted', () => {
+  it('counts clones that are being deleted: they hold their slot until they are gone', () => {
     // Prepare
     const r = root({ id: 'prod' });
     const going = clones(4, r, { status: 'deleting', idPrefix: 'going' });
     // Act
     const p = pool(inventory(r, ...clones(11, r), ...going));
     // Assess
-    assert.equal(p.root.used, 11);
-    assert.equal(p.root.free, 4);
+    assert.equal(p.root.used, 15);
+    assert.equal(p.root.free, 0);
+    assert.equal(p.root.cloneable, false);
+  });
+
+  it('counts clones the manager did not make, found by clone group, and names them', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const byHand = [handMadeClone({ id: 'by-hand', of: r }), handMadeClone({ id: 'cfn-native', of: r })];
+    // Act
+    const p = pool(inventory(r, ...clones(13, r), ...byHand));
+    // Assess
+    assert.equal(p.root.used, 15);
+    assert.equal(p.root.free, 0);
+    assert.deepEqual(p.root.unmanaged, ['by-hand', 'cfn-native']);
+    assert.match(
+      unmanagedNotes(p)[0] ?? '',
+      /2 clusters in prod's clone group were not made by the manager: counted as clones \(by-hand, cfn-native\)/,
+    );
+  });
+
+  it('does not count a cluster its owner tagged as not a clone', () => {
+    const r = root({ id: 'prod' });
+    const pitr = handMadeClone({ id: 'my-pitr', of: r, tags: { [TAG.notAClone]: 'true' } });
+    const p = pool(inventory(r, pitr));
+    assert.equal(p.root.used, 0);
+    assert.deepEqual(p.root.unmanaged, []);
+  });
+
+  it('counts the same whether a copy starts a new clone group or inherits its root’s', () => {
+    for (const inherit of [false, true]) {
+      // Prepare: a copy, possibly in the root's group; clones of each; one hand-made clone of the root.
+      const r = root({ id: 'prod' });
+      const c = copy({ id: 'prod-copy', of: r, ...(inherit ? { cloneGroupId: r.cloneGroupId } : {}) });
+      const inv = inventory(r, c, ...clones(3, r), ...clones(5, c), handMadeClone({ id: 'by-hand', of: r }));
+      // Act
+      const p = pool(inv);
+      // Assess: the root's clones and the hand-made one on the root, the copy's clones on the copy.
+      assert.equal(p.root.used, 4, `root, inherit=${inherit}`);
+      assert.equal(p.copies[0]?.used, inherit ? 6 : 5, `copy, inherit=${inherit}`);
+    }
   });
 
   it('counts clones in any other status (creating, backing-up, stopped)', () => {

@@ -2,7 +2,7 @@
 // Each takes wire-independent input, checks it as RDS does, and changes the model.
 
 import { faults } from './errors.ts';
-import type { RdsModel } from './model.ts';
+import { type RdsModel, volumeGroupOf } from './model.ts';
 import {
   defaultRdsKmsKey,
   ENGINES,
@@ -185,27 +185,30 @@ export function restoreCluster(model: RdsModel, regionName: string, input: Resto
   model.checkClusterQuota(region);
 
   let kind: 'copy-on-write' | 'full-copy' = requested;
-  let cloneGroupId = source.cloneGroupId;
+  let volumeGroupId = volumeGroupOf(source);
   if (requested === 'copy-on-write') {
-    const members = model.copyOnWriteMembers(region, source.cloneGroupId);
+    const members = model.copyOnWriteMembers(region, volumeGroupId);
     if (members >= model.options.cloneGroupLimit) {
       kind = 'full-copy';
-      cloneGroupId = newCloneGroupId();
+      volumeGroupId = newCloneGroupId();
       model.recordAccidentalFullCopy({
         at: now.toISOString(),
         region: regionName,
         clusterId: id,
         sourceClusterId: source.id,
         sourceCloneGroupId: source.cloneGroupId,
-        newCloneGroupId: cloneGroupId,
+        newCloneGroupId: volumeGroupId,
         copyOnWriteMembers: members,
       });
     }
   } else {
-    // Simplification: AWS documents that a point-in-time restore may keep the source's CloneGroupId;
-    // here every full copy starts a new group, which is what makes it useful as a pool member.
-    cloneGroupId = newCloneGroupId();
+    volumeGroupId = newCloneGroupId();
   }
+  // A full copy is a volume of its own; whether it reports its source's group id is a choice.
+  const cloneGroupId =
+    kind === 'copy-on-write' || model.options.fullCopyCloneGroup === 'inherit'
+      ? source.cloneGroupId
+      : volumeGroupId;
   const t = model.options.timings;
   const duration =
     kind === 'copy-on-write' ? t.cloneVolumeMs : t.fullCopyBaseMs + t.fullCopyPerGiBMs * source.sizeGiB;
@@ -224,6 +227,7 @@ export function restoreCluster(model: RdsModel, regionName: string, input: Resto
     status: 'creating',
     until: model.after(now, duration),
     cloneGroupId,
+    ...(volumeGroupId !== cloneGroupId ? { volumeGroupId } : {}),
     origin: {
       kind,
       requested,

@@ -104,10 +104,10 @@ export class RdsModel {
       .sort((a, b) => a.seq - b.seq);
   }
 
-  /** Copy-on-write clones currently in a clone group: what the limit counts. */
-  copyOnWriteMembers(region: RegionState, cloneGroupId: string): number {
+  /** Copy-on-write clones currently sharing a volume (deleting ones until gone): what the limit counts. */
+  copyOnWriteMembers(region: RegionState, volumeGroupId: string): number {
     return Object.values(region.clusters).filter(
-      (c) => c.cloneGroupId === cloneGroupId && c.origin.kind === 'copy-on-write',
+      (c) => volumeGroupOf(c) === volumeGroupId && c.origin.kind === 'copy-on-write',
     ).length;
   }
 
@@ -170,4 +170,9 @@ export class RdsModel {
 
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The copy-on-write tree a cluster belongs to (records written before it existed: its clone group). */
+export function volumeGroupOf(c: ClusterRecord): string {
+  return c.volumeGroupId ?? c.cloneGroupId;
 }

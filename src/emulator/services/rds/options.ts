@@ -56,6 +56,12 @@ export interface RdsOptions {
   timeScale: number;
   /** Copy-on-write clones per clone group before AWS silently makes a full copy instead (15 on AWS). */
   cloneGroupLimit: number;
+  /**
+   * The CloneGroupId a full-copy restore reports (unconfirmed on AWS): `new`, a group of its own, or
+   * `inherit`, its source's, as AWS documents for point-in-time restores. Either way the copy is a new
+   * volume, so its clones count towards its own 15, not its source's.
+   */
+  fullCopyCloneGroup: 'new' | 'inherit';
   quotas: RdsQuotas;
   /** Simulated data size of a new cluster, which drives full-copy durations. */
   defaultSizeGiB: number;
@@ -65,6 +71,7 @@ export const DEFAULT_RDS_OPTIONS: RdsOptions = {
   timings: FAST_TIMINGS,
   timeScale: 1,
   cloneGroupLimit: 15,
+  fullCopyCloneGroup: 'new',
   quotas: { clusters: 40, instances: 40 },
   defaultSizeGiB: 10,
 };
@@ -75,6 +82,7 @@ export interface RdsOptionsInput {
   awsTimings?: boolean;
   timeScale?: number;
   cloneGroupLimit?: number;
+  fullCopyCloneGroup?: 'new' | 'inherit';
   quotas?: Partial<RdsQuotas>;
   defaultSizeGiB?: number;
 }
@@ -85,6 +93,7 @@ export function resolveRdsOptions(input: RdsOptionsInput = {}): RdsOptions {
     timings: { ...base, ...input.timings },
     timeScale: input.timeScale ?? DEFAULT_RDS_OPTIONS.timeScale,
     cloneGroupLimit: input.cloneGroupLimit ?? DEFAULT_RDS_OPTIONS.cloneGroupLimit,
+    fullCopyCloneGroup: input.fullCopyCloneGroup ?? DEFAULT_RDS_OPTIONS.fullCopyCloneGroup,
     quotas: { ...DEFAULT_RDS_OPTIONS.quotas, ...input.quotas },
     defaultSizeGiB: input.defaultSizeGiB ?? DEFAULT_RDS_OPTIONS.defaultSizeGiB,
   };
@@ -95,6 +104,8 @@ export function resolveRdsOptions(input: RdsOptionsInput = {}): RdsOptions {
   if (!(options.timeScale >= 0)) problems.push('timeScale must be ≥ 0');
   if (!Number.isInteger(options.cloneGroupLimit) || options.cloneGroupLimit < 0)
     problems.push('cloneGroupLimit must be an integer ≥ 0');
+  if (options.fullCopyCloneGroup !== 'new' && options.fullCopyCloneGroup !== 'inherit')
+    problems.push(`fullCopyCloneGroup must be new or inherit (got ${String(options.fullCopyCloneGroup)})`);
   if (!Number.isInteger(options.quotas.clusters) || options.quotas.clusters < 0)
     problems.push('quotas.clusters must be an integer ≥ 0');
   if (!Number.isInteger(options.quotas.instances) || options.quotas.instances < 0)

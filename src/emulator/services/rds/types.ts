@@ -41,6 +41,11 @@ export interface ClusterRecord {
   status: ClusterStatus;
   until?: string;
   cloneGroupId: string;
+  /**
+   * The copy-on-write tree the 15-clone limit counts in: the cluster's own volume and the clones
+   * sharing its pages. Equal to cloneGroupId unless a full copy inherited its source's group id.
+   */
+  volumeGroupId?: string;
   origin: ClusterOrigin;
   subnetGroup: string;
   securityGroupIds: string[];

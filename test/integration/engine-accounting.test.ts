@@ -1,0 +1,106 @@
+// Never a silent full copy outside the happy path: clones the manager did not make and clones being
+// deleted hold real slots. Counted from the emulator's own audit, under both choices of the clone
+// group a full copy reports (AWS does not say which).
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { RDSClient, RestoreDBClusterToPointInTimeCommand } from '@aws-sdk/client-rds';
+import type { RunningEmulator } from '../../src/emulator/index.ts';
+import { deleteClone, describePool, provisionClone } from '../../src/engine/api.ts';
+import { engineEnv } from '../helpers/engine-env.ts';
+
+async function cloneByHand(emulator: RunningEmulator, id: string, source = 'prod') {
+  // What a user, CloudFormation's own restore or another tool does: no manager tags at all.
+  const rds = new RDSClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await rds.send(
+    new RestoreDBClusterToPointInTimeCommand({
+      DBClusterIdentifier: id,
+      SourceDBClusterIdentifier: source,
+      RestoreType: 'copy-on-write',
+      UseLatestRestorableTime: true,
+    }),
+  );
+}
+
+for (const fullCopyCloneGroup of ['new', 'inherit'] as const) {
+  describe(`slot accounting when a full copy reports ${fullCopyCloneGroup === 'new' ? 'a new clone group' : 'its source’s clone group'}`, () => {
+    const envs: RunningEmulator[] = [];
+    after(async () => {
+      for (const e of envs) await e.stop();
+    });
+
+    it('counts clones made by hand: a full source gets a copy, not a silent full copy, and the plan says why', async () => {
+      // Prepare: 13 clones by hand, 2 by the manager: the source is full.
+      const env = await engineEnv({ fullCopyCloneGroup });
+      envs.push(env.emulator);
+      for (let i = 1; i <= 13; i++) await cloneByHand(env.emulator, `by-hand-${i}`);
+      await provisionClone({ sourceClusterId: 'prod', clusterId: 'managed-1' }, env.options);
+      await provisionClone({ sourceClusterId: 'prod', clusterId: 'managed-2' }, env.options);
+      // Act
+      const status = await describePool('prod', env.options);
+      const dry = await provisionClone({ sourceClusterId: 'prod', dryRun: true }, env.options);
+      const r = await provisionClone(
+        { sourceClusterId: 'prod', clusterId: 'needs-a-copy', wait: true },
+        env.options,
+      );
+      // Assess
+      assert.equal(status.root.used, 15);
+      assert.equal(status.root.unmanaged?.length, 13);
+      assert.ok(
+        dry.plan.notes.some((n) =>
+          /13 clusters in prod's clone group were not made by the manager: counted as clones/.test(n),
+        ),
+        dry.plan.notes.join('\n'),
+      );
+      assert.equal(dry.plan.steps[0]?.kind, 'copy');
+      assert.equal(r.copyMade, true);
+      assert.equal(r.status, 'available');
+      assert.equal(env.emulator.stats().rds.accidentalFullCopies, 0);
+    });
+
+    it('counts a clone being deleted until it is gone: "CI tears one down, the next job asks for one"', async () => {
+      // Prepare: a full source; deleting a cluster takes a while here, as on AWS.
+      const env = await engineEnv({ fullCopyCloneGroup, timings: { deleteClusterMs: 60_000 } });
+      envs.push(env.emulator);
+      for (let i = 1; i <= 15; i++) {
+        await provisionClone({ sourceClusterId: 'prod', clusterId: `ci-${i}` }, env.options);
+      }
+      await deleteClone({ clusterId: 'ci-1' }, env.options);
+      assert.equal(env.emulator.rds.clusters().find((c) => c.id === 'ci-1')?.status, 'deleting');
+      // Act
+      const r = await provisionClone({ sourceClusterId: 'prod', clusterId: 'next-job' }, env.options);
+      // Assess
+      assert.equal(r.copyMade, true);
+      assert.notEqual(r.sourceClusterId, 'prod');
+      assert.equal(env.emulator.stats().rds.accidentalFullCopies, 0);
+    });
+
+    it('clones of a copy do not take the root’s slots, and the copy’s own slots are counted exactly', async () => {
+      // Prepare: maxClonesPerSource 3 keeps it short; the root is full, one copy serves the rest.
+      const env = await engineEnv({ fullCopyCloneGroup, cloneGroupLimit: 3 }, { maxClonesPerSource: 3 });
+      envs.push(env.emulator);
+      // Act: 3 on the root, then 3 on a copy, then one more needs a second copy.
+      const made = [];
+      for (let i = 1; i <= 7; i++) {
+        made.push(
+          await provisionClone({ sourceClusterId: 'prod', clusterId: `c-${i}`, wait: true }, env.options),
+        );
+      }
+      // Assess
+      assert.deepEqual(
+        made.map((m) => m.copyMade),
+        [false, false, false, true, false, false, true],
+      );
+      const status = await describePool('prod', env.options);
+      assert.equal(status.root.used, 3);
+      assert.deepEqual(
+        status.copies.map((c) => c.used),
+        [1, 3],
+      );
+      assert.equal(env.emulator.stats().rds.accidentalFullCopies, 0);
+    });
+  });
+}
