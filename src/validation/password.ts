@@ -74,7 +74,10 @@ export function checkPasswordRequest(
     problems.add(name('password'), `must be an object, got ${describeValue(value)}`);
     return undefined;
   }
-  checkKeys(value, PASSWORD_KEYS, (key) => name(key as FieldKey), problems);
+  // An unknown key has no name of its own: it is named inside the password object.
+  const nameOf = (key: string) =>
+    Object.hasOwn(PASSWORD_KEYS, key) ? name(key as FieldKey) : `${name('password')}.${key}`;
+  checkKeys(value, PASSWORD_KEYS, nameOf, problems);
   const out: PasswordRequest = {};
   const take = <K extends keyof PasswordRequest>(
     key: K,
