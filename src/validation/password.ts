@@ -2,9 +2,9 @@
 import type { PasswordRequest } from '../model/api.ts';
 import { ValidationError } from '../util/errors.ts';
 import { type FieldKey, PASSWORD_KEYS } from './fields.ts';
-import { checkKeys, isPlainObject } from './objects.ts';
+import { fieldReader } from './objects.ts';
 import type { Problems } from './problems.ts';
-import { booleanValue, describeValue, stringValue } from './raw.ts';
+import { booleanValue, stringValue } from './raw.ts';
 
 const PRINCIPAL = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|role\/\S+|user\/\S+|assumed-role\/\S+)$/;
 
@@ -69,22 +69,17 @@ export function checkPasswordRequest(
   value: unknown,
   name: (key: FieldKey) => string,
   problems: Problems,
-): PasswordRequest | undefined {
-  if (!isPlainObject(value)) {
-    problems.add(name('password'), `must be an object, got ${describeValue(value)}`);
-    return undefined;
-  }
+): PasswordRequest {
   // An unknown key has no name of its own: it is named inside the password object.
   const nameOf = (key: string) =>
     Object.hasOwn(PASSWORD_KEYS, key) ? name(key as FieldKey) : `${name('password')}.${key}`;
-  checkKeys(value, PASSWORD_KEYS, nameOf, problems);
+  const read = fieldReader(value as PasswordRequest, name('password'), PASSWORD_KEYS, nameOf, problems);
   const out: PasswordRequest = {};
   const take = <K extends keyof PasswordRequest>(
     key: K,
-    rule: (v: unknown, field: string) => PasswordRequest[K],
+    rule: (v: unknown, field: string) => NonNullable<PasswordRequest[K]>,
   ) => {
-    if (value[key] === undefined) return;
-    const checked = problems.check(() => rule(value[key], name(key)));
+    const checked = read(key, rule);
     if (checked !== undefined) out[key] = checked;
   };
   take('setPassword', booleanValue);

@@ -146,6 +146,11 @@ describe('validateProvision', () => {
       problem(() => validateProvision(ctor, DEFAULTS), 'constructor'),
       /is not allowed/,
     );
+    const notObject = { sourceClusterId: 'p', password: 'secret' } as unknown as ProvisionRequest;
+    assert.match(
+      problem(() => validateProvision(notObject, DEFAULTS), 'password'),
+      /must be an object/,
+    );
     const pw = { sourceClusterId: 'p', password: { setPasword: true } } as unknown as ProvisionRequest;
     assert.match(
       problem(() => validateProvision(pw, DEFAULTS), 'password.setPasword'),
