@@ -1,7 +1,7 @@
 // The `aurora-clone-manager` command: parse and normalise flags, call one function per command with
 // a typed options object, and map every error to an exit code and one clear line in one place.
 import pkg from '../../package.json' with { type: 'json' };
-import { AcmError, errorCode, errorMessage } from '../util/errors.ts';
+import { AcmError, AwsCallError, errorCode, errorMessage } from '../util/errors.ts';
 import { redact, redactString } from '../util/redact.ts';
 import { COMMON_OPTIONS, OUTPUT_OPTIONS, parseFlags } from './args.ts';
 import { type Command, commandHelp } from './command.ts';
@@ -102,7 +102,9 @@ class UsageError extends AcmError {
 
 function reportError(err: unknown, io: Io, json: boolean): number {
   const exitCode = err instanceof AcmError ? err.exitCode : 1;
-  const message = redactString(oneLine(err instanceof AcmError ? err.message : describe(err)));
+  const message = redactString(
+    oneLine(unreachable(err) ?? (err instanceof AcmError ? err.message : describe(err))),
+  );
   io.stderr(`${PROGRAM}: ${message}\n`);
   if (json) {
     const context = err instanceof AcmError ? (redact(err.context) as object) : {};
@@ -121,11 +123,19 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
 ]);
 
-/** An error the engine did not wrap (a network failure, a bug): its code and message. */
+/** A call that never reached AWS (the adapters wrap the network error): says so, whoever wrapped it. */
+function unreachable(err: unknown): string | undefined {
+  const cause = err instanceof AwsCallError ? err.cause : err;
+  const code = errorCode(cause);
+  return code && NETWORK_CODES.has(code)
+    ? `cannot reach the AWS endpoint: ${errorMessage(cause)}`
+    : undefined;
+}
+
+/** An error the engine did not wrap (a bug): its code and message. */
 function describe(err: unknown): string {
   const code = errorCode(err);
   const message = errorMessage(err) || 'unknown error';
-  if (code && NETWORK_CODES.has(code)) return `cannot reach the AWS endpoint: ${message}`;
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 

@@ -85,7 +85,7 @@ describe('CLI against the emulator', () => {
     );
     assert.equal(r.code, 0, r.stderr);
     assert.equal((jsonOf(r) as ProvisionResult).status, 'available');
-    assert.match(r.stderr, /^ {2}… cli-tty: clone \(creating\)/m);
+    assert.match(r.stderr, /^ {2}… cli-tty: clone \(cluster creating\)/m);
     const deleted = await runCli(['delete', 'cli-tty', '--wait', ...at], {}, true);
     assert.equal(deleted.code, 0, deleted.stderr);
     assert.match(deleted.stderr, /^ {2}… cli-tty: delete/m);
