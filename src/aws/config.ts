@@ -1,5 +1,6 @@
 // The one place where AWS client settings are resolved. Every adapter is built from an AwsConfig,
 // so the same code talks to AWS, to the embedded emulator or to moto: only the endpoint differs.
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -14,7 +15,14 @@ export interface AwsConfig {
   credentials?: AwsCredentials;
   /** SDK-level retry attempts (the SDK's own backoff handles Throttling and 5xx). */
   maxAttempts?: number;
+  /**
+   * How long one HTTP request may take before it is abandoned (and retried). Calls made under a
+   * source's lease must end well inside the lease (DEFAULT_LEASE_TTL_MS). Default 20 s.
+   */
+  requestTimeoutMs?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
 
 export type ServiceEnvName =
   | 'RDS'
@@ -44,6 +52,12 @@ export function clientConfig(
   return {
     region,
     maxAttempts: config.maxAttempts ?? 8,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 5_000,
+      requestTimeout: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      // Without it the SDK only warns and keeps waiting on a request that never answers.
+      throwOnRequestTimeout: true,
+    }),
     ...(endpoint ? { endpoint } : {}),
     ...(credentials ? { credentials } : {}),
   };

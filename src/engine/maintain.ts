@@ -11,7 +11,7 @@ import { planMaintenance } from '../planner/maintain.ts';
 import { AcmError, errorMessage, ValidationError } from '../util/errors.ts';
 import { type EngineContext, engineContext } from './context.ts';
 import { leaseKey, leaseOptions } from './lease.ts';
-import { afterLease, underLease } from './provision.ts';
+import { afterLease, restoreGuard, underLease } from './provision.ts';
 import { validateMaintenanceSource } from './validate.ts';
 
 export async function maintainPool(
@@ -42,9 +42,9 @@ async function maintainOne(
   try {
     const policy = validateMaintenanceSource(source, ctx, path);
     if (source.dryRun) return finish(report, await plan(ctx, policy));
-    const made = await withLease(leaseKey(policy.clusterId), leaseOptions(ctx), async (state) => {
+    const made = await withLease(leaseKey(policy.clusterId), leaseOptions(ctx), async (state, hold) => {
       const p = await plan(ctx, policy);
-      await execution.apply(underLease(p.steps));
+      await execution.apply(underLease(p.steps), restoreGuard(hold));
       return { result: p, state };
     });
     await execution.apply(afterLease(made.steps));

@@ -6,13 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import { type AppliedStep, Execution } from '../executor/apply.ts';
 import { readInventory } from '../inventory/read.ts';
-import { withLease } from '../lease/with-lease.ts';
+import { type Hold, withLease } from '../lease/with-lease.ts';
 import type { ManagerOptions, ProvisionRequest, ProvisionResult } from '../model/api.ts';
 import type { LeaseState, Plan, Step } from '../model/plan.ts';
 import type { ProvisionPolicy } from '../model/policy.ts';
 import { clusterIdFromArn } from '../planner/pool.ts';
 import { planProvision } from '../planner/provision.ts';
-import { AcmError, errorMessage, RestoreRefusedError, SourcesRefusedError } from '../util/errors.ts';
+import {
+  AcmError,
+  errorMessage,
+  LeaseLostError,
+  RestoreRefusedError,
+  SourcesRefusedError,
+} from '../util/errors.ts';
 import { type EngineContext, engineContext } from './context.ts';
 import { leaseKey, leaseOptions } from './lease.ts';
 import { appliedSummary, dryRunResult, provisionResult } from './provision-result.ts';
@@ -22,6 +28,8 @@ import { validateProvision } from './validate.ts';
 export const MAX_REFUSED_RESTORES = 4;
 /** Rounds of plan-and-apply per request: a copy that vanishes while awaited is planned around a few times. */
 const MAX_ROUNDS = 6;
+/** A restore needs at least this much of the lease left (of DEFAULT_LEASE_TTL_MS). */
+export const LEASE_SAFETY_MARGIN_MS = 45_000;
 
 export async function provisionClone(
   request: ProvisionRequest,
@@ -47,7 +55,15 @@ async function provision(ctx: EngineContext, policy: ProvisionPolicy): Promise<P
   let first: Plan | undefined;
   try {
     for (let round = 1; round <= MAX_ROUNDS; round++) {
-      const { plan, refusal } = await planAndStart(ctx, policy, refused, execution);
+      let started: Started;
+      try {
+        started = await planAndStart(ctx, policy, refused, execution);
+      } catch (err) {
+        if (!(err instanceof LeaseLostError)) throw err;
+        ctx.logger.warn('lease nearly lost before a restore; going round again', { error: err.message });
+        continue;
+      }
+      const { plan, refusal } = started;
       first ??= plan;
       if (refusal) {
         refused[refusal.sourceArn] = refusal.why;
@@ -95,7 +111,7 @@ async function planAndStart(
   return withLease(
     leaseKey(policy.sourceClusterId),
     leaseOptions(ctx),
-    async (state): Promise<{ result: Started; state: LeaseState }> => {
+    async (state, hold): Promise<{ result: Started; state: LeaseState }> => {
       const now = ctx.clock.now();
       const inventory = await ctx.retry(() => readInventory(ctx.rds, policy.sourceClusterId, now));
       const plan = planProvision({
@@ -107,7 +123,7 @@ async function planAndStart(
         now,
       });
       try {
-        await execution.apply(underLease(plan.steps));
+        await execution.apply(underLease(plan.steps), restoreGuard(hold));
       } catch (err) {
         if (!(err instanceof RestoreRefusedError)) throw err;
         return {
@@ -118,6 +134,23 @@ async function planAndStart(
       return { result: { plan }, state: plan.lease ?? state };
     },
   );
+}
+
+/**
+ * Right before every restore: enough of the lease must be left that no other holder can have read the
+ * same count meanwhile (a paused or slow holder goes round again: lease, read, plan).
+ */
+export function restoreGuard(hold: Hold): (step: Step) => void {
+  return (step) => {
+    if (step.kind !== 'clone' && step.kind !== 'copy') return;
+    const left = hold.remainingMs();
+    if (left < LEASE_SAFETY_MARGIN_MS) {
+      throw new LeaseLostError(
+        `the lease had ${Math.max(0, Math.round(left / 1000))} s left before restoring ${step.clusterId} (at least ${LEASE_SAFETY_MARGIN_MS / 1000} s needed): reading again`,
+        { clusterId: step.clusterId },
+      );
+    }
+  };
 }
 
 /** The leading steps the plan puts under the lease. */

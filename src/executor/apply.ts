@@ -59,11 +59,13 @@ export class Execution {
   ) {}
 
   /**
-   * Applies `steps` in order. Stops early, returning the stop's outcome, when a wait finds the copy
+   * Applies `steps` in order, calling `guard` right before each. Stops early, returning the stop's outcome, when a wait finds the copy
    * not ready (`pending`) or gone (`gone`); otherwise returns `done`.
    */
-  async apply(steps: readonly Step[]): Promise<AppliedStep['outcome']> {
+  async apply(steps: readonly Step[], guard?: (step: Step) => void): Promise<AppliedStep['outcome']> {
     for (const step of steps) {
+      // The caller's last word before each step (e.g. "is the lease still ours?"): it may throw.
+      guard?.(step);
       const applied = await this.applyOne(step);
       this.applied.push(applied);
       if (applied.outcome !== 'done') return applied.outcome;

@@ -15,6 +15,15 @@ export interface LeaseOptions {
   acquireTimeoutMs?: number;
 }
 
+/** What the holder knows about its hold: a process paused past it must not act on what it read. */
+export interface Hold {
+  /** Time left before others may take the lease, by this process's clock. */
+  remainingMs(): number;
+}
+
+/** The default time a holder may keep the lease before others may take it. */
+export const DEFAULT_LEASE_TTL_MS = 120_000;
+
 /**
  * Runs `fn` while holding the lease on `key`; `fn` returns its result and the lease state to write
  * back. The critical section must stay short (a few API calls), well under ttlMs.
@@ -22,21 +31,23 @@ export interface LeaseOptions {
 export async function withLease<T>(
   key: string,
   options: LeaseOptions,
-  fn: (state: LeaseState) => Promise<{ result: T; state: LeaseState }>,
+  fn: (state: LeaseState, hold: Hold) => Promise<{ result: T; state: LeaseState }>,
 ): Promise<T> {
   const owner = randomUUID();
-  const ttl = options.ttlMs ?? 120_000;
+  const ttl = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const deadline = options.clock.now().getTime() + (options.acquireTimeoutMs ?? 600_000);
   for (let attempt = 0; ; attempt++) {
     // The SDK's own retries share a per-client quota that a long wait can spend; a throttled
     // acquire is retried here too, so waiting for the lease never fails on a passing fault.
-    const lease = await withRetries(() => options.store.tryAcquire(key, owner, options.clock.now(), ttl), {
+    const asked = options.clock.now().getTime();
+    const lease = await withRetries(() => options.store.tryAcquire(key, owner, new Date(asked), ttl), {
       clock: options.clock,
     });
     if (lease) {
       let next = lease.state;
+      const hold: Hold = { remainingMs: () => asked + ttl - options.clock.now().getTime() };
       try {
-        const { result, state } = await fn(lease.state);
+        const { result, state } = await fn(lease.state, hold);
         next = state;
         return result;
       } finally {

@@ -107,6 +107,9 @@ export class WaitTimeoutError extends AcmError {}
 /** Another process holds the lease on a source for longer than we are prepared to wait. */
 export class LeaseBusyError extends AcmError {}
 
+/** Too little of this holder's lease is left to act on what it read (it was paused, or calls were slow). */
+export class LeaseLostError extends AcmError {}
+
 export function errorCode(err: unknown): string | undefined {
   if (err && typeof err === 'object') {
     const e = err as { name?: unknown; Code?: unknown; code?: unknown };

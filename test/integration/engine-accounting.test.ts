@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { RDSClient, RestoreDBClusterToPointInTimeCommand } from '@aws-sdk/client-rds';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { deleteClone, describePool, provisionClone } from '../../src/engine/api.ts';
+import { ManualClock } from '../../src/util/clock.ts';
 import { engineEnv } from '../helpers/engine-env.ts';
 
 async function cloneByHand(emulator: RunningEmulator, id: string, source = 'prod') {
@@ -104,3 +105,52 @@ for (const fullCopyCloneGroup of ['new', 'inherit'] as const) {
     });
   });
 }
+
+describe('a lease holder paused past its lease', () => {
+  it('does not restore on the count it read before the pause: it reads again and makes a copy', async () => {
+    // Prepare: virtual time shared by the emulator and both requesters; 14 of 15 slots used.
+    const clock = new ManualClock('2026-03-02T09:00:00Z');
+    const env = await engineEnv({ clock }, { clock });
+    try {
+      for (let i = 1; i <= 14; i++) {
+        await provisionClone({ sourceClusterId: 'prod', clusterId: `ci-${i}` }, env.options);
+      }
+      // Requester A's RDS client pauses once, right after A read the account under the lease:
+      // meanwhile its lease runs out and requester B takes the last slot.
+      const rds = new RDSClient({
+        endpoint: env.emulator.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+      let paused = false;
+      let bTook = '';
+      rds.middlewareStack.add(
+        (next, context) => async (args) => {
+          const out = await next(args);
+          const input = args.input as { DBClusterIdentifier?: string };
+          if (!paused && context.commandName === 'DescribeDBClustersCommand' && !input.DBClusterIdentifier) {
+            paused = true;
+            clock.advance(130_000);
+            bTook = (await provisionClone({ sourceClusterId: 'prod', clusterId: 'b-took-it' }, env.options))
+              .sourceClusterId;
+          }
+          return out;
+        },
+        { step: 'initialize', name: 'pauseAfterTheRead' },
+      );
+      // Act
+      const a = await provisionClone(
+        { sourceClusterId: 'prod', clusterId: 'a-after-pause', wait: true },
+        { ...env.options, clients: { rds } },
+      );
+      // Assess
+      assert.equal(paused, true);
+      assert.equal(bTook, 'prod');
+      assert.equal(a.copyMade, true, 'A saw the root full once it read again');
+      assert.notEqual(a.sourceClusterId, 'prod');
+      assert.equal(env.emulator.stats().rds.accidentalFullCopies, 0);
+    } finally {
+      await env.emulator.stop();
+    }
+  });
+});
