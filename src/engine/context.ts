@@ -10,7 +10,7 @@ import { type Clock, systemClock } from '../util/clock.ts';
 import { ValidationError } from '../util/errors.ts';
 import { type Logger, silentLogger } from '../util/log.ts';
 import { withRetries } from '../util/retry.ts';
-import { validateManagerOptions } from './validate.ts';
+import { validateManagerOptions } from '../validation/index.ts';
 
 export interface EngineContext extends ExecutorContext {
   adapters: Adapters;

@@ -5,8 +5,8 @@ import { readAllClusters } from '../inventory/read.ts';
 import type { DeleteRequest, DeleteResult, ManagerOptions } from '../model/api.ts';
 import { findCluster } from '../model/inventory.ts';
 import { planDelete } from '../planner/delete.ts';
+import { validateDeleteRequest } from '../validation/index.ts';
 import { engineContext } from './context.ts';
-import { validateDeleteRequest } from './validate.ts';
 
 export async function deleteClone(
   request: DeleteRequest,

@@ -9,10 +9,10 @@ import type { Plan } from '../model/plan.ts';
 import type { MaintenancePolicy } from '../model/policy.ts';
 import { planMaintenance } from '../planner/maintain.ts';
 import { AcmError, errorMessage, ValidationError } from '../util/errors.ts';
+import { validateMaintenanceSource } from '../validation/index.ts';
 import { type EngineContext, engineContext } from './context.ts';
 import { leaseKey, leaseOptions } from './lease.ts';
 import { afterLease, restoreGuard, underLease } from './provision.ts';
-import { validateMaintenanceSource } from './validate.ts';
 
 export async function maintainPool(
   sources: MaintenanceSource[],

@@ -19,10 +19,10 @@ import {
   RestoreRefusedError,
   SourcesRefusedError,
 } from '../util/errors.ts';
+import { validateProvision } from '../validation/index.ts';
 import { type EngineContext, engineContext } from './context.ts';
 import { leaseKey, leaseOptions } from './lease.ts';
 import { appliedSummary, dryRunResult, provisionResult } from './provision-result.ts';
-import { validateProvision } from './validate.ts';
 
 /** A request gives up after this many refused restores (each tried on the next source, after a pause). */
 export const MAX_REFUSED_RESTORES = 4;
@@ -37,7 +37,7 @@ export async function provisionClone(
 ): Promise<ProvisionResult> {
   // A dry run creates nothing, not even the lease table: it only reads the lease state if there is one.
   const ctx = await engineContext(options, request.dryRun ? 'read' : 'take');
-  const { policy } = validateProvision(request, ctx);
+  const policy = validateProvision(request, ctx);
   const keyed: ProvisionPolicy = { ...policy, requestKey: policy.requestKey ?? randomUUID() };
   if (request.dryRun) {
     const now = ctx.clock.now();

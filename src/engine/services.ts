@@ -3,8 +3,8 @@
 import type { EventEntry, PutEventsResult } from '../aws/events.ts';
 import type { MaintenanceSource, ManagerOptions } from '../model/api.ts';
 import { errorMessage, ValidationError } from '../util/errors.ts';
+import { parseMaintenanceConfig } from '../validation/index.ts';
 import { engineContext } from './context.ts';
-import { parseMaintenanceConfig } from './maintenance-config.ts';
 
 export type { EventEntry, PutEventsResult };
 

@@ -2,13 +2,12 @@
 // obsolete copies, then make enough copies that the free capacity reaches the target. Copies take
 // hours, so this runs ahead of demand (nightly) rather than inside a provision.
 
-import type { MaintenanceSource } from '../model/api.ts';
 import type { Inventory } from '../model/inventory.ts';
 import { PLAN_VERSION, type Plan, type Step } from '../model/plan.ts';
 import type { MaintenancePolicy } from '../model/policy.ts';
-import { parseDuration } from '../util/duration.ts';
 import { ValidationError } from '../util/errors.ts';
 import { joinIdentifier } from '../util/identifiers.ts';
+import { checkTargetCloneSlots } from '../validation/index.ts';
 import { copySteps } from './copy.ts';
 import { NameBook, resolveIdSuffix } from './names.ts';
 import { assessPool, checkPoolNumbers, readPool, unmanagedNotes, writerInstanceClass } from './pool.ts';
@@ -24,42 +23,6 @@ export interface MaintenanceInput {
 }
 
 /**
- * Resolves a maintenance config entry against the deployment's defaults. `path` names the entry in
- * error messages (e.g. `sources[2]`), so a bad config says which field of which source is wrong.
- */
-export function resolveMaintenancePolicy(
-  source: MaintenanceSource,
-  defaults: { maxClonesPerSource: number; maxCopyAgeMs: number },
-  path = 'source',
-): MaintenancePolicy {
-  if (!Number.isInteger(source.targetCloneSlots) || source.targetCloneSlots < 0) {
-    throw new ValidationError(
-      `${path}.targetCloneSlots`,
-      `must be a whole number of at least 0, got ${String(source.targetCloneSlots)}`,
-    );
-  }
-  let maxCopyAgeMs = defaults.maxCopyAgeMs;
-  if (source.maxCopyAge !== undefined) {
-    const ms = parseDuration(source.maxCopyAge);
-    if (ms === undefined) {
-      throw new ValidationError(`${path}.maxCopyAge`, `"${source.maxCopyAge}" is not a duration such as P3D`);
-    }
-    maxCopyAgeMs = ms;
-  }
-  const policy: MaintenancePolicy = {
-    clusterId: source.clusterId,
-    targetCloneSlots: source.targetCloneSlots,
-    maxClonesPerSource: source.maxClonesPerSource ?? defaults.maxClonesPerSource,
-    maxCopyAgeMs,
-    purgeObsoleteCopies: source.purgeObsoleteCopies ?? true,
-    deleteExpiredClones: source.deleteExpiredClones ?? true,
-  };
-  if (source.copyInstanceClass !== undefined) policy.copyInstanceClass = source.copyInstanceClass;
-  checkPoolNumbers(policy.maxClonesPerSource, policy.maxCopyAgeMs, path);
-  return policy;
-}
-
-/**
  * The plan for one source: expired clones first (they free slots and may release an obsolete copy),
  * then obsolete copies, then `ceil(deficit / maxClonesPerSource)` new copies where
  * deficit = targetCloneSlots − free capacity after the deletions. Pure and deterministic.
@@ -67,12 +30,7 @@ export function resolveMaintenancePolicy(
 export function planMaintenance(input: MaintenanceInput): Plan {
   const { inventory, policy, managerId, now } = input;
   checkPoolNumbers(policy.maxClonesPerSource, policy.maxCopyAgeMs);
-  if (!Number.isInteger(policy.targetCloneSlots) || policy.targetCloneSlots < 0) {
-    throw new ValidationError(
-      'targetCloneSlots',
-      `must be a whole number of at least 0, got ${policy.targetCloneSlots}`,
-    );
-  }
+  checkTargetCloneSlots(policy.targetCloneSlots, 'targetCloneSlots');
   const suffix = resolveIdSuffix(now, input.idSuffix);
   const options = {
     managerId,

@@ -14,6 +14,7 @@ import type { Reservation, SourceAssessment } from '../model/plan.ts';
 import { TAG } from '../model/tags.ts';
 import { formatDuration } from '../util/duration.ts';
 import { SourceNotFoundError, ValidationError } from '../util/errors.ts';
+import { checkDuration, checkMaxClonesPerSource } from '../validation/index.ts';
 import { slotUse } from './slots.ts';
 
 /** The numbers a pool is judged by, already resolved from defaults and durations. */
@@ -374,16 +375,8 @@ export function writerInstanceClass(inventory: Inventory, cluster: ClusterInfo):
   return inventory.instances.find((i) => i.id === writer.instanceId)?.instanceClass;
 }
 
-/** Validates the numbers every planner shares; a caller passing unresolved values gets a named error. */
-export function checkPoolNumbers(maxClonesPerSource: number, maxCopyAgeMs: number, path?: string): void {
-  const field = (name: string) => (path ? `${path}.${name}` : name);
-  if (!Number.isInteger(maxClonesPerSource) || maxClonesPerSource < 1 || maxClonesPerSource > 15) {
-    throw new ValidationError(
-      field('maxClonesPerSource'),
-      `must be a whole number from 1 to 15 (AWS makes at most 15 clones per clone group), got ${maxClonesPerSource}`,
-    );
-  }
-  if (!Number.isFinite(maxCopyAgeMs) || maxCopyAgeMs <= 0) {
-    throw new ValidationError(field('maxCopyAge'), `must be a positive duration, got ${maxCopyAgeMs} ms`);
-  }
+/** The numbers every planner shares, checked with the product's one rule for each (src/validation). */
+export function checkPoolNumbers(maxClonesPerSource: number, maxCopyAgeMs: number): void {
+  checkMaxClonesPerSource(maxClonesPerSource, 'maxClonesPerSource');
+  checkDuration(maxCopyAgeMs, 'maxCopyAge');
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseMaintenanceConfig } from '../../src/engine/maintenance-config.ts';
 import { AcmError } from '../../src/util/errors.ts';
+import { parseMaintenanceConfig } from '../../src/validation/index.ts';
 
 function problem(data: unknown): string {
   try {

@@ -4,8 +4,7 @@ import { describe, it } from 'node:test';
 import type { Inventory } from '../../../src/model/inventory.ts';
 import type { CopyStep, DeleteStep, Plan, WriterStep } from '../../../src/model/plan.ts';
 import type { MaintenancePolicy } from '../../../src/model/policy.ts';
-import { planMaintenance, resolveMaintenancePolicy } from '../../../src/planner/maintain.ts';
-import { ValidationError } from '../../../src/util/errors.ts';
+import { planMaintenance } from '../../../src/planner/maintain.ts';
 import {
   clone,
   clones,
@@ -206,61 +205,5 @@ describe('maintenance: expired clones', () => {
     const p = plan(inventory(r, old, last), { targetCloneSlots: 0 });
     // Assess
     assert.deepEqual(kinds(p), ['delete last', 'delete prod-old']);
-  });
-});
-
-describe('maintenance: config entries', () => {
-  it('resolves durations and defaults', () => {
-    const policy = resolveMaintenancePolicy(
-      { clusterId: 'prod', targetCloneSlots: 30, maxCopyAge: 'P1D' },
-      { maxClonesPerSource: 15, maxCopyAgeMs: 3 * DAY_MS },
-    );
-    assert.deepEqual(policy, {
-      clusterId: 'prod',
-      targetCloneSlots: 30,
-      maxClonesPerSource: 15,
-      maxCopyAgeMs: DAY_MS,
-      purgeObsoleteCopies: true,
-      deleteExpiredClones: true,
-    });
-  });
-
-  it('names the field and entry of a bad value', () => {
-    const defaults = { maxClonesPerSource: 15, maxCopyAgeMs: 3 * DAY_MS };
-    const fieldOf = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (err) {
-        if (!(err instanceof ValidationError)) return 'not a ValidationError';
-        assert.ok(
-          err.message.startsWith(`${err.field}: must`) || err.message.startsWith(`${err.field}: "`),
-          err.message,
-        );
-        return err.field;
-      }
-      return 'no error';
-    };
-    assert.equal(
-      fieldOf(() =>
-        resolveMaintenancePolicy({ clusterId: 'p', targetCloneSlots: -1 }, defaults, 'sources[1]'),
-      ),
-      'sources[1].targetCloneSlots',
-    );
-    assert.equal(
-      fieldOf(() =>
-        resolveMaintenancePolicy(
-          { clusterId: 'p', targetCloneSlots: 1, maxCopyAge: '3 days' },
-          defaults,
-          'sources[0]',
-        ),
-      ),
-      'sources[0].maxCopyAge',
-    );
-    assert.equal(
-      fieldOf(() =>
-        resolveMaintenancePolicy({ clusterId: 'p', targetCloneSlots: 1, maxClonesPerSource: 20 }, defaults),
-      ),
-      'source.maxClonesPerSource',
-    );
   });
 });

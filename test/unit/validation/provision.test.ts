@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CLONE_FIELDS } from '../../../src/cli/commands/clone.ts';
-import { validateProvision as engineValidate } from '../../../src/engine/validate.ts';
 import { CFN_FIELDS } from '../../../src/lambda/properties.ts';
 import type { ProvisionRequest } from '../../../src/model/api.ts';
 import { LIBRARY_DEFAULTS, validateProvision } from '../../../src/validation/index.ts';
@@ -180,15 +179,5 @@ describe('validateProvision', () => {
       problem(() => validateProvision(both, LIBRARY_DEFAULTS), 'password.manageMasterUserPassword'),
       /password\.setPassword and password\.manageMasterUserPassword cannot both be true/,
     );
-  });
-});
-
-describe('engine/validate.ts (the engine’s wrapper until it calls the module itself)', () => {
-  it('returns the policy and ttlMs beside it', () => {
-    const { policy, ttlMs } = engineValidate({ sourceClusterId: 'p', ttl: 'PT1H' }, DEFAULTS);
-    assert.equal(ttlMs, 3_600_000);
-    assert.equal(policy.ttlMs, 3_600_000);
-    assert.equal(policy.maxClonesPerSource, 10);
-    assert.deepEqual(Object.keys(engineValidate({ sourceClusterId: 'p' }, DEFAULTS)), ['policy']);
   });
 });
