@@ -28,17 +28,12 @@ export function clusterIdFromArn(arn: string): string {
 }
 
 export function dataFromResult(r: ProvisionResult): CloneData {
-  return {
-    Arn: r.arn,
-    ClusterId: r.clusterId,
-    Endpoint: r.endpoint ?? '',
-    ReaderEndpoint: r.readerEndpoint ?? '',
-    Port: r.port === undefined ? '' : String(r.port),
-    PasswordSecret: r.passwordSecret ?? '',
-    KmsKeyId: r.kmsKeyId ?? '',
-    SourceClusterId: r.sourceClusterId,
-    DataTimestamp: r.dataTimestamp,
-  };
+  return dataFromClone({
+    ...r,
+    passwordPending: false,
+    ...(r.sourceClusterId ? { sourceClusterId: r.sourceClusterId } : {}),
+    ...(r.dataTimestamp ? { dataTimestamp: r.dataTimestamp } : {}),
+  });
 }
 
 export function dataFromClone(c: CloneDescription): CloneData {
