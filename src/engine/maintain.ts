@@ -1,6 +1,7 @@
 // maintainPool: per source, independently (one failing source does not stop the others):
 // lease → read → plan → apply the copies (each with its writer) under the lease → apply the
 // deletions after it → report.
+import { randomUUID } from 'node:crypto';
 import { Execution } from '../executor/apply.ts';
 import { readInventory } from '../inventory/read.ts';
 import { withLease } from '../lease/with-lease.ts';
@@ -8,6 +9,7 @@ import type { MaintenanceReport, MaintenanceSource, ManagerOptions } from '../mo
 import type { Plan } from '../model/plan.ts';
 import type { MaintenancePolicy } from '../model/policy.ts';
 import { planMaintenance } from '../planner/maintain.ts';
+import { requestIdSuffix } from '../planner/names.ts';
 import { AcmError, errorMessage, ValidationError } from '../util/errors.ts';
 import { validateMaintenanceSource } from '../validation/index.ts';
 import { type EngineContext, engineContext } from './context.ts';
@@ -70,7 +72,14 @@ async function maintainOne(
 async function plan(ctx: EngineContext, policy: MaintenancePolicy): Promise<Plan> {
   const now = ctx.clock.now();
   const inventory = await ctx.retry(() => readInventory(ctx.rds, policy.clusterId, now));
-  return planMaintenance({ inventory, policy, managerId: ctx.managerId, now });
+  // Two deployments maintaining the same source in the same second still name their copies apart.
+  return planMaintenance({
+    inventory,
+    policy,
+    managerId: ctx.managerId,
+    now,
+    idSuffix: requestIdSuffix(now, randomUUID()),
+  });
 }
 
 function finish(report: MaintenanceReport, plan: Plan): MaintenanceReport {

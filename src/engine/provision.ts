@@ -10,6 +10,7 @@ import { type Hold, withLease } from '../lease/with-lease.ts';
 import type { ManagerOptions, ProvisionRequest, ProvisionResult } from '../model/api.ts';
 import type { LeaseState, Plan, Step } from '../model/plan.ts';
 import type { ProvisionPolicy } from '../model/policy.ts';
+import { requestIdSuffix } from '../planner/names.ts';
 import { clusterIdFromArn } from '../planner/pool.ts';
 import { planProvision } from '../planner/provision.ts';
 import {
@@ -43,7 +44,14 @@ export async function provisionClone(
     const now = ctx.clock.now();
     const inventory = await ctx.retry(() => readInventory(ctx.rds, keyed.sourceClusterId, now));
     const lease = await ctx.leases.peek(leaseKey(keyed.sourceClusterId)).catch(() => ({ reservations: [] }));
-    const plan = planProvision({ inventory, request: keyed, lease, managerId: ctx.managerId, now });
+    const plan = planProvision({
+      inventory,
+      request: keyed,
+      lease,
+      managerId: ctx.managerId,
+      now,
+      idSuffix: requestIdSuffix(now, keyed.requestKey ?? ''),
+    });
     return dryRunResult(plan);
   }
   return provision(ctx, keyed);
@@ -121,6 +129,7 @@ async function planAndStart(
         refused,
         managerId: ctx.managerId,
         now,
+        idSuffix: requestIdSuffix(now, policy.requestKey ?? ''),
       });
       try {
         await execution.apply(underLease(plan.steps), restoreGuard(hold));

@@ -2,12 +2,22 @@
 // default the plan's UTC timestamp) so the planner stays deterministic; collisions with the
 // inventory, or between two names of the same plan, get a counter rather than an error.
 
+import { createHash } from 'node:crypto';
 import type { Inventory } from '../model/inventory.ts';
 import { ValidationError } from '../util/errors.ts';
 import { idTimestamp, joinIdentifier } from '../util/identifiers.ts';
 
 const SUFFIX = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const MAX_SUFFIX_LENGTH = 32;
+
+/**
+ * The suffix a request's generated names use: the UTC timestamp of `now` and a short digest of the
+ * request key, so two requests in the same second (other processes, other deployments) never pick
+ * the same name, while the same request (a retry, a dry run with its key) always does.
+ */
+export function requestIdSuffix(now: Date, requestKey: string): string {
+  return `${idTimestamp(now)}-${createHash('sha256').update(requestKey).digest('hex').slice(0, 5)}`;
+}
 
 /** The suffix generated names use: the given one (checked) or the UTC timestamp of `now`. */
 export function resolveIdSuffix(now: Date, idSuffix?: string): string {

@@ -278,11 +278,15 @@ describe('Custom::AuroraClone through the Lambda bundle', () => {
         { SourceClusterId: SOURCE, SetPassword: true, AccessPrincipalArns: 'ci-role' },
         /AccessPrincipalArns\[0\]: /,
       ],
-      ['reserved tag key', { SourceClusterId: SOURCE, Tags: { 'aws:owner': 'me' } }, /Tags\.aws:owner: /],
+      [
+        'reserved tag key',
+        { SourceClusterId: SOURCE, Tags: { 'aws:owner': 'me' } },
+        /^Tags: key "aws:owner" uses the reserved prefix "aws:"/,
+      ],
       [
         'the manager’s own tag key',
         { SourceClusterId: SOURCE, Tags: [{ Key: `${TAG.role}`, Value: 'copy' }] },
-        /Tags\.aurora-clone-manager:role/,
+        /^Tags: key "aurora-clone-manager:role" uses the reserved prefix "aurora-clone-manager:"/,
       ],
       [
         'bad SecretPrefix',
@@ -293,7 +297,7 @@ describe('Custom::AuroraClone through the Lambda bundle', () => {
       [
         'SetPassword with ManageMasterUserPassword',
         { SourceClusterId: SOURCE, SetPassword: true, ManageMasterUserPassword: true },
-        /ManageMasterUserPassword: cannot be combined/,
+        /^ManageMasterUserPassword: SetPassword and ManageMasterUserPassword cannot both be true/,
       ],
       ['an unknown property (a typo)', { SourceClusterId: SOURCE, CopyOK: true }, /CopyOK: unknown property/],
       [

@@ -108,7 +108,11 @@ describe('a provision applies exactly the steps its dry run planned', () => {
       );
       assertAppliedIsPlan(dry, real);
       assert.equal(real.clusterId, dry.clusterId);
-      assert.match(real.clusterId, /^prod-20260302t090000z$/);
+      assert.match(
+        real.clusterId,
+        /^prod-20260302t090000z-[0-9a-f]{5}$/,
+        'the pinned instant and the request key',
+      );
       assert.equal(real.sourceClusterId, 'prod');
       assert.ok(env.emulator.rds.cluster(real.clusterId), 'the clone exists');
       assertNoAccidentalFullCopy(env.emulator);
@@ -234,7 +238,8 @@ describe('a provision applies exactly the steps its dry run planned', () => {
         requestKey: 'make-copy',
       });
       // Assess
-      const copyId = 'prod-20260302t090000z-copy';
+      const copyId = dry.copyClusterId ?? '';
+      assert.match(copyId, /^prod-20260302t090000z-[0-9a-f]{5}-copy$/);
       assert.deepEqual(planned(dry), [
         ['copy', copyId],
         ['copy-writer', copyId],

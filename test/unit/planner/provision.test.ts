@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import type { Inventory } from '../../../src/model/inventory.ts';
 import type { CloneStep, CopyStep, DeleteStep, Plan, Step, WriterStep } from '../../../src/model/plan.ts';
 import type { ProvisionPolicy } from '../../../src/model/policy.ts';
+import { requestIdSuffix } from '../../../src/planner/names.ts';
 import { planProvision } from '../../../src/planner/provision.ts';
 import {
   ClusterExistsError,
@@ -414,6 +415,19 @@ describe('provision: naming', () => {
     const r = root({ id: 'prod' });
     const taken = cluster({ id: `prod-${STAMP}` });
     assert.equal(cloneStep(plan(inventory(r, taken))).clusterId, `prod-${STAMP}-2`);
+  });
+
+  it('gives requests of the same second different names, and the same request the same name', () => {
+    // Prepare: two processes (or deployments) that cannot see each other's restore yet
+    const inv = inventory(root({ id: 'prod' }));
+    const named = (key: string) =>
+      cloneStep(plan(inv, { requestKey: key }, requestIdSuffix(NOW, key))).clusterId;
+    // Act
+    const names = ['ci-1', 'ci-2', 'ci-3', 'ci-4'].map(named);
+    // Assess
+    assert.equal(new Set(names).size, 4, names.join(', '));
+    assert.equal(named('ci-1'), names[0]);
+    for (const n of names) assert.match(n, /^prod-20261125t100000z-[0-9a-f]{5}$/);
   });
 
   it('uses the injected id suffix instead of the timestamp', () => {
