@@ -44,6 +44,11 @@ export function formatProvisionResult(r: ProvisionResult, rootClusterId: string)
   return `${head}\n${formatKeyValues(pairs)}${hint}`;
 }
 
+/** A cluster a crash left without a writer is unusable: say so where its status is read. */
+function statusOf(m: PoolMember): string {
+  return m.noWriter ? `${m.status}, NO WRITER` : m.status;
+}
+
 function sourceNote(m: PoolMember): string | undefined {
   if (m.unmanaged?.length)
     return `counts ${m.unmanaged.length} not made by the manager: ${m.unmanaged.join(', ')}`;
@@ -58,7 +63,7 @@ export function formatPoolStatus(p: PoolStatus): string {
     [
       { header: 'SOURCE', value: (m) => m.clusterId },
       { header: 'ROLE', value: (m) => m.role },
-      { header: 'STATUS', value: (m) => m.status },
+      { header: 'STATUS', value: statusOf },
       {
         header: 'AGE',
         value: (m) => (m.role === 'root' ? undefined : formatDuration(m.ageMs)),
@@ -82,7 +87,7 @@ export function formatPoolStatus(p: PoolStatus): string {
           [
             { header: 'CLONE', value: (m) => m.clusterId },
             { header: 'SOURCE', value: (m) => m.sourceClusterId },
-            { header: 'STATUS', value: (m) => m.status },
+            { header: 'STATUS', value: statusOf },
             { header: 'AGE', value: (m) => formatDuration(m.ageMs), align: 'right' },
             { header: 'DATA TIMESTAMP', value: (m) => shortInstant(m.dataTimestamp) },
             { header: 'OWNER', value: (m) => m.owner },

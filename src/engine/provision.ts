@@ -12,7 +12,7 @@ import type { LeaseState, Plan, Step } from '../model/plan.ts';
 import type { ProvisionPolicy } from '../model/policy.ts';
 import { requestIdSuffix } from '../planner/names.ts';
 import { clusterIdFromArn } from '../planner/pool.ts';
-import { planProvision } from '../planner/provision.ts';
+import { DEFAULT_RESERVATION_TTL_MS, planProvision } from '../planner/provision.ts';
 import {
   AcmError,
   errorMessage,
@@ -58,7 +58,7 @@ export async function provisionClone(
 }
 
 async function provision(ctx: EngineContext, policy: ProvisionPolicy): Promise<ProvisionResult> {
-  const execution = new Execution(ctx);
+  const execution = new Execution(ctx, { whileWaitingForCopy: reservationKeeper(ctx, policy) });
   const refused: Record<string, string> = {};
   let first: Plan | undefined;
   try {
@@ -143,6 +143,26 @@ async function planAndStart(
       return { result: { plan }, state: plan.lease ?? state };
     },
   );
+}
+
+/**
+ * While the request waits for a copy, it renews its reserved slot (under the lease) a few times per
+ * DEFAULT_RESERVATION_TTL_MS, so the slot stays its own while it lives and lapses soon after it dies.
+ */
+function reservationKeeper(ctx: EngineContext, policy: ProvisionPolicy): () => Promise<void> {
+  let renewedAt = ctx.clock.now().getTime();
+  return async () => {
+    const now = ctx.clock.now().getTime();
+    if (now - renewedAt < DEFAULT_RESERVATION_TTL_MS / 3) return;
+    renewedAt = now;
+    await withLease(leaseKey(policy.sourceClusterId), leaseOptions(ctx), async (state) => {
+      const at = new Date(ctx.clock.now().getTime() + DEFAULT_RESERVATION_TTL_MS).toISOString();
+      const reservations = state.reservations.map((r) =>
+        r.requestKey === policy.requestKey ? { ...r, expiresAt: at } : r,
+      );
+      return { result: undefined, state: { reservations } };
+    });
+  };
 }
 
 /**

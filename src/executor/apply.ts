@@ -34,6 +34,8 @@ export interface AppliedStep {
 export interface ExecutionOptions {
   /** For requested deletions. */
   deletion?: { wait?: boolean; finalSnapshotId?: string };
+  /** Called on every poll while waiting for a copy: the requester keeps its reserved slot alive. */
+  whileWaitingForCopy?: () => Promise<void>;
 }
 
 /** Password work goes through Secrets Manager and KMS, built only when a step needs them. */
@@ -146,7 +148,12 @@ export class Execution {
       return {
         step,
         outcome: 'done',
-        cluster: await waitUntilUsable(ctx, { clusterId: step.clusterId, phase: 'copy' }),
+        cluster: await waitUntilUsable(ctx, {
+          clusterId: step.clusterId,
+          phase: 'copy',
+          stalledAfterMs: step.stalledAfterMs,
+          ...(this.options.whileWaitingForCopy ? { beat: this.options.whileWaitingForCopy } : {}),
+        }),
       };
     } catch (err) {
       if (err instanceof ClusterGoneError) return { step, outcome: 'gone' };

@@ -43,12 +43,30 @@ export async function readiness(
  */
 export async function waitUntilUsable(
   ctx: ExecutorContext,
-  target: { clusterId: string; instanceId?: string; phase: 'clone' | 'copy'; timeoutMs?: number },
+  target: {
+    clusterId: string;
+    instanceId?: string;
+    phase: 'clone' | 'copy';
+    timeoutMs?: number;
+    /** Called on every poll: the waiter shows it is alive (e.g. renews what it holds). */
+    beat?: () => Promise<void>;
+    /** Available with no writer this long after its creation: half made, stop waiting. */
+    stalledAfterMs?: number;
+  },
 ): Promise<DBCluster> {
   let last: Readiness = { status: 'not read yet', ready: false };
   await waitUntil(
     async () => {
+      await target.beat?.();
       last = await readiness(ctx, target.clusterId, target.instanceId);
+      if (target.stalledAfterMs !== undefined && stalled(last, ctx.clock.now(), target.stalledAfterMs)) {
+        throw new ClusterGoneError(
+          `${target.phase} ${target.clusterId} has no writer instance and nobody is making one`,
+          {
+            clusterId: target.clusterId,
+          },
+        );
+      }
       if (!last.cluster || last.cluster.Status === 'deleting') {
         throw new ClusterGoneError(
           `${target.phase} ${target.clusterId} is ${last.cluster ? 'being deleted' : 'gone'}`,
@@ -72,5 +90,12 @@ export async function waitUntilUsable(
   return last.cluster ?? {};
 }
 
-/** A cluster being waited for went away. */
+function stalled(r: Readiness, now: Date, afterMs: number): boolean {
+  const c = r.cluster;
+  if (c?.Status !== 'available' || (c.DBClusterMembers ?? []).length > 0 || !c.ClusterCreateTime)
+    return false;
+  return now.getTime() - new Date(c.ClusterCreateTime).getTime() >= afterMs;
+}
+
+/** A cluster being waited for went away (or was left half made). */
 export class ClusterGoneError extends AcmError {}

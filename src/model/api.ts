@@ -194,6 +194,8 @@ export interface PoolMember {
   obsolete?: boolean;
   /** Clusters counted on this source that the manager did not make. */
   unmanaged?: string[];
+  /** Available but without any instance: unusable, holding a slot (a crash left it half made). */
+  noWriter?: boolean;
 }
 
 /** A managed clone as the Lambda reports it (CloudFormation attributes, ready events). */

@@ -86,6 +86,11 @@ export interface WaitCopyStep extends StepBase {
   /** The clone this request will make from it. */
   cloneId: string;
   once: boolean;
+  /**
+   * A copy available this long after its creation with no writer instance was left half made (its
+   * maker stopped): the wait ends so the request plans again (and repairs it).
+   */
+  stalledAfterMs: number;
 }
 
 /** Copy-on-write restore: the clone itself. */
@@ -127,8 +132,11 @@ export interface WaitStep extends StepBase {
 /** Instances, then the cluster, then its password secret and any key made for it. */
 export interface DeleteStep extends StepBase {
   kind: 'delete';
-  /** purge: an obsolete copy; expired: a clone past its expiry; requested: the user asked. */
-  purpose: 'purge' | 'expired' | 'requested';
+  /**
+   * purge: an obsolete copy; expired: a clone past its expiry; requested: the user asked;
+   * abandoned: a clone whose maker stopped before giving it a writer (it only holds a slot).
+   */
+  purpose: 'purge' | 'expired' | 'requested' | 'abandoned';
   clusterId: string;
   arn: string;
   role: 'clone' | 'copy';

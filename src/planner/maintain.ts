@@ -12,6 +12,7 @@ import { copySteps } from './copy.ts';
 import { NameBook, resolveIdSuffix } from './names.ts';
 import { assessPool, checkPoolNumbers, readPool, unmanagedNotes, writerInstanceClass } from './pool.ts';
 import { planExpiredClones, planObsoleteCopies, withoutDeleted } from './purge.ts';
+import { planStranded } from './stranded.ts';
 
 export interface MaintenanceInput {
   inventory: Inventory;
@@ -51,6 +52,11 @@ export function planMaintenance(input: MaintenanceInput): Plan {
     notes: unmanagedNotes(pool),
   };
 
+  const names = new NameBook(inventory);
+  const instanceClass = policy.copyInstanceClass ?? writerInstanceClass(inventory, root);
+  const stranded = planStranded(pool, (id) => names.claimInstance(id), instanceClass ?? '');
+  plan.steps.push(...stranded.steps);
+  plan.notes.push(...stranded.notes);
   if (policy.deleteExpiredClones) {
     const expired = planExpiredClones(pool);
     plan.steps.push(...expired.steps);
@@ -73,23 +79,19 @@ export function planMaintenance(input: MaintenanceInput): Plan {
 
   const max = policy.maxClonesPerSource;
   const deficit = policy.targetCloneSlots - afterDeletes;
-  if (deficit <= 0) {
+  const count = deficit > 0 ? Math.ceil(deficit / max) : 0;
+  if (count === 0) {
     plan.notes.push(
       `free capacity ${afterDeletes} already meets the target ${policy.targetCloneSlots}: no copy needed`,
     );
-    plan.capacityAfter = afterDeletes;
-    return plan;
   }
-  const count = Math.ceil(deficit / max);
-  const instanceClass = policy.copyInstanceClass ?? writerInstanceClass(inventory, root);
-  if (!instanceClass) {
+  if (!instanceClass && (count > 0 || stranded.repairs.length > 0)) {
     throw new ValidationError(
       'copyInstanceClass',
       `source cluster ${root.id} has no writer instance to take the class from; give copyInstanceClass`,
       { clusterId: root.id },
     );
   }
-  const names = new NameBook(inventory);
   const copies: Step[] = [];
   for (let i = 1; i <= count; i++) {
     const clusterId = names.claimCluster(joinIdentifier(root.id, `${suffix}-${i}`));
@@ -98,15 +100,15 @@ export function planMaintenance(input: MaintenanceInput): Plan {
         root,
         clusterId,
         instanceId: names.claimInstance(clusterId),
-        instanceClass,
+        instanceClass: instanceClass ?? '',
         managerId,
         now,
         reason: `free capacity ${afterDeletes} is ${deficit} short of the target ${policy.targetCloneSlots}; ${count} cop${count === 1 ? 'y' : 'ies'} of ${max} slots each (ceil(${deficit}/${max})): copy ${i} of ${count}`,
       }),
     );
   }
-  // Copies first, under the lease, so a provision running now sees them; deletions after it.
-  plan.steps = [...copies, ...plan.steps];
+  // Copies first, under the lease, so a provision running now sees them; repairs and deletions after it.
+  plan.steps = [...copies, ...stranded.repairs, ...plan.steps];
   plan.capacityAfter = afterDeletes + count * max;
   return plan;
 }

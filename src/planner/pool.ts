@@ -197,6 +197,8 @@ export function readPool(inventory: Inventory, sourceClusterId: string, options:
     cloneable: false,
   };
   if (root.status !== 'available') rootSource.notCloneable = `status is ${root.status}, not available`;
+  else if (root.members.length === 0)
+    rootSource.notCloneable = 'it has no DB instance: AWS cannot restore from it';
   else if (rootSlots.free === 0) rootSource.notCloneable = `no free slot (${rootSlots.used}/${max} used)`;
   else if (refused[root.arn]) rootSource.notCloneable = `refused a restore just now: ${refused[root.arn]}`;
   rootSource.cloneable = rootSource.notCloneable === undefined;
@@ -224,6 +226,8 @@ export function readPool(inventory: Inventory, sourceClusterId: string, options:
       notCloneable = `data from ${dataTimestamp.toISOString()} is not after copyCreatedSince ${copyCreatedSince?.toISOString()}`;
     } else if (c.status !== 'available') {
       notCloneable = `still ${c.status}: its free slots count for capacity, it cannot be cloned yet`;
+    } else if (c.members.length === 0) {
+      notCloneable = 'no writer instance yet: its free slots count for capacity, it cannot be cloned yet';
     } else if (s.free === 0) notCloneable = `no free slot (${s.used}/${max} used)`;
     else if (refused[c.arn]) notCloneable = `refused a restore just now: ${refused[c.arn]}`;
     const source: PoolSource = {
@@ -342,6 +346,7 @@ export function poolStatus(pool: Pool): PoolStatus {
     };
     if (s.kind === 'copy') m.obsolete = s.obsolete;
     if (s.unmanaged.length > 0) m.unmanaged = [...s.unmanaged];
+    if (s.kind === 'copy' && lacksWriter(s.cluster)) m.noWriter = true;
     return m;
   };
   return {
@@ -360,12 +365,17 @@ export function poolStatus(pool: Pool): PoolStatus {
       if (c.sourceClusterId !== undefined) m.sourceClusterId = c.sourceClusterId;
       if (c.cluster.managed?.owner !== undefined) m.owner = c.cluster.managed.owner;
       if (c.expiresAt) m.expiresAt = c.expiresAt.toISOString();
+      if (lacksWriter(c.cluster)) m.noWriter = true;
       return m;
     }),
     freeCapacity: pool.freeCapacity,
     maxClonesPerSource: pool.options.maxClonesPerSource,
     maxCopyAgeMs: pool.options.maxCopyAgeMs,
   };
+}
+
+function lacksWriter(c: ClusterInfo): boolean {
+  return c.status === 'available' && c.members.length === 0;
 }
 
 /** The root's writer instance class, used when a request or policy gives none. */

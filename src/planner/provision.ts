@@ -33,9 +33,13 @@ import {
   writerInstanceClass,
 } from './pool.ts';
 import { planObsoleteCopies, withoutDeleted } from './purge.ts';
+import { planStranded, STRANDED_AFTER_MS } from './stranded.ts';
 
-/** How long a slot on a copy being made is held for a waiting request unless it comes back. */
-export const DEFAULT_RESERVATION_TTL_MS = 3 * 3_600_000;
+/**
+ * How long a slot on a copy being made stays held for a waiting request unless the request renews
+ * it: a requester that died gives its slot back within this time.
+ */
+export const DEFAULT_RESERVATION_TTL_MS = 10 * 60_000;
 
 export interface ProvisionInput {
   inventory: Inventory;
@@ -176,6 +180,12 @@ export function planProvision(input: ProvisionInput): Plan {
   } else {
     if (Object.keys(input.refused ?? {}).length > 0) throw refusedEverywhere(pool, input.refused ?? {});
     if (!request.copyOk) throw noCapacity(pool, request);
+    if (root.members.length === 0) {
+      throw new SourcesRefusedError(
+        `source cluster ${root.id} has no DB instance: AWS can neither clone nor copy a cluster without one (add an instance to it). Sources: ${sourceLines(pool)}.`,
+        { clusterId: root.id },
+      );
+    }
     plan.steps.push(...copyThenClone(ctx, cloneName));
     capacityAfterCreate = request.maxClonesPerSource - 1;
   }
@@ -237,9 +247,15 @@ function nameClone(ctx: Context): string {
   return id;
 }
 
-/** A copy of this manager, fresh and still being made, whose slots are not all taken. */
+/** A copy of this manager, fresh and still being made (or still without a writer), with a free slot. */
 function roomOnCopyBeingMade(pool: Pool): PoolSource | undefined {
-  return pool.copies.find((c) => c.owned && c.counted && c.cluster.status !== 'available' && c.free > 0);
+  return pool.copies.find(
+    (c) =>
+      c.owned &&
+      c.counted &&
+      c.free > 0 &&
+      (c.cluster.status !== 'available' || c.cluster.members.length === 0),
+  );
 }
 
 function reserve(ctx: Context, sourceArn: string, clusterId: string) {
@@ -395,6 +411,7 @@ function waitCopy(ctx: Context, copy: { id: string; arn: string }, cloneId: stri
     arn: copy.arn,
     cloneId,
     once: ctx.input.request.waitForCopy === false,
+    stalledAfterMs: STRANDED_AFTER_MS,
     reason,
   };
 }
@@ -443,11 +460,14 @@ function copyThenClone(ctx: Context, cloneName: string): Step[] {
   ];
 }
 
+/** Obsolete copies to purge (when asked), and what a crashed request left without a writer. */
 function purges(ctx: Context): Step[] {
-  if (!ctx.input.request.purgeObsoleteCopies) return [];
+  const stranded = planStranded(ctx.pool, (id) => ctx.names.claimInstance(id), ctx.instanceClass);
+  ctx.plan.notes.push(...stranded.notes);
+  if (!ctx.input.request.purgeObsoleteCopies) return [...stranded.repairs, ...stranded.steps];
   const purge = planObsoleteCopies(ctx.pool, ctx.input.inventory);
   ctx.plan.notes.push(...purge.notes);
-  return purge.steps;
+  return [...stranded.repairs, ...stranded.steps, ...purge.steps];
 }
 
 function cloneReason(pool: Pool, source: PoolSource): string {

@@ -47,7 +47,7 @@ export function deleteStep(
   return step;
 }
 
-function blocker(c: ClusterInfo): string | undefined {
+export function blocker(c: ClusterInfo): string | undefined {
   if (c.deletionProtection) return 'deletion protection is on';
   if (!DELETABLE.has(c.status)) return `status is ${c.status}`;
   return undefined;

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { RDSClient, RestoreDBClusterToPointInTimeCommand } from '@aws-sdk/client-rds';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
-import { deleteClone, describePool, provisionClone } from '../../src/engine/api.ts';
+import { deleteClone, describePool, maintainPool, provisionClone } from '../../src/engine/api.ts';
+import type { Step } from '../../src/model/plan.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { engineEnv } from '../helpers/engine-env.ts';
 
@@ -154,3 +155,86 @@ describe('a lease holder paused past its lease', () => {
     }
   });
 });
+
+describe('what a crashed request leaves behind', () => {
+  it('a clone restored without a writer is flagged, then deleted by maintenance after the grace period', async () => {
+    // Prepare: the restore of a request that was killed before it created the writer.
+    const clock = new ManualClock('2026-03-02T09:00:00Z');
+    const env = await engineEnv({ clock }, { clock });
+    try {
+      const dry = await provisionClone(
+        { sourceClusterId: 'prod', clusterId: 'half-made', dryRun: true },
+        env.options,
+      );
+      await restoreAsPlanned(env.emulator, dry.plan.steps[0]);
+      clock.advance(60_000);
+      // Act
+      const early = await describePool('prod', env.options);
+      const before = await maintainPool([{ clusterId: 'prod', targetCloneSlots: 0 }], env.options);
+      clock.advance(20 * 60_000);
+      const after = await maintainPool([{ clusterId: 'prod', targetCloneSlots: 0 }], env.options);
+      // Assess
+      assert.equal(early.clones.find((c) => c.clusterId === 'half-made')?.noWriter, true);
+      assert.deepEqual(before[0]?.deleted, [], 'not within the grace period');
+      assert.deepEqual(after[0]?.deleted, ['half-made']);
+      clock.advance(60_000);
+      assert.equal(
+        (await describePool('prod', env.options)).root.used,
+        0,
+        'its slot is free once it is gone',
+      );
+    } finally {
+      await env.emulator.stop();
+    }
+  });
+
+  it('a copy restored without a writer is repaired and used, not copied again', async () => {
+    // Prepare: the root is full; a request made a copy and was killed before its writer.
+    const clock = new ManualClock('2026-03-02T09:00:00Z');
+    const env = await engineEnv({ clock, cloneGroupLimit: 1 }, { clock, maxClonesPerSource: 1 });
+    try {
+      await provisionClone({ sourceClusterId: 'prod', clusterId: 'fills-root' }, env.options);
+      const dry = await provisionClone(
+        { sourceClusterId: 'prod', clusterId: 'x', dryRun: true },
+        env.options,
+      );
+      const copyStep = dry.plan.steps.find((s) => s.kind === 'copy');
+      await restoreAsPlanned(env.emulator, copyStep);
+      clock.advance(20 * 60_000);
+      // Act
+      const r = await provisionClone(
+        { sourceClusterId: 'prod', clusterId: 'after-crash', wait: true },
+        env.options,
+      );
+      // Assess
+      assert.equal(r.sourceClusterId, copyStep?.clusterId);
+      assert.equal(r.copyMade, false);
+      assert.deepEqual(
+        r.applied.map((a) => a.kind),
+        ['copy-writer', 'wait-copy', 'clone', 'clone-writer', 'wait'],
+      );
+      assert.equal(env.emulator.stats().rds.accidentalFullCopies, 0);
+    } finally {
+      await env.emulator.stop();
+    }
+  });
+});
+
+/** Does a plan's restore step by hand, as the product would have before it was killed. */
+async function restoreAsPlanned(emulator: RunningEmulator, step: Step | undefined) {
+  assert.ok(step?.kind === 'clone' || step?.kind === 'copy', 'a restore step');
+  const rds = new RDSClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await rds.send(
+    new RestoreDBClusterToPointInTimeCommand({
+      DBClusterIdentifier: step.clusterId,
+      SourceDBClusterIdentifier: step.kind === 'clone' ? step.sourceClusterId : step.rootClusterId,
+      RestoreType: step.kind === 'clone' ? 'copy-on-write' : 'full-copy',
+      UseLatestRestorableTime: true,
+      Tags: step.tags,
+    }),
+  );
+}

@@ -207,3 +207,39 @@ describe('maintenance: expired clones', () => {
     assert.deepEqual(kinds(p), ['delete last', 'delete prod-old']);
   });
 });
+
+describe('maintenance: what a crash left without a writer', () => {
+  it('gives a copy its writer and deletes a clone once they have had none for the grace period', () => {
+    // Prepare: both restored 20 minutes ago by a request that died before creating their writers.
+    const r = root({ id: 'prod' });
+    const c = copy({ id: 'prod-halfmade', of: r, ageHours: 1, instances: 0 });
+    c.createdAt = minutesAgo(20);
+    const k = clone({ id: 'halfmade-clone', of: r, instances: 0 });
+    k.createdAt = minutesAgo(20);
+    // Act
+    const p = plan(inventory(r, c, k), { targetCloneSlots: 0 });
+    // Assess
+    assert.deepEqual(
+      p.steps.map((s) => [s.kind, s.clusterId]),
+      [
+        ['copy-writer', 'prod-halfmade'],
+        ['delete', 'halfmade-clone'],
+      ],
+    );
+    assert.equal((p.steps[1] as DeleteStep).purpose, 'abandoned');
+    assert.match(p.steps[0]?.reason ?? '', /no writer instance for 20m/);
+  });
+
+  it('leaves them alone while their maker may still be at work', () => {
+    const r = root({ id: 'prod' });
+    const c = copy({ id: 'prod-new', of: r, instances: 0 });
+    c.createdAt = minutesAgo(2);
+    const k = clone({ id: 'new-clone', of: r, instances: 0 });
+    k.createdAt = minutesAgo(2);
+    assert.deepEqual(plan(inventory(r, c, k), { targetCloneSlots: 0 }).steps, []);
+  });
+});
+
+function minutesAgo(m: number): Date {
+  return new Date(NOW.getTime() - m * 60_000);
+}

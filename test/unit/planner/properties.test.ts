@@ -11,7 +11,12 @@ import { planDelete } from '../../../src/planner/delete.ts';
 import { planMaintenance } from '../../../src/planner/maintain.ts';
 import { cloneCounts, readPool } from '../../../src/planner/pool.ts';
 import { planProvision } from '../../../src/planner/provision.ts';
-import { NoCapacityError, NotManagedError, ValidationError } from '../../../src/util/errors.ts';
+import {
+  NoCapacityError,
+  NotManagedError,
+  SourcesRefusedError,
+  ValidationError,
+} from '../../../src/util/errors.ts';
 import { identifierProblem } from '../../../src/util/identifiers.ts';
 import { clone, cluster, copy, hoursAgo, inventory, MANAGER_ID, NOW, root } from '../../helpers/builders.ts';
 import { HOUR_MS, maintenancePolicy, provisionPolicy } from './policies.ts';
@@ -230,6 +235,10 @@ describe('planner properties over random inventories', () => {
           }
           if (err instanceof ValidationError && err.field === 'copyCreatedSince') {
             assert.equal(req.copyCreatedSinceHoursAgo, 0);
+            return;
+          }
+          if (err instanceof SourcesRefusedError) {
+            assert.equal(spec.roots[0]?.hasWriter, false, 'only a root without an instance cannot be copied');
             return;
           }
           if (err instanceof ValidationError && err.field === 'instanceClass') {

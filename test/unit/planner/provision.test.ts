@@ -117,17 +117,28 @@ describe('provision: choosing the source', () => {
     assert.equal(writerOf(p).instanceClass, 'db.t4g.medium');
   });
 
-  it('requires an instance class when the root has no writer instance', () => {
+  it('requires an instance class when the root has no writer instance, and clones a copy of it then', () => {
     // Prepare
     const r = root({ id: 'prod', instances: 0 });
+    const c = copy({ id: 'prod-c', of: r, ageHours: 1 });
     // Act / Assess
     assert.throws(
-      () => plan(inventory(r)),
+      () => plan(inventory(r, c)),
       (err: unknown) => err instanceof ValidationError && err.field === 'instanceClass',
     );
-    assert.equal(
-      writerOf(plan(inventory(r), { instanceClass: 'db.r6g.large' })).instanceClass,
-      'db.r6g.large',
+    const p = plan(inventory(r, c), { instanceClass: 'db.r6g.large' });
+    assert.equal(cloneStep(p).sourceClusterId, 'prod-c');
+    assert.equal(writerOf(p).instanceClass, 'db.r6g.large');
+    assert.match(p.sources[0]?.skipped ?? '', /no DB instance: AWS cannot restore from it/);
+  });
+
+  it('says at once that a root without an instance can neither be cloned nor copied (no restore loop)', () => {
+    const r = root({ id: 'prod', instances: 0 });
+    assert.throws(
+      () => plan(inventory(r), { instanceClass: 'db.r6g.large' }),
+      (err: unknown) =>
+        err instanceof SourcesRefusedError &&
+        /prod has no DB instance: AWS can neither clone nor copy/.test(err.message),
     );
   });
 
