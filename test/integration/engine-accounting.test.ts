@@ -36,7 +36,8 @@ for (const fullCopyCloneGroup of ['new', 'inherit'] as const) {
 
     it('counts clones made by hand: a full source gets a copy, not a silent full copy, and the plan says why', async () => {
       // Prepare: 13 clones by hand, 2 by the manager: the source is full.
-      const env = await engineEnv({ fullCopyCloneGroup });
+      const clock = new ManualClock('2026-03-02T09:00:00Z');
+      const env = await engineEnv({ fullCopyCloneGroup, clock }, { clock });
       envs.push(env.emulator);
       for (let i = 1; i <= 13; i++) await cloneByHand(env.emulator, `by-hand-${i}`);
       await provisionClone({ sourceClusterId: 'prod', clusterId: 'managed-1' }, env.options);
@@ -65,7 +66,11 @@ for (const fullCopyCloneGroup of ['new', 'inherit'] as const) {
 
     it('counts a clone being deleted until it is gone: "CI tears one down, the next job asks for one"', async () => {
       // Prepare: a full source; deleting a cluster takes a while here, as on AWS.
-      const env = await engineEnv({ fullCopyCloneGroup, timings: { deleteClusterMs: 60_000 } });
+      const clock = new ManualClock('2026-03-02T09:00:00Z');
+      const env = await engineEnv(
+        { fullCopyCloneGroup, clock, timings: { deleteClusterMs: 60_000 } },
+        { clock },
+      );
       envs.push(env.emulator);
       for (let i = 1; i <= 15; i++) {
         await provisionClone({ sourceClusterId: 'prod', clusterId: `ci-${i}` }, env.options);
@@ -82,7 +87,11 @@ for (const fullCopyCloneGroup of ['new', 'inherit'] as const) {
 
     it('clones of a copy do not take the root’s slots, and the copy’s own slots are counted exactly', async () => {
       // Prepare: maxClonesPerSource 3 keeps it short; the root is full, one copy serves the rest.
-      const env = await engineEnv({ fullCopyCloneGroup, cloneGroupLimit: 3 }, { maxClonesPerSource: 3 });
+      const clock = new ManualClock('2026-03-02T09:00:00Z');
+      const env = await engineEnv(
+        { fullCopyCloneGroup, clock, cloneGroupLimit: 3 },
+        { clock, maxClonesPerSource: 3 },
+      );
       envs.push(env.emulator);
       // Act: 3 on the root, then 3 on a copy, then one more needs a second copy.
       const made = [];
