@@ -33,19 +33,33 @@ export type ServiceEnvName =
   | 'KMS'
   | 'LAMBDA';
 
+/** The endpoint a service's client uses: the configured one, else the SDK's variables; undefined for AWS. */
+export function endpointFor(
+  config: AwsConfig,
+  service: ServiceEnvName,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  // An empty variable (`AWS_ENDPOINT_URL_RDS=`) means unset, as it does for the SDK and the AWS CLI.
+  const set = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+  return set(config.endpoint) ?? set(env[`AWS_ENDPOINT_URL_${service}`]) ?? set(env.AWS_ENDPOINT_URL);
+}
+
+/** An endpoint on this machine: the embedded emulator, moto, LocalStack. */
+export function isLocalEndpoint(endpoint: string | undefined): boolean {
+  return endpoint !== undefined && /^https?:\/\/(127\.|localhost|\[::1\])/.test(endpoint);
+}
+
 /** Settings for one SDK v3 client constructor. */
 export function clientConfig(
   config: AwsConfig,
   service: ServiceEnvName,
   env: NodeJS.ProcessEnv = process.env,
 ) {
-  // An empty variable (`AWS_ENDPOINT_URL_RDS=`) means unset, as it does for the SDK and the AWS CLI.
   const set = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
-  const endpoint =
-    set(config.endpoint) ?? set(env[`AWS_ENDPOINT_URL_${service}`]) ?? set(env.AWS_ENDPOINT_URL);
+  const endpoint = endpointFor(config, service, env);
   const region = set(config.region) ?? set(env.AWS_REGION) ?? set(env.AWS_DEFAULT_REGION) ?? 'us-east-1';
   // Local endpoints accept any credentials; give the SDK some so it does not search the machine for them.
-  const local = endpoint !== undefined && /^https?:\/\/(127\.|localhost|\[::1\])/.test(endpoint);
+  const local = isLocalEndpoint(endpoint);
   const credentials =
     config.credentials ??
     (local && !env.AWS_ACCESS_KEY_ID ? { accessKeyId: 'test', secretAccessKey: 'test' } : undefined);

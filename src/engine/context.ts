@@ -1,6 +1,7 @@
 // Resolves ManagerOptions once per call: the process's adapters for the AWS configuration, numbers
 // from defaults, the lease store (a DynamoDB table shared by every process, or this process only).
 import { type Adapters, adaptersFor } from '../aws/adapters.ts';
+import { endpointFor, isLocalEndpoint } from '../aws/config.ts';
 import type { DynamoDbAdapter } from '../aws/dynamodb.ts';
 import type { ExecutorContext } from '../executor/context.ts';
 import { DynamoDbLeaseStore } from '../lease/dynamodb-lease.ts';
@@ -42,7 +43,10 @@ export async function engineContext(
   if (table !== false) {
     const key = `${aws.endpoint ?? ''}|${aws.region ?? ''}|${table}`;
     if (use === 'take' && !readyTables.has(key)) {
-      await ensureTable(adapters.dynamodb, table, options.createLeaseTable ?? true, clock, logger);
+      // In a real account nothing is created unasked: the stack creates the table. Locally (the
+      // emulator, moto) the table is made on first use.
+      const create = options.createLeaseTable ?? isLocalEndpoint(endpointFor(aws, 'DYNAMODB'));
+      await ensureTable(adapters.dynamodb, table, create, clock, logger);
       readyTables.add(key);
     }
     leases = new DynamoDbLeaseStore(adapters.dynamodb, table);
@@ -80,7 +84,7 @@ async function ensureTable(
     if (!create) {
       throw new ValidationError(
         'leaseTable',
-        `DynamoDB table ${table} does not exist (deploy the stack, or allow creating it)`,
+        `DynamoDB table ${table} does not exist in this account and Region: deploy the manager's stack (it creates the table every deployment and CLI user shares), or create it once with createLeaseTable: true`,
       );
     }
     logger.info('creating the lease table', { table });

@@ -33,7 +33,10 @@ export interface ManagerOptions {
    * `false` keeps the lease in this process only (safe for one process, documented as such).
    */
   leaseTable?: string | false;
-  /** Create the lease table when it does not exist (default true). */
+  /**
+   * Create the lease table when it does not exist. Default: only on a local endpoint (the emulator,
+   * moto); in a real account the manager's stack creates it.
+   */
   createLeaseTable?: boolean;
   clock?: Clock;
   logger?: Logger;
