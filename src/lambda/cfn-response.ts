@@ -126,41 +126,72 @@ export interface PutOptions {
   baseDelayMs?: number;
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The time left for delivering (the invocation's remaining time, less what it needs to return).
+   * No attempt starts, and no attempt or wait lasts, beyond it: Lambda retries an invocation that
+   * ran out of time, and an answer landing after that would be a second one. Out of time, the PUT
+   * fails, and with it the invocation, whose retry answers.
+   */
+  timeLeftMs?: () => number;
 }
 
-/** PUTs the body, retrying network errors and 5xx answers with jittered backoff. */
+/** An attempt needs at least this much time left to be worth starting. */
+export const MIN_ATTEMPT_MS = 100;
+
+/** PUTs the body, retrying network errors and 5xx answers with jittered backoff, within the time left. */
 export async function putResponse(url: string, body: string, options: PutOptions): Promise<void> {
   const attempts = options.attempts ?? 5;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const timeLeft = options.timeLeftMs ?? (() => Number.POSITIVE_INFINITY);
+  const notDelivered = (attempt: number, err: unknown): ResponseDeliveryError => {
+    options.logger.error('response not delivered', { url: loggableUrl(url), error: String(err), attempt });
+    return err instanceof ResponseDeliveryError
+      ? err
+      : new ResponseDeliveryError(`could not PUT the response: ${String(err)}`, {}, { cause: err });
+  };
+  let lastError: unknown;
   for (let attempt = 0; ; attempt++) {
-    try {
-      const status = await putOnce(url, body, options.timeoutMs ?? 10_000);
-      if (status >= 200 && status < 300) {
-        options.logger.info('response delivered', { url: loggableUrl(url), status, bytes: bytes(body) });
-        return;
-      }
-      const err = new ResponseDeliveryError(`ResponseURL answered HTTP ${status}`, { status });
-      if (status < 500) throw Object.assign(err, { retryable: false });
-      throw err;
-    } catch (err) {
-      const retryable = (err as { retryable?: boolean }).retryable !== false;
-      if (!retryable || attempt + 1 >= attempts) {
-        options.logger.error('response not delivered', {
-          url: loggableUrl(url),
-          error: String(err),
-          attempt,
-        });
-        throw err instanceof ResponseDeliveryError
-          ? err
-          : new ResponseDeliveryError(`could not PUT the response: ${String(err)}`, {}, { cause: err });
-      }
-      options.logger.warn('response delivery failed, retrying', {
-        url: loggableUrl(url),
-        error: String(err),
+    const left = timeLeft();
+    if (left < MIN_ATTEMPT_MS) {
+      throw notDelivered(
         attempt,
-      });
-      await sleep(backoffDelay(attempt, options.baseDelayMs ?? 250, 5_000));
+        new ResponseDeliveryError(
+          `no time left in the invocation to PUT the response (${Math.max(0, Math.floor(left))} ms)${lastError ? ` after: ${String(lastError)}` : ''}`,
+          {},
+        ),
+      );
     }
+    let status: number;
+    try {
+      status = await putOnce(url, body, Math.min(options.timeoutMs ?? 10_000, left));
+    } catch (err) {
+      status = 0;
+      lastError = err;
+    }
+    if (status >= 200 && status < 300) {
+      options.logger.info('response delivered', { url: loggableUrl(url), status, bytes: bytes(body) });
+      return;
+    }
+    if (status !== 0)
+      lastError = new ResponseDeliveryError(`ResponseURL answered HTTP ${status}`, { status });
+    // A 4xx will not change (an expired or mangled URL); network errors and 5xx may.
+    if ((status > 0 && status < 500) || attempt + 1 >= attempts) throw notDelivered(attempt, lastError);
+    const delay = backoffDelay(attempt, options.baseDelayMs ?? 250, 5_000);
+    if (timeLeft() - delay < MIN_ATTEMPT_MS) {
+      throw notDelivered(
+        attempt,
+        new ResponseDeliveryError(
+          `no time left in the invocation to retry the PUT of the response after: ${String(lastError)}`,
+          {},
+        ),
+      );
+    }
+    options.logger.warn('response delivery failed, retrying', {
+      url: loggableUrl(url),
+      error: String(lastError),
+      attempt,
+    });
+    await sleep(delay);
   }
 }
 

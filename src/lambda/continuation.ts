@@ -11,7 +11,9 @@ import type { CfnRequest, Outcome } from './cfn-response.ts';
 import { dataFromClone, dataFromResult } from './clone-data.ts';
 import type { LambdaContext } from './context.ts';
 import type { Deps } from './deps.ts';
-import type { Budget, WorkResult } from './safe-handler.ts';
+import { type Budget, quietLogger, RunControl, SUPERSEDED, type WorkResult } from './safe-handler.ts';
+
+export { RunControl };
 
 export const EVENT_SOURCE = 'aurora-clone-manager';
 export const CONTINUE_ACTION = 'continue-custom-resource';
@@ -63,37 +65,10 @@ export function deadlineFor(startedAt: number, serviceTimeoutSeconds: number | u
 const FAILED_CLUSTER = /failed|incompatible|inaccessible|deleting|stopped|stopping/;
 
 /**
- * One invocation's control over its work: `stop` once the request is answered or handed off by
- * another path (the safety timer), and at most one hand-off however many paths ask for it, so a
- * request never forks into two continuation chains (each would answer).
- */
-export class RunControl {
-  private stopped = false;
-  private handOff: Promise<WorkResult> | undefined;
-
-  stop(): void {
-    this.stopped = true;
-  }
-
-  get isStopped(): boolean {
-    return this.stopped;
-  }
-
-  get handingOff(): boolean {
-    return this.handOff !== undefined;
-  }
-
-  /** Runs `fn` the first time only; later callers share its result. */
-  handOffOnce(fn: () => Promise<WorkResult>): Promise<WorkResult> {
-    this.handOff ??= fn();
-    return this.handOff;
-  }
-}
-
-/**
  * Works on the request until it is answered, the budget runs out (then hands off to a fresh
- * invocation) or the deadline passes (then FAILED). `run` stops it once the invocation has
- * already answered or handed off by another path (the safety timer).
+ * invocation) or the deadline passes (then FAILED). `run` stops it once the safety timer holds the
+ * answer (it answers or hands off itself): the loop then returns SUPERSEDED after the step under
+ * way, and never hands off (a second continuation chain would answer a second time).
  */
 export async function drive(
   state: ContinuationState,
@@ -105,12 +80,13 @@ export async function drive(
   const now = () => deps.clock.now().getTime();
   let last = 'not started';
   for (;;) {
-    if (run.isStopped) return { handedOff: true, reason: 'superseded' };
+    if (run.isStopped) return SUPERSEDED;
     if (!state.clusterArn) {
       const result = await deps.engine.provisionClone(
         { ...state.provision, wait: false, waitForCopy: false, dryRun: false },
         deps.options,
       );
+      if (run.isStopped) return SUPERSEDED;
       if (result.arn) {
         state.clusterId = result.clusterId;
         state.clusterArn = result.arn;
@@ -127,6 +103,7 @@ export async function drive(
     }
     if (state.clusterArn && state.clusterId) {
       const r = await deps.engine.cloneReadiness(state.clusterId, deps.options);
+      if (run.isStopped) return SUPERSEDED;
       last = r.status;
       if (!r.clone) {
         throw new AcmError(`clone ${state.clusterId} disappeared before it became available`, {
@@ -159,7 +136,9 @@ export async function drive(
 
 /**
  * `drive`, plus: an Update that fails after its replacement clone exists deletes that clone again
- * (CloudFormation keeps the old physical id after a failed Update, so nothing else would).
+ * (CloudFormation keeps the old physical id after a failed Update, so nothing else would). Not when
+ * the safety timer holds the answer: it may have handed the request to a continuation that waits
+ * for that very clone.
  */
 export async function driveOrDiscard(
   state: ContinuationState,
@@ -170,10 +149,12 @@ export async function driveOrDiscard(
 ): Promise<WorkResult> {
   try {
     const result = await drive(state, deps, context, budget, run);
-    if ('status' in result && result.status === 'FAILED') await discardReplacement(state, deps);
+    if ('status' in result && result.status === 'FAILED' && !run.isStopped) {
+      await discardReplacement(state, deps);
+    }
     return result;
   } catch (err) {
-    await discardReplacement(state, deps);
+    if (!run.isStopped) await discardReplacement(state, deps);
     throw err;
   }
 }
@@ -214,7 +195,10 @@ export function timedOut(state: ContinuationState, last: string): Outcome {
   };
 }
 
-/** Passes the request to a fresh asynchronous invocation of this same function. */
+/**
+ * Passes the request to a fresh asynchronous invocation of this same function. Once that is sent,
+ * nothing here may fail: the continuation answers, and a failure would make this invocation answer too.
+ */
 export async function handOff(
   state: ContinuationState,
   deps: Deps,
@@ -226,7 +210,7 @@ export async function handOff(
   }
   const next: ContinuationState = { ...state, hops: state.hops + 1 };
   await deps.engine.invokeAsync(context.functionName, continuationEvent(next), deps.options);
-  deps.logger.info('handed off to a continuation', {
+  quietLogger(deps.logger).info('handed off to a continuation', {
     clusterId: state.clusterId,
     hop: next.hops,
     status: last,

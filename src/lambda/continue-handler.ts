@@ -13,13 +13,15 @@ import {
   timedOut,
 } from './continuation.ts';
 import type { Deps } from './deps.ts';
-import { answerSafely, type WorkResult } from './safe-handler.ts';
+import { answerSafely, quietLogger, type WorkResult } from './safe-handler.ts';
 
 export async function continueCustomResource(
   event: ContinuationEvent,
   context: LambdaContext,
-  deps: Deps,
+  given: Deps,
 ): Promise<WorkResult> {
+  // Once the request is answered or handed off, a log line must not fail the invocation.
+  const deps: Deps = { ...given, logger: quietLogger(given.logger) };
   const state = event.state;
   const run = new RunControl();
   deps.logger.info('continuing custom resource request', {
@@ -36,14 +38,13 @@ export async function continueCustomResource(
       {
         logger: deps.logger,
         now: () => deps.clock.now().getTime(),
+        run,
         failurePhysicalId: () => failureId(state),
-        onTimeout: async () => {
-          run.stop();
-          if (!run.handingOff && deps.clock.now().getTime() >= state.deadline) {
-            return timedOut(state, 'invocation about to time out');
-          }
-          return run.handOffOnce(() => handOff(state, deps, context, 'invocation about to time out'));
-        },
+        // Runs only when the work has not claimed the answer: it is still running, and stops.
+        onTimeout: async () =>
+          deps.clock.now().getTime() >= state.deadline
+            ? timedOut(state, 'invocation about to time out')
+            : handOff(state, deps, context, 'invocation about to time out'),
       },
       async (budget) => {
         if (event.version !== CONTINUATION_VERSION) {

@@ -19,7 +19,7 @@ import {
 import type { Deps } from './deps.ts';
 import type { LambdaEnv } from './env.ts';
 import { ANSWER_ONLY, type CloneProperties, changedProperties, parseProperties } from './properties.ts';
-import { answerSafely, type Budget, reasonFor, type WorkResult } from './safe-handler.ts';
+import { answerSafely, type Budget, quietLogger, reasonFor, type WorkResult } from './safe-handler.ts';
 
 /** CloudFormation's generic type for custom resources, accepted besides the configured one. */
 const GENERIC_TYPE = 'AWS::CloudFormation::CustomResource';
@@ -78,8 +78,10 @@ export function toProvisionRequest(
 export async function handleCustomResource(
   req: CfnRequest,
   context: LambdaContext,
-  deps: Deps,
+  given: Deps,
 ): Promise<WorkResult> {
+  // Once the request is answered or handed off, a log line must not fail the invocation.
+  const deps: Deps = { ...given, logger: quietLogger(given.logger) };
   const startedAt = deps.clock.now().getTime();
   const run = new RunControl();
   let current: ContinuationState | undefined;
@@ -135,14 +137,15 @@ export async function handleCustomResource(
       {
         logger: deps.logger,
         now: () => deps.clock.now().getTime(),
+        run,
         failurePhysicalId: () => (current ? failureId(current) : baseFailureId),
+        // Runs only when the work has not claimed the answer: it is still running, and stops.
         onTimeout: async () => {
-          // The work is still running (a slow provision, a lease held by a duplicate): let a fresh
-          // invocation repeat it, idempotently, rather than answer FAILED and leave a clone behind.
+          // A slow provision, a lease held by a duplicate: let a fresh invocation repeat the work,
+          // idempotently, rather than answer FAILED and leave a clone behind.
           const state = current;
-          run.stop();
-          if (run.handingOff || (state && deps.clock.now().getTime() < state.deadline)) {
-            return run.handOffOnce(() => handOff(state!, deps, context, 'invocation about to time out'));
+          if (state && deps.clock.now().getTime() < state.deadline) {
+            return handOff(state, deps, context, 'invocation about to time out');
           }
           return {
             status: 'FAILED',

@@ -3,7 +3,7 @@
 // ARN is both the ServiceToken and the schedule/SNS target.
 import { ValidationError } from '../util/errors.ts';
 import { jsonLogger } from '../util/log.ts';
-import { type CfnRequest, isCfnRequest, putResponse, responseBody } from './cfn-response.ts';
+import { type CfnRequest, isCfnRequest, responseBody } from './cfn-response.ts';
 import type { LambdaContext } from './context.ts';
 import { type ContinuationEvent, isContinuationEvent } from './continuation.ts';
 import { continueCustomResource } from './continue-handler.ts';
@@ -11,7 +11,7 @@ import { failedCreateId, handleCustomResource } from './custom-resource.ts';
 import { type Deps, defaultDeps } from './deps.ts';
 import { isMaintenanceEvent, type MaintenanceSummary, runMaintenance } from './maintenance.ts';
 import { handleRdsEvents, isSnsEvent, type RecordOutcome, type SnsEvent } from './rds-events.ts';
-import { reasonFor, type WorkResult } from './safe-handler.ts';
+import { quietLogger, reasonFor, sendWithin, type WorkResult } from './safe-handler.ts';
 
 export type { CfnRequest, ContinuationEvent, LambdaContext, SnsEvent };
 
@@ -28,7 +28,10 @@ async function depsOrAnswer(request: CfnRequest, context: LambdaContext): Promis
         ? failedCreateId(request)
         : (request.PhysicalResourceId ?? failedCreateId(request));
     const outcome = { status: 'FAILED' as const, reason: reasonFor(err, context), physicalResourceId };
-    await putResponse(request.ResponseURL, responseBody(request, outcome), { logger: jsonLogger('error') });
+    await sendWithin(context, quietLogger(jsonLogger('error')))(
+      request.ResponseURL,
+      responseBody(request, outcome),
+    );
     return outcome;
   }
 }

@@ -12,7 +12,7 @@ import {
 } from '../../src/lambda/continuation.ts';
 import type { Deps } from '../../src/lambda/deps.ts';
 import { readEnv } from '../../src/lambda/env.ts';
-import { answerSafely, type WorkResult } from '../../src/lambda/safe-handler.ts';
+import { answerSafely, SUPERSEDED, type WorkResult } from '../../src/lambda/safe-handler.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { NotManagedError } from '../../src/util/errors.ts';
 import { silentLogger } from '../../src/util/log.ts';
@@ -222,7 +222,7 @@ describe('drive (the wait loop)', () => {
     );
   });
 
-  it('hands off once however many paths ask at the same time', async () => {
+  it('hands off once however many times the work asks at the same time', async () => {
     const clock = new ManualClock();
     const { deps, invoked } = fakeDeps(clock, 'creating');
     const run = new RunControl();
@@ -230,12 +230,26 @@ describe('drive (the wait loop)', () => {
     const s = state(t);
     const [a, b] = await Promise.all([
       drive(s, deps, context(60_000), { stopBy: t }, run),
-      run.handOffOnce(async () => ({ handedOff: true, reason: 'timer' })),
+      run.handOffOnce(async () => ({ handedOff: true, reason: 'first' })),
     ]);
-    // The timer's hand-off started first; the loop's own hand-off joined it instead of invoking again.
-    assert.deepEqual(a, { handedOff: true, reason: 'timer' });
+    // The first hand-off started while the loop was provisioning; the loop's own joined it instead of invoking again.
+    assert.deepEqual(a, { handedOff: true, reason: 'first' });
     assert.deepEqual(b, a);
     assert.equal(invoked.length, 0);
+  });
+
+  it('neither hands off nor answers once the safety timer holds the answer', async () => {
+    const clock = new ManualClock();
+    const { deps, invoked } = fakeDeps(clock, 'creating');
+    const run = new RunControl();
+    const t = clock.now().getTime();
+    // The timer claims the answer while the loop is provisioning.
+    const driving = drive(state(t), deps, context(60_000), { stopBy: t }, run);
+    assert.ok(run.claim('timer'));
+    assert.deepEqual(await driving, SUPERSEDED);
+    assert.deepEqual(await run.handOffOnce(async () => ({ handedOff: true, reason: 'late' })), SUPERSEDED);
+    assert.equal(invoked.length, 0);
+    assert.equal(run.claim('work'), false, 'the first claim holds for good');
   });
 
   it('stops without handing off once another path has answered', async () => {
