@@ -14,6 +14,7 @@ export { maintainPool } from './maintain.ts';
 export { provisionClone } from './provision.ts';
 export {
   type EventEntry,
+  ensureLeaseTable,
   invokeAsync,
   loadMaintenanceConfig,
   type PutEventsResult,

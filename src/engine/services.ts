@@ -32,6 +32,18 @@ export async function publishEvents(
   return ctx.adapters.events.putEvents(entries);
 }
 
+/**
+ * Makes sure the lease table exists (created when missing), for the stack's lease-table resource and
+ * a one-time setup: the one table every deployment and CLI user of the account and Region shares.
+ */
+export async function ensureLeaseTable(
+  table: string,
+  options: ManagerOptions = {},
+): Promise<{ tableName: string }> {
+  await engineContext({ ...options, leaseTable: table, createLeaseTable: true });
+  return { tableName: table };
+}
+
 /** Invokes `functionName` asynchronously with `payload` (Lambda retries it if it crashes). */
 export async function invokeAsync(
   functionName: string,

@@ -18,6 +18,7 @@ import {
 } from './continuation.ts';
 import type { Deps } from './deps.ts';
 import type { LambdaEnv } from './env.ts';
+import { LEASE_TABLE_TYPE, leaseTableResource } from './lease-table-resource.ts';
 import { ANSWER_ONLY, type CloneProperties, changedProperties, parseProperties } from './properties.ts';
 import { answerSafely, type Budget, quietLogger, reasonFor, type WorkResult } from './safe-handler.ts';
 
@@ -114,6 +115,7 @@ export async function handleCustomResource(
   };
 
   const work = async (budget: Budget): Promise<WorkResult> => {
+    if (req.ResourceType === LEASE_TABLE_TYPE) return leaseTableResource(req, deps);
     if (req.RequestType === 'Delete') return remove(req, deps);
     if (req.ResourceType !== deps.env.resourceType && req.ResourceType !== GENERIC_TYPE) {
       throw new ValidationError(

@@ -27,6 +27,7 @@ export type LambdaEngine = Pick<
   | 'publishEvents'
   | 'loadMaintenanceConfig'
   | 'invokeAsync'
+  | 'ensureLeaseTable'
 >;
 
 export function managerOptions(env: LambdaEnv, logger: Logger, clock: Clock): ManagerOptions {

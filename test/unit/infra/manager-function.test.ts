@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { DEFAULT_LEASE_TABLE } from '../../../src/model/api.ts';
 import {
   asList,
   functionEnv,
@@ -149,14 +150,14 @@ describe('function configuration', () => {
     );
   });
 
-  test('the lease table: partition key pk (S), TTL on ttl, on demand', () => {
-    const [, table] = theResource(template, 'AWS::DynamoDB::Table');
-    assert.deepEqual(table.Properties?.['KeySchema'], [{ AttributeName: 'pk', KeyType: 'HASH' }]);
-    assert.deepEqual(table.Properties?.['AttributeDefinitions'], [
-      { AttributeName: 'pk', AttributeType: 'S' },
-    ]);
-    assert.deepEqual(table.Properties?.['TimeToLiveSpecification'], { AttributeName: 'ttl', Enabled: true });
-    assert.equal(table.Properties?.['BillingMode'], 'PAY_PER_REQUEST');
+  test('the lease table is the account’s one table, shared with the CLI: made by the function if missing', () => {
+    const [name, table] = theResource(template, 'Custom::AuroraCloneLeaseTable');
+    assert.equal(name, 'LeaseTable');
+    assert.deepEqual(table.Properties?.['ServiceToken'], getAttArn(fnName));
+    assert.deepEqual(table.Properties?.['TableName'], ref('LeaseTableName'));
+    const param = (template['Parameters'] as Record<string, Record<string, Json>>)['LeaseTableName'];
+    assert.equal(param?.['Default'], DEFAULT_LEASE_TABLE, 'the same table as the CLI and library default');
+    assert.deepEqual(resourcesOfType(template, 'AWS::DynamoDB::Table'), [], 'no table of the stack’s own');
   });
 
   test('the schedule sends the maintenance event, and EventBridge may invoke the function', () => {

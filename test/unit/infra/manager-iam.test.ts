@@ -285,9 +285,13 @@ describe('manager role: secrets, keys, and the rest', () => {
     assert.deepEqual(env['MAINTENANCE_CONFIG_SSM'], { Ref: 'MaintenanceConfig' });
 
     const leases = only('dynamodb:UpdateItem');
-    assert.deepEqual(asList(leases.Resource as Json), [{ 'Fn::GetAtt': ['LeaseTable', 'Arn'] }]);
-    assert.deepEqual(actionsOf(leases).sort(), ['dynamodb:DescribeTable', 'dynamodb:UpdateItem']);
-    assert.deepEqual(env['LEASE_TABLE'], { Ref: 'LeaseTable' });
+    assert.deepEqual(resourcesOf(leases), [arn('dynamodb', 'table/${LeaseTableName}')]);
+    assert.deepEqual(actionsOf(leases).sort(), [
+      'dynamodb:CreateTable',
+      'dynamodb:DescribeTable',
+      'dynamodb:UpdateItem',
+    ]);
+    assert.deepEqual(env['LEASE_TABLE'], { Ref: 'LeaseTableName' });
 
     assert.deepEqual(fn.Properties?.['FunctionName'], { 'Fn::Sub': '${AWS::StackName}-manager' });
     assert.deepEqual(resourcesOf(only('lambda:InvokeFunction')), [
@@ -330,7 +334,6 @@ describe('manager role ↔ what the code calls', () => {
   // Each SDK command sent by an adapter (src/aws, the only place SDK clients are built) maps to one
   // IAM action. Commands only the CLI needs are listed with the reason they are not granted.
   const NOT_FOR_THE_FUNCTION: Record<string, string> = {
-    'dynamodb:CreateTable': 'the stack creates the lease table; only the CLI creates one',
     'dynamodb:GetItem': 'only a dry run reads the lease without taking it; the function never dry-runs',
   };
   // Granted actions no adapter sends, each with the reason it is needed anyway.
