@@ -6,6 +6,7 @@ import {
   AwsInvalidStateError,
   AwsNotFoundError,
   AwsQuotaError,
+  AwsUnreachableError,
   type ErrorContext,
   errorCode,
 } from '../util/errors.ts';
@@ -38,6 +39,12 @@ const BY_CODE: Record<string, AwsErrorClass> = {
   InstanceQuotaExceeded: AwsQuotaError,
   StorageQuotaExceeded: AwsQuotaError,
   InsufficientStorageClusterCapacity: AwsQuotaError,
+  ECONNREFUSED: AwsUnreachableError,
+  ECONNRESET: AwsUnreachableError,
+  ENOTFOUND: AwsUnreachableError,
+  EAI_AGAIN: AwsUnreachableError,
+  ETIMEDOUT: AwsUnreachableError,
+  EHOSTUNREACH: AwsUnreachableError,
 };
 
 /** The named error for an SDK failure of `action` (e.g. `rds:DeleteDBCluster`). */

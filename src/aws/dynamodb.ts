@@ -6,9 +6,10 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
-  ResourceNotFoundException,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { AwsAlreadyExistsError, AwsNotFoundError } from '../util/errors.ts';
+import { awsCall, awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
 
 export type Item = Record<string, AttributeValue>;
@@ -25,11 +26,12 @@ export class DynamoDbAdapter {
   /** 'ACTIVE', 'CREATING' …, or undefined when the table does not exist. */
   async tableStatus(table: string): Promise<string | undefined> {
     try {
-      const r = await this.client.send(new DescribeTableCommand({ TableName: table }));
+      const r = await awsCall('dynamodb:DescribeTable', { table }, () =>
+        this.client.send(new DescribeTableCommand({ TableName: table })),
+      );
       return r.Table?.TableStatus;
     } catch (err) {
-      if (err instanceof ResourceNotFoundException || (err as Error).name === 'ResourceNotFoundException')
-        return undefined;
+      if (err instanceof AwsNotFoundError) return undefined;
       throw err;
     }
   }
@@ -37,29 +39,31 @@ export class DynamoDbAdapter {
   /** A table keyed by `pk` (string), billed per request. */
   async createTable(table: string): Promise<void> {
     try {
-      await this.client.send(
-        new CreateTableCommand({
-          TableName: table,
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
+      await awsCall('dynamodb:CreateTable', { table }, () =>
+        this.client.send(
+          new CreateTableCommand({
+            TableName: table,
+            AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+            KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+            BillingMode: 'PAY_PER_REQUEST',
+          }),
+        ),
       );
     } catch (err) {
-      if ((err as Error).name !== 'ResourceInUseException') throw err;
+      // Made meanwhile by another process: what was wanted.
+      if (!(err instanceof AwsAlreadyExistsError)) throw err;
     }
   }
 
   /** One item by key, read consistently; undefined when the table or the item does not exist. */
   async getItem(table: string, key: Item): Promise<Item | undefined> {
     try {
-      const r = await this.client.send(
-        new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
+      const r = await awsCall('dynamodb:GetItem', { table }, () =>
+        this.client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true })),
       );
       return r.Item;
     } catch (err) {
-      if (err instanceof ResourceNotFoundException || (err as Error).name === 'ResourceNotFoundException')
-        return undefined;
+      if (err instanceof AwsNotFoundError) return undefined;
       throw err;
     }
   }
@@ -87,13 +91,9 @@ export class DynamoDbAdapter {
       );
       return r.Attributes ?? {};
     } catch (err) {
-      if (
-        err instanceof ConditionalCheckFailedException ||
-        (err as Error).name === 'ConditionalCheckFailedException'
-      ) {
-        return undefined;
-      }
-      throw err;
+      // The condition failed: someone else holds the lease. Anything else is an error.
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw awsError('dynamodb:UpdateItem', err, { table: input.table });
     }
   }
 }

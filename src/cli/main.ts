@@ -1,7 +1,7 @@
 // The `aurora-clone-manager` command: parse and normalise flags, call one function per command with
 // a typed options object, and map every error to an exit code and one clear line in one place.
 import pkg from '../../package.json' with { type: 'json' };
-import { AcmError, AwsCallError, errorCode, errorMessage } from '../util/errors.ts';
+import { AcmError, AwsUnreachableError, errorCode, errorMessage } from '../util/errors.ts';
 import { redact, redactString } from '../util/redact.ts';
 import { COMMON_OPTIONS, OUTPUT_OPTIONS, parseFlags } from './args.ts';
 import { type Command, commandHelp } from './command.ts';
@@ -114,21 +114,10 @@ function reportError(err: unknown, io: Io, json: boolean): number {
   return exitCode;
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-]);
-
-/** A call that never reached AWS (the adapters wrap the network error): says so, whoever wrapped it. */
+/** A call that never reached AWS: says so, with the endpoint's own words. */
 function unreachable(err: unknown): string | undefined {
-  const cause = err instanceof AwsCallError ? err.cause : err;
-  const code = errorCode(cause);
-  return code && NETWORK_CODES.has(code)
-    ? `cannot reach the AWS endpoint: ${errorMessage(cause)}`
+  return err instanceof AwsUnreachableError
+    ? `cannot reach the AWS endpoint: ${errorMessage(err.cause)}`
     : undefined;
 }
 

@@ -99,6 +99,9 @@ export class AwsInvalidStateError extends AwsCallError {}
 /** An account quota is used up (clusters, instances, storage). */
 export class AwsQuotaError extends AwsCallError {}
 
+/** The call never reached AWS (connection refused, name not found, timed out). */
+export class AwsUnreachableError extends AwsCallError {}
+
 /** AWS refused a restore from this source now (no instance, not available, gone): try another one. */
 export class RestoreRefusedError extends AwsCallError {}
 
