@@ -2,14 +2,12 @@
 // from defaults, the lease store (a DynamoDB table shared by every process, or this process only).
 import { type Adapters, adaptersFor } from '../aws/adapters.ts';
 import { endpointFor, isLocalEndpoint } from '../aws/config.ts';
-import type { DynamoDbAdapter } from '../aws/dynamodb.ts';
 import type { ExecutorContext } from '../executor/context.ts';
-import { DynamoDbLeaseStore } from '../lease/dynamodb-lease.ts';
+import { DynamoDbLeaseStore, ensureLeaseTable } from '../lease/dynamodb-lease.ts';
 import { InProcessLeaseStore, type LeaseStore } from '../lease/lease.ts';
 import { DEFAULT_LEASE_TABLE, type ManagerOptions } from '../model/api.ts';
-import { type Clock, systemClock } from '../util/clock.ts';
-import { ValidationError } from '../util/errors.ts';
-import { type Logger, silentLogger } from '../util/log.ts';
+import { systemClock } from '../util/clock.ts';
+import { silentLogger } from '../util/log.ts';
 import { withRetries } from '../util/retry.ts';
 import { validateManagerOptions } from '../validation/index.ts';
 
@@ -46,7 +44,7 @@ export async function engineContext(
       // In a real account nothing is created unasked: the stack creates the table. Locally (the
       // emulator, moto) the table is made on first use.
       const create = options.createLeaseTable ?? isLocalEndpoint(endpointFor(aws, 'DYNAMODB'));
-      await ensureTable(adapters.dynamodb, table, create, clock, logger);
+      await ensureLeaseTable(adapters.dynamodb, table, { create, clock, logger });
       readyTables.add(key);
     }
     leases = new DynamoDbLeaseStore(adapters.dynamodb, table);
@@ -69,30 +67,4 @@ export async function engineContext(
     options,
     retry: (fn) => withRetries(fn, { clock, attempts: 5, baseDelayMs: 500, maxDelayMs: 10_000 }),
   };
-}
-
-async function ensureTable(
-  db: DynamoDbAdapter,
-  table: string,
-  create: boolean,
-  clock: Clock,
-  logger: Logger,
-) {
-  const readStatus = () => withRetries(() => db.tableStatus(table), { clock });
-  let status = await readStatus();
-  if (status === undefined) {
-    if (!create) {
-      throw new ValidationError(
-        'leaseTable',
-        `DynamoDB table ${table} does not exist in this account and Region: deploy the manager's stack (it creates the table every deployment and CLI user shares), or create it once with createLeaseTable: true`,
-      );
-    }
-    logger.info('creating the lease table', { table });
-    await withRetries(() => db.createTable(table), { clock });
-    status = await readStatus();
-  }
-  for (let i = 0; status !== 'ACTIVE' && i < 120; i++) {
-    await clock.sleep(500);
-    status = await readStatus();
-  }
 }

@@ -109,7 +109,7 @@ export class Execution {
           await ctx.retry(() => createWriter(ctx, step));
         } catch (err) {
           // A copy without an instance can never be cloned: it goes again, and nobody waits for it.
-          await ctx.rds.deleteCluster(step.clusterId).catch(() => undefined);
+          await deleteManaged(ctx, { clusterId: step.clusterId }).catch(() => undefined);
           throw err;
         }
         return { step, outcome: 'done' };

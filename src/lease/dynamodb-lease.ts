@@ -1,6 +1,10 @@
 // The lease as one DynamoDB item per root, taken and released with conditional updates, so any
 // number of Lambda invocations, CLI users and CI jobs agree on who may count and restore.
 import type { DynamoDbAdapter } from '../aws/dynamodb.ts';
+import type { Clock } from '../util/clock.ts';
+import { ValidationError } from '../util/errors.ts';
+import type { Logger } from '../util/log.ts';
+import { withRetries } from '../util/retry.ts';
 import { type HeldLease, type LeaseState, type LeaseStore, parseReservations } from './lease.ts';
 
 const NAMES = { '#owner': 'owner', '#exp': 'expiresAt', '#ttl': 'ttl', '#res': 'reservations' };
@@ -47,5 +51,33 @@ export class DynamoDbLeaseStore implements LeaseStore {
         return done !== undefined;
       },
     };
+  }
+}
+
+/**
+ * Waits until the lease table is there and ACTIVE; creates it first when it is missing and `create`
+ * allows (a local endpoint, the stack's lease-table resource, or a caller who asked).
+ */
+export async function ensureLeaseTable(
+  db: DynamoDbAdapter,
+  table: string,
+  { create, clock, logger }: { create: boolean; clock: Clock; logger: Logger },
+): Promise<void> {
+  const readStatus = () => withRetries(() => db.tableStatus(table), { clock });
+  let status = await readStatus();
+  if (status === undefined) {
+    if (!create) {
+      throw new ValidationError(
+        'leaseTable',
+        `DynamoDB table ${table} does not exist in this account and Region: deploy the manager's stack (it creates the table every deployment and CLI user shares), or create it once with createLeaseTable: true`,
+      );
+    }
+    logger.info('creating the lease table', { table });
+    await withRetries(() => db.createTable(table), { clock });
+    status = await readStatus();
+  }
+  for (let i = 0; status !== 'ACTIVE' && i < 120; i++) {
+    await clock.sleep(500);
+    status = await readStatus();
   }
 }

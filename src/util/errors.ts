@@ -46,13 +46,6 @@ export class ClusterExistsError extends AcmError {
   }
 }
 
-/** A cluster the caller named (to delete, get or wait for) does not exist. */
-export class ClusterNotFoundError extends AcmError {
-  constructor(clusterId: string, where = '') {
-    super(`cluster ${clusterId} does not exist${where}`, { clusterId });
-  }
-}
-
 /** No source has a free clone slot and making a copy is not allowed. */
 export class NoCapacityError extends AcmError {}
 
