@@ -3,11 +3,16 @@
 // group a full copy reports (AWS does not say which).
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { RDSClient, RestoreDBClusterToPointInTimeCommand } from '@aws-sdk/client-rds';
+import {
+  DeleteDBInstanceCommand,
+  RDSClient,
+  RestoreDBClusterToPointInTimeCommand,
+} from '@aws-sdk/client-rds';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { deleteClone, describePool, maintainPool, provisionClone } from '../../src/engine/api.ts';
 import type { Step } from '../../src/model/plan.ts';
 import { ManualClock } from '../../src/util/clock.ts';
+import { SourcesRefusedError } from '../../src/util/errors.ts';
 import { engineEnv } from '../helpers/engine-env.ts';
 
 async function cloneByHand(emulator: RunningEmulator, id: string, source = 'prod') {
@@ -246,4 +251,84 @@ async function restoreAsPlanned(emulator: RunningEmulator, step: Step | undefine
       Tags: step.tags,
     }),
   );
+}
+
+describe('bounded work', () => {
+  it('a source without an instance is refused at once: no restore is even tried', async () => {
+    // Prepare: the root's only instance is deleted by hand.
+    const clock = new ManualClock('2026-03-02T09:00:00Z');
+    const env = await engineEnv({ clock }, { clock });
+    try {
+      const rds = sdkFor(env.emulator);
+      await rds.send(
+        new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'prod-instance-1', SkipFinalSnapshot: true }),
+      );
+      clock.advance(60_000);
+      const restores = () => env.emulator.stats().actions.RestoreDBClusterToPointInTime?.count ?? 0;
+      // Act / Assess
+      await assert.rejects(
+        provisionClone({ sourceClusterId: 'prod', instanceClass: 'db.r6g.large' }, env.options),
+        (err: unknown) => err instanceof SourcesRefusedError && /prod has no DB instance/.test(err.message),
+      );
+      assert.equal(restores(), 0);
+    } finally {
+      await env.emulator.stop();
+    }
+  });
+
+  it('maintenance stopped by the cluster quota leaves every copy it made complete, with its writer', async () => {
+    // Prepare: room for the root and two more clusters only.
+    const clock = new ManualClock('2026-03-02T09:00:00Z');
+    const env = await engineEnv({ clock, quotas: { clusters: 3, instances: 10 } }, { clock });
+    try {
+      // Act
+      const [report] = await maintainPool([{ clusterId: 'prod', targetCloneSlots: 60 }], env.options);
+      // Assess
+      assert.equal(report?.ok, false);
+      assert.match(report?.error ?? '', /Quota/i);
+      assert.equal(report?.created.length, 2);
+      for (const id of report?.created ?? []) {
+        assert.ok(
+          env.emulator.rds.instances().some((i) => i.clusterId === id),
+          `copy ${id} has its writer`,
+        );
+      }
+    } finally {
+      await env.emulator.stop();
+    }
+  });
+
+  it('two deployments and a CLI user on one source share the one lease: none over the limit', async () => {
+    // Prepare: three actors, each with its own manager id, all on the default shared table.
+    const env = await engineEnv({ quotas: { clusters: 200, instances: 200 } }, { maxClonesPerSource: 4 });
+    try {
+      const actors = ['stack-a', 'stack-b', 'cli-user'].map((managerId) => ({ ...env.options, managerId }));
+      // Act: 8 requests from each at once
+      const results = await Promise.allSettled(
+        actors.flatMap((options) =>
+          Array.from({ length: 8 }, () => provisionClone({ sourceClusterId: 'prod' }, options)),
+        ),
+      );
+      // Assess
+      assert.deepEqual(
+        results
+          .filter((r) => r.status === 'rejected')
+          .map((r) => String((r as PromiseRejectedResult).reason)),
+        [],
+      );
+      assert.equal(env.emulator.stats().rds.accidentalFullCopies, 0);
+      const status = await describePool('prod', env.options);
+      assert.ok((status.root.used ?? 99) <= 4, `root has ${status.root.used}`);
+    } finally {
+      await env.emulator.stop();
+    }
+  });
+});
+
+function sdkFor(emulator: RunningEmulator): RDSClient {
+  return new RDSClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 }
