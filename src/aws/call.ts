@@ -1,6 +1,7 @@
 // How every adapter turns an SDK failure into one of the product's named errors, so nothing above
 // src/aws matches AWS fault names. The names are AWS's wire codes (botocore's models).
 import {
+  AcmError,
   AwsAlreadyExistsError,
   AwsCallError,
   AwsInvalidStateError,
@@ -48,8 +49,9 @@ const BY_CODE: Record<string, AwsErrorClass> = {
 };
 
 /** The named error for an SDK failure of `action` (e.g. `rds:DeleteDBCluster`). */
-export function awsError(action: string, err: unknown, context: ErrorContext = {}): AwsCallError {
-  if (err instanceof AwsCallError) return err;
+export function awsError(action: string, err: unknown, context: ErrorContext = {}): AcmError {
+  // The product's own errors (a check run inside the SDK's retry loop) pass through unchanged.
+  if (err instanceof AcmError) return err;
   const Named = BY_CODE[errorCode(err) ?? ''] ?? AwsCallError;
   return new Named(action, err, context, isRetryableAwsError(err));
 }

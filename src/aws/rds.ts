@@ -112,11 +112,26 @@ export class RdsAdapter {
    * Point-in-time restore (a clone or a full copy). When AWS refuses to restore from the source
    * (gone, not available, no instance) the error is RestoreRefusedError naming the source.
    */
-  async restoreCluster(input: RestoreDBClusterToPointInTimeCommandInput): Promise<DBCluster> {
+  async restoreCluster(
+    input: RestoreDBClusterToPointInTimeCommandInput,
+    options: { beforeEachAttempt?: () => void } = {},
+  ): Promise<DBCluster> {
     const context = { clusterId: input.DBClusterIdentifier, source: input.SourceDBClusterIdentifier };
     this.count('RestoreDBClusterToPointInTime');
+    const command = new RestoreDBClusterToPointInTimeCommand(input);
+    const check = options.beforeEachAttempt;
+    if (check) {
+      // Inside the SDK's retry loop: a process paused between two attempts checks again on waking.
+      command.middlewareStack.add(
+        (next) => async (args) => {
+          check();
+          return next(args);
+        },
+        { step: 'deserialize', name: 'checkBeforeEachAttempt' },
+      );
+    }
     try {
-      const r = await this.client.send(new RestoreDBClusterToPointInTimeCommand(input));
+      const r = await this.client.send(command);
       return r.DBCluster ?? {};
     } catch (err) {
       const named = awsError('rds:RestoreDBClusterToPointInTime', err, context);

@@ -66,9 +66,10 @@ export class Execution {
    */
   async apply(steps: readonly Step[], guard?: (step: Step) => void): Promise<AppliedStep['outcome']> {
     for (const step of steps) {
-      // The caller's last word before each step (e.g. "is the lease still ours?"): it may throw.
+      // The caller's last word before each step and each of its attempts ("is the lease still
+      // ours?"): it may throw.
       guard?.(step);
-      const applied = await this.applyOne(step);
+      const applied = await this.applyOne(step, guard && (() => guard(step)));
       this.applied.push(applied);
       if (applied.outcome !== 'done') return applied.outcome;
     }
@@ -93,14 +94,18 @@ export class Execution {
     }
   }
 
-  private async applyOne(step: Step): Promise<AppliedStep> {
+  private async applyOne(step: Step, beforeEachAttempt?: () => void): Promise<AppliedStep> {
     const { ctx } = this;
     ctx.logger.debug('applying step', { kind: step.kind, reason: step.reason });
     switch (step.kind) {
       case 'copy':
-        return { step, outcome: 'done', cluster: await ctx.retry(() => restore(ctx, step)) };
+        return {
+          step,
+          outcome: 'done',
+          cluster: await ctx.retry(() => restore(ctx, step, beforeEachAttempt)),
+        };
       case 'clone': {
-        const cluster = await ctx.retry(() => restore(ctx, step));
+        const cluster = await ctx.retry(() => restore(ctx, step, beforeEachAttempt));
         this.made.push({ clusterId: step.clusterId });
         return { step, outcome: 'done', cluster };
       }

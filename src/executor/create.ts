@@ -7,21 +7,28 @@ import { AwsAlreadyExistsError } from '../util/errors.ts';
 import type { ExecutorContext } from './context.ts';
 
 /** Copy-on-write restore for a clone, full-copy restore for a copy. */
-export async function restore(ctx: ExecutorContext, step: CloneStep | CopyStep): Promise<DBCluster> {
+export async function restore(
+  ctx: ExecutorContext,
+  step: CloneStep | CopyStep,
+  beforeEachAttempt?: () => void,
+): Promise<DBCluster> {
   const { restore: where } = step;
   const source = step.kind === 'clone' ? step.sourceClusterId : step.rootClusterId;
   try {
-    return await ctx.rds.restoreCluster({
-      DBClusterIdentifier: step.clusterId,
-      SourceDBClusterIdentifier: source,
-      RestoreType: step.kind === 'clone' ? 'copy-on-write' : 'full-copy',
-      UseLatestRestorableTime: true,
-      Tags: step.tags,
-      ...(where.subnetGroup ? { DBSubnetGroupName: where.subnetGroup } : {}),
-      ...(where.securityGroupIds.length ? { VpcSecurityGroupIds: where.securityGroupIds } : {}),
-      ...(where.clusterParameterGroup ? { DBClusterParameterGroupName: where.clusterParameterGroup } : {}),
-      DeletionProtection: false,
-    });
+    return await ctx.rds.restoreCluster(
+      {
+        DBClusterIdentifier: step.clusterId,
+        SourceDBClusterIdentifier: source,
+        RestoreType: step.kind === 'clone' ? 'copy-on-write' : 'full-copy',
+        UseLatestRestorableTime: true,
+        Tags: step.tags,
+        ...(where.subnetGroup ? { DBSubnetGroupName: where.subnetGroup } : {}),
+        ...(where.securityGroupIds.length ? { VpcSecurityGroupIds: where.securityGroupIds } : {}),
+        ...(where.clusterParameterGroup ? { DBClusterParameterGroupName: where.clusterParameterGroup } : {}),
+        DeletionProtection: false,
+      },
+      beforeEachAttempt ? { beforeEachAttempt } : {},
+    );
   } catch (err) {
     if (err instanceof AwsAlreadyExistsError) {
       const existing = await ctx.rds.describeCluster(step.clusterId);

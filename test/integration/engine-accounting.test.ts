@@ -170,6 +170,50 @@ describe('a lease holder paused past its lease', () => {
   });
 });
 
+describe('a lease holder paused inside the SDK’s retries of its restore', () => {
+  it('checks its lease again before the retried attempt, and reads again instead', async () => {
+    // Prepare: as above, but the pause comes after a throttled first attempt of the restore itself.
+    const clock = new ManualClock('2026-03-02T09:00:00Z');
+    const env = await engineEnv({ clock }, { clock });
+    try {
+      for (let i = 1; i <= 14; i++) {
+        await provisionClone({ sourceClusterId: 'prod', clusterId: `ci-${i}` }, env.options);
+      }
+      const rds = sdkFor(env.emulator);
+      let throttled = false;
+      rds.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (!throttled && context.commandName === 'RestoreDBClusterToPointInTimeCommand') {
+            throttled = true;
+            // The answer is "throttled"; the SDK backs off, the process sleeps past its lease,
+            // and meanwhile another requester takes the last slot.
+            clock.advance(130_000);
+            await provisionClone({ sourceClusterId: 'prod', clusterId: 'b-took-it' }, env.options);
+            throw Object.assign(new Error('Rate exceeded'), {
+              name: 'ThrottlingException',
+              $metadata: { httpStatusCode: 400 },
+              $retryable: { throttling: true },
+            });
+          }
+          return next(args);
+        },
+        { step: 'deserialize', name: 'throttleOnceThenPause', priority: 'low' },
+      );
+      // Act
+      const a = await provisionClone(
+        { sourceClusterId: 'prod', clusterId: 'a-after-pause', wait: true },
+        { ...env.options, clients: { rds } },
+      );
+      // Assess
+      assert.equal(throttled, true);
+      assert.equal(a.copyMade, true, 'A read again and made a copy instead of restoring on the root');
+      assert.equal(env.emulator.stats().rds.accidentalFullCopies, 0);
+    } finally {
+      await env.emulator.stop();
+    }
+  });
+});
+
 describe('what a crashed request leaves behind', () => {
   it('a clone restored without a writer is flagged, then deleted by maintenance after the grace period', async () => {
     // Prepare: the restore of a request that was killed before it created the writer.
