@@ -1,12 +1,11 @@
 // maintainPool: per source, independently (one failing source does not stop the others):
 // lease → read → plan → apply the copies (each with its writer) under the lease → apply the
 // deletions after it → report.
-import { randomUUID } from 'node:crypto';
 import { Execution } from '../executor/apply.ts';
 import { readInventory } from '../inventory/read.ts';
 import { withLease } from '../lease/with-lease.ts';
 import type { MaintenanceReport, MaintenanceSource, ManagerOptions } from '../model/api.ts';
-import type { Plan } from '../model/plan.ts';
+import type { LeaseState, Plan } from '../model/plan.ts';
 import type { MaintenancePolicy } from '../model/policy.ts';
 import { planMaintenance } from '../planner/maintain.ts';
 import { requestIdSuffix } from '../planner/names.ts';
@@ -43,9 +42,12 @@ async function maintainOne(
   const execution = new Execution(ctx);
   try {
     const policy = validateMaintenanceSource(source, ctx, path);
-    if (source.dryRun) return finish(report, await plan(ctx, policy));
+    if (source.dryRun) {
+      const lease = await ctx.leases.peek(leaseKey(policy.clusterId)).catch(() => ({ reservations: [] }));
+      return finish(report, await plan(ctx, policy, lease));
+    }
     const made = await withLease(leaseKey(policy.clusterId), leaseOptions(ctx), async (state, hold) => {
-      const p = await plan(ctx, policy);
+      const p = await plan(ctx, policy, state);
       await execution.apply(underLease(p.steps), restoreGuard(hold));
       return { result: p, state };
     });
@@ -62,23 +64,29 @@ async function maintainOne(
     return report;
   } finally {
     // What was done is reported whether or not the rest went well.
+    // A copy counts as made once its writer is (a copy whose writer failed was removed again).
+    const restored = new Set(
+      execution.applied.filter((a) => a.step.kind === 'copy').map((a) => a.step.clusterId),
+    );
     for (const a of execution.applied) {
-      if (a.step.kind === 'copy') report.created.push(a.step.clusterId);
+      if (a.step.kind === 'copy-writer' && restored.has(a.step.clusterId))
+        report.created.push(a.step.clusterId);
       if (a.step.kind === 'delete' && !a.error) report.deleted.push(a.step.clusterId);
     }
   }
 }
 
-async function plan(ctx: EngineContext, policy: MaintenancePolicy): Promise<Plan> {
+async function plan(ctx: EngineContext, policy: MaintenancePolicy, lease: LeaseState): Promise<Plan> {
   const now = ctx.clock.now();
   const inventory = await ctx.retry(() => readInventory(ctx.rds, policy.clusterId, now));
   // Two deployments maintaining the same source in the same second still name their copies apart.
   return planMaintenance({
     inventory,
     policy,
+    lease,
     managerId: ctx.managerId,
     now,
-    idSuffix: requestIdSuffix(now, randomUUID()),
+    idSuffix: requestIdSuffix(now),
   });
 }
 

@@ -38,8 +38,10 @@ export async function provisionClone(
 ): Promise<ProvisionResult> {
   // A dry run creates nothing, not even the lease table: it only reads the lease state if there is one.
   const ctx = await engineContext(options, request.dryRun ? 'read' : 'take');
-  const policy = validateProvision(request, ctx);
+  const policy = validateProvision(request, { ...ctx, now: ctx.clock.now() });
   const keyed: ProvisionPolicy = { ...policy, requestKey: policy.requestKey ?? randomUUID() };
+  // Fixed once: every round of this request, and its dry run with the same key, use the same names.
+  const idSuffix = requestIdSuffix(ctx.clock.now(), policy.requestKey);
   if (request.dryRun) {
     const now = ctx.clock.now();
     const inventory = await ctx.retry(() => readInventory(ctx.rds, keyed.sourceClusterId, now));
@@ -50,14 +52,18 @@ export async function provisionClone(
       lease,
       managerId: ctx.managerId,
       now,
-      idSuffix: requestIdSuffix(now, keyed.requestKey ?? ''),
+      idSuffix,
     });
     return dryRunResult(plan);
   }
-  return provision(ctx, keyed);
+  return provision(ctx, keyed, idSuffix);
 }
 
-async function provision(ctx: EngineContext, policy: ProvisionPolicy): Promise<ProvisionResult> {
+async function provision(
+  ctx: EngineContext,
+  policy: ProvisionPolicy,
+  idSuffix: string,
+): Promise<ProvisionResult> {
   const execution = new Execution(ctx, { whileWaitingForCopy: reservationKeeper(ctx, policy) });
   const refused: Record<string, string> = {};
   let first: Plan | undefined;
@@ -65,7 +71,7 @@ async function provision(ctx: EngineContext, policy: ProvisionPolicy): Promise<P
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       let started: Started;
       try {
-        started = await planAndStart(ctx, policy, refused, execution);
+        started = await planAndStart(ctx, policy, idSuffix, refused, execution);
       } catch (err) {
         if (!(err instanceof LeaseLostError)) throw err;
         ctx.logger.warn('lease nearly lost before a restore; going round again', { error: err.message });
@@ -113,6 +119,7 @@ interface Started {
 async function planAndStart(
   ctx: EngineContext,
   policy: ProvisionPolicy,
+  idSuffix: string,
   refused: Readonly<Record<string, string>>,
   execution: Execution,
 ): Promise<Started> {
@@ -129,7 +136,7 @@ async function planAndStart(
         refused,
         managerId: ctx.managerId,
         now,
-        idSuffix: requestIdSuffix(now, policy.requestKey ?? ''),
+        idSuffix,
       });
       try {
         await execution.apply(underLease(plan.steps), restoreGuard(hold));

@@ -3,7 +3,7 @@
 // hours, so this runs ahead of demand (nightly) rather than inside a provision.
 
 import type { Inventory } from '../model/inventory.ts';
-import { PLAN_VERSION, type Plan, type Step } from '../model/plan.ts';
+import { type LeaseState, PLAN_VERSION, type Plan, type Step } from '../model/plan.ts';
 import type { MaintenancePolicy } from '../model/policy.ts';
 import { ValidationError } from '../util/errors.ts';
 import { joinIdentifier } from '../util/identifiers.ts';
@@ -11,6 +11,7 @@ import { checkTargetCloneSlots } from '../validation/index.ts';
 import { copySteps } from './copy.ts';
 import { NameBook, resolveIdSuffix } from './names.ts';
 import { assessPool, checkPoolNumbers, readPool, unmanagedNotes, writerInstanceClass } from './pool.ts';
+import { liveReservations } from './provision.ts';
 import { planExpiredClones, planObsoleteCopies, withoutDeleted } from './purge.ts';
 import { planStranded } from './stranded.ts';
 
@@ -21,6 +22,8 @@ export interface MaintenanceInput {
   now: Date;
   /** The unique part of the new copies' identifiers (default: the UTC timestamp of `now`). */
   idSuffix?: string;
+  /** The root's lease state: slots reserved by waiting requests are used, their copies are kept. */
+  lease?: LeaseState;
 }
 
 /**
@@ -33,11 +36,13 @@ export function planMaintenance(input: MaintenanceInput): Plan {
   checkPoolNumbers(policy.maxClonesPerSource, policy.maxCopyAgeMs);
   checkTargetCloneSlots(policy.targetCloneSlots, 'targetCloneSlots');
   const suffix = resolveIdSuffix(now, input.idSuffix);
+  const reservations = liveReservations(input);
   const options = {
     managerId,
     now,
     maxClonesPerSource: policy.maxClonesPerSource,
     maxCopyAgeMs: policy.maxCopyAgeMs,
+    reservations,
   };
   const pool = readPool(inventory, policy.clusterId, options);
   const root = pool.root.cluster;
@@ -67,6 +72,7 @@ export function planMaintenance(input: MaintenanceInput): Plan {
       pool,
       inventory,
       plan.steps.filter((s) => s.kind === 'delete'),
+      new Set(reservations.map((r) => r.sourceArn)),
     );
     plan.steps.push(...purge.steps);
     plan.notes.push(...purge.notes);

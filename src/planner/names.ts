@@ -2,7 +2,7 @@
 // default the plan's UTC timestamp) so the planner stays deterministic; collisions with the
 // inventory, or between two names of the same plan, get a counter rather than an error.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Inventory } from '../model/inventory.ts';
 import { ValidationError } from '../util/errors.ts';
 import { idTimestamp, joinIdentifier } from '../util/identifiers.ts';
@@ -11,12 +11,14 @@ const SUFFIX = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const MAX_SUFFIX_LENGTH = 32;
 
 /**
- * The suffix a request's generated names use: the UTC timestamp of `now` and a short digest of the
- * request key, so two requests in the same second (other processes, other deployments) never pick
- * the same name, while the same request (a retry, a dry run with its key) always does.
+ * The suffix a request's generated names use, never the same for two requests (other processes,
+ * other deployments, the same second): with the caller's request key, a digest of it, so a retry or a
+ * dry run with that key names exactly what the real run makes; without one, the UTC timestamp of
+ * `now` and a random part.
  */
-export function requestIdSuffix(now: Date, requestKey: string): string {
-  return `${idTimestamp(now)}-${createHash('sha256').update(requestKey).digest('hex').slice(0, 5)}`;
+export function requestIdSuffix(now: Date, callerKey?: string): string {
+  if (callerKey !== undefined) return createHash('sha256').update(callerKey).digest('hex').slice(0, 10);
+  return `${idTimestamp(now)}-${randomBytes(3).toString('hex').slice(0, 5)}`;
 }
 
 /** The suffix generated names use: the given one (checked) or the UTC timestamp of `now`. */

@@ -48,6 +48,8 @@ export interface PoolSource {
   free: number;
   /** Clusters counted on it that the manager did not make (ids). */
   unmanaged: string[];
+  /** Of `used`, slots held for requests waiting for this copy. */
+  reserved: number;
   dataTimestamp: Date;
   ageMs: number;
   obsolete: boolean;
@@ -177,9 +179,16 @@ export function readPool(inventory: Inventory, sourceClusterId: string, options:
   );
   const uses = slotUse(inventory.clusters, [root, ...copyClusters], options.reservations);
   const slots = (c: ClusterInfo) => {
-    const use = uses.get(c.arn) ?? { used: 0, unmanaged: [] };
-    return { used: use.used, free: Math.max(0, max - use.used), unmanaged: use.unmanaged };
+    const use = uses.get(c.arn) ?? { used: 0, unmanaged: [], reserved: 0 };
+    return {
+      used: use.used,
+      free: Math.max(0, max - use.used),
+      unmanaged: use.unmanaged,
+      reserved: use.reserved,
+    };
   };
+  const full = (s: { used: number; reserved: number }) =>
+    `no free slot (${s.used}/${max} used${s.reserved ? `, ${s.reserved} of them held for requests waiting for it` : ''})`;
   const refused = options.refused ?? {};
 
   const rootSlots = slots(root);
@@ -199,7 +208,7 @@ export function readPool(inventory: Inventory, sourceClusterId: string, options:
   if (root.status !== 'available') rootSource.notCloneable = `status is ${root.status}, not available`;
   else if (root.members.length === 0)
     rootSource.notCloneable = 'it has no DB instance: AWS cannot restore from it';
-  else if (rootSlots.free === 0) rootSource.notCloneable = `no free slot (${rootSlots.used}/${max} used)`;
+  else if (rootSlots.free === 0) rootSource.notCloneable = full(rootSlots);
   else if (refused[root.arn]) rootSource.notCloneable = `refused a restore just now: ${refused[root.arn]}`;
   rootSource.cloneable = rootSource.notCloneable === undefined;
 
@@ -228,7 +237,7 @@ export function readPool(inventory: Inventory, sourceClusterId: string, options:
       notCloneable = `still ${c.status}: its free slots count for capacity, it cannot be cloned yet`;
     } else if (c.members.length === 0) {
       notCloneable = 'no writer instance yet: its free slots count for capacity, it cannot be cloned yet';
-    } else if (s.free === 0) notCloneable = `no free slot (${s.used}/${max} used)`;
+    } else if (s.free === 0) notCloneable = full(s);
     else if (refused[c.arn]) notCloneable = `refused a restore just now: ${refused[c.arn]}`;
     const source: PoolSource = {
       cluster: c,

@@ -58,6 +58,11 @@ export interface ProvisionInput {
   reservationTtlMs?: number;
 }
 
+/** The reservations that have not lapsed at the plan's `now`. */
+export function liveReservations(input: { lease?: LeaseState; now: Date }): Reservation[] {
+  return (input.lease?.reservations ?? []).filter((r) => Date.parse(r.expiresAt) > input.now.getTime());
+}
+
 /** An earlier clone made for the same request key by this manager, if one exists and is not going away. */
 export function findByRequestKey(
   inventory: Inventory,
@@ -96,14 +101,7 @@ export function planProvision(input: ProvisionInput): Plan {
     const problem = identifierProblem(request.clusterId);
     if (problem) throw new ValidationError('clusterId', `"${request.clusterId}" ${problem}`);
   }
-  if (request.copyCreatedSince && request.copyCreatedSince.getTime() >= now.getTime()) {
-    // Not even a copy made now would have data after it: fail before planning a useless copy.
-    throw new ValidationError(
-      'copyCreatedSince',
-      `${request.copyCreatedSince.toISOString()} is not in the past (now ${now.toISOString()})`,
-    );
-  }
-  const live = (input.lease?.reservations ?? []).filter((r) => Date.parse(r.expiresAt) > now.getTime());
+  const live = liveReservations(input);
   const mine = request.requestKey ? live.find((r) => r.requestKey === request.requestKey) : undefined;
   const others = live.filter((r) => r !== mine);
   const pool = readPool(inventory, request.sourceClusterId, {
@@ -145,7 +143,14 @@ export function planProvision(input: ProvisionInput): Plan {
   }
 
   const held = mine ? pool.copies.find((c) => c.cluster.arn === mine.sourceArn) : undefined;
-  const cloneId = mine && held?.owned && held.ofInterest && held.fresh ? mine.clusterId : undefined;
+  // The copy this request waits for stays its copy even if its data grew older than maxCopyAge
+  // meanwhile (a copy can take longer to make than that): else every wait would end in a new copy.
+  const since = request.copyCreatedSince?.getTime();
+  const heldUsable =
+    held?.owned && held.ofInterest && (since === undefined || held.dataTimestamp.getTime() > since);
+  const cloneId = mine && heldUsable ? mine.clusterId : undefined;
+  const heldReady =
+    held && held.cluster.status === 'available' && held.cluster.members.length > 0 && held.free > 0;
   const cloneName = cloneId ? ctx.names.claimCluster(cloneId) : nameClone(ctx);
   if (mine && cloneId === undefined) {
     plan.notes.push(
@@ -154,11 +159,15 @@ export function planProvision(input: ProvisionInput): Plan {
   }
 
   let capacityAfterCreate = -1;
-  const chosen = held && cloneId && held.cloneable ? held : cloneId ? undefined : pool.cloneable[0];
+  const chosen = held && cloneId && heldReady ? held : cloneId ? undefined : pool.cloneable[0];
   const waitable = held && cloneId ? held : roomOnCopyBeingMade(pool);
   if (chosen) {
     markChosen(plan.sources, chosen);
-    const clone = cloneStep(ctx, existing(chosen, false, root), cloneName, cloneReason(pool, chosen));
+    const reason =
+      chosen === held
+        ? `copy ${chosen.cluster.id}, which this request waited for with a slot held on it, can be cloned now`
+        : cloneReason(pool, chosen);
+    const clone = cloneStep(ctx, existing(chosen, false, root), cloneName, reason);
     plan.steps.push(...cloneSequence(ctx, clone, purges(ctx)));
   } else if (waitable) {
     const clone = cloneStep(
@@ -465,7 +474,8 @@ function purges(ctx: Context): Step[] {
   const stranded = planStranded(ctx.pool, (id) => ctx.names.claimInstance(id), ctx.instanceClass);
   ctx.plan.notes.push(...stranded.notes);
   if (!ctx.input.request.purgeObsoleteCopies) return [...stranded.repairs, ...stranded.steps];
-  const purge = planObsoleteCopies(ctx.pool, ctx.input.inventory);
+  const reserved = new Set(liveReservations(ctx.input).map((r) => r.sourceArn));
+  const purge = planObsoleteCopies(ctx.pool, ctx.input.inventory, [], reserved);
   ctx.plan.notes.push(...purge.notes);
   return [...stranded.repairs, ...stranded.steps, ...purge.steps];
 }

@@ -91,6 +91,7 @@ export function planObsoleteCopies(
   pool: Pool,
   inventory: Inventory,
   alsoDeleting: readonly DeleteStep[] = [],
+  reserved: ReadonlySet<string> = new Set(),
 ): Deletions {
   const out: Deletions = { steps: [], notes: [] };
   const gone = new Set(alsoDeleting.map((s) => s.arn));
@@ -108,6 +109,10 @@ export function planObsoleteCopies(
     const why = blocker(c);
     if (why) {
       out.notes.push(`obsolete copy ${c.id} not purged now: ${why}; the next run retries`);
+      continue;
+    }
+    if (reserved.has(c.arn)) {
+      out.notes.push(`obsolete copy ${c.id} kept: requests are waiting for it (slots reserved)`);
       continue;
     }
     const clones = live.get(c.arn) ?? 0;

@@ -17,6 +17,8 @@ export interface SlotUse {
   used: number;
   /** Clusters counted on this source that the manager did not make (ids). */
   unmanaged: string[];
+  /** Of `used`, the slots held by requests waiting for this copy. */
+  reserved: number;
 }
 
 /** True for a cluster its owner marked as no clone (it is never counted). */
@@ -69,7 +71,7 @@ export function slotUse(
       if (!c.managed) unmanaged.push(c.id);
     }
     const reserved = reservations.filter((r) => r.sourceArn === source.arn).length;
-    out.set(source.arn, { used: counted.size + reserved, unmanaged });
+    out.set(source.arn, { used: counted.size + reserved, unmanaged, reserved });
   }
   return out;
 }

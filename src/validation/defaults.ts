@@ -5,6 +5,8 @@ import { checkDuration } from './durations.ts';
 export interface PoolDefaults {
   maxClonesPerSource: number;
   maxCopyAgeMs: number;
+  /** The present, for rules about instants (copyCreatedSince must be in the past); default: the system clock. */
+  now?: Date;
 }
 
 /** The built-in numbers (15 clones per source, copies obsolete after P3D), for edges that only validate. */

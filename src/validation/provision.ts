@@ -2,6 +2,7 @@
 // its rule, every problem collected in one pass and named as the edge's user wrote it.
 import type { ProvisionRequest } from '../model/api.ts';
 import type { ProvisionPolicy } from '../model/policy.ts';
+import { ValidationError } from '../util/errors.ts';
 import type { PoolDefaults } from './defaults.ts';
 import { checkDuration } from './durations.ts';
 import { type FieldKey, type FieldNames, namer } from './fields.ts';
@@ -68,7 +69,18 @@ export function validateProvision(
   const instanceClass = take('instanceClass', checkInstanceClass);
   const maxCopyAgeMs = take('maxCopyAge', checkDuration);
   const maxClonesPerSource = take('maxClonesPerSource', checkMaxClonesPerSource);
-  const copyCreatedSince = take('copyCreatedSince', checkInstant);
+  const copyCreatedSince = take('copyCreatedSince', (v, field) => {
+    const since = checkInstant(v, field);
+    const now = defaults.now ?? new Date();
+    // Not even a copy made now would have data after it: refuse before anything is planned.
+    if (since.getTime() >= now.getTime()) {
+      throw new ValidationError(
+        field,
+        `${since.toISOString()} is not in the past (now ${now.toISOString()})`,
+      );
+    }
+    return since;
+  });
   const copyOk = take('copyOk', booleanValue);
   const purgeObsoleteCopies = take('purgeObsoleteCopies', booleanValue);
   const noFailOnExistingCluster = take('noFailOnExistingCluster', booleanValue);

@@ -320,6 +320,28 @@ describe('bounded work', () => {
     }
   });
 
+  it('a maxCopyAge shorter than a copy takes still gives one copy and the clone, not a copy per round', async () => {
+    // Prepare: the root is full; copies take 1.5 s here, far longer than the 1 s maxCopyAge.
+    const clock = new ManualClock('2026-03-02T09:00:00Z');
+    const env = await engineEnv({ clock, cloneGroupLimit: 1 }, { clock, maxClonesPerSource: 1 });
+    try {
+      await provisionClone({ sourceClusterId: 'prod', clusterId: 'fills-root' }, env.options);
+      // Act
+      const r = await provisionClone(
+        { sourceClusterId: 'prod', maxCopyAge: 'PT1S', wait: true },
+        env.options,
+      );
+      // Assess
+      assert.equal(r.copyMade, true);
+      assert.equal(r.status, 'available');
+      const copies = env.emulator.rds.clusters().filter((c) => c.tags.some((t) => t.Value === 'copy'));
+      assert.equal(copies.length, 1, copies.map((c) => c.id).join(', '));
+      assert.equal(env.emulator.stats().rds.accidentalFullCopies, 0);
+    } finally {
+      await env.emulator.stop();
+    }
+  });
+
   it('maintenance stopped by the cluster quota leaves every copy it made complete, with its writer', async () => {
     // Prepare: room for the root and two more clusters only.
     const clock = new ManualClock('2026-03-02T09:00:00Z');

@@ -26,7 +26,7 @@ import {
   NOW,
   root,
 } from '../../helpers/builders.ts';
-import { provisionPolicy } from './policies.ts';
+import { HOUR_MS, provisionPolicy } from './policies.ts';
 
 const STAMP = '20261125t100000z';
 
@@ -227,14 +227,6 @@ describe('provision: no free slot', () => {
     assert.match(p.steps[0]?.reason ?? '', /root: status is stopped, not available/);
   });
 
-  it('rejects a copyCreatedSince that is not in the past', () => {
-    const r = root({ id: 'prod' });
-    assert.throws(
-      () => plan(inventory(r), { copyCreatedSince: NOW }),
-      (err: unknown) => err instanceof ValidationError && err.field === 'copyCreatedSince',
-    );
-  });
-
   it('waits for a copy that is still being made and has room, rather than making another', () => {
     // Prepare
     const r = root({ id: 'prod' });
@@ -305,6 +297,36 @@ describe('provision: no free slot', () => {
     );
     assert.equal(cloneStep(p).sourceClusterId, 'prod-ready');
     assert.deepEqual(p.lease?.reservations, []);
+  });
+
+  it('clones the copy it waited for even when the copy grew older than maxCopyAge meanwhile, and no one purges it', () => {
+    // Prepare: a copy took 6 hours to make; maxCopyAge is 1 hour; this request and another wait for it.
+    const r = root({ id: 'prod' });
+    const slow = copy({ id: 'prod-slow', of: r, ageHours: 6 });
+    const until = hoursAgo(-1).toISOString();
+    const mine = { requestKey: 'mine', sourceArn: slow.arn, clusterId: 'my-clone', expiresAt: until };
+    const theirs = { requestKey: 'theirs', sourceArn: slow.arn, clusterId: 'their-clone', expiresAt: until };
+    // Act
+    const p = planProvision({
+      inventory: inventory(r, slow, ...clones(15, r)),
+      request: provisionPolicy({ requestKey: 'mine', maxCopyAgeMs: HOUR_MS }),
+      lease: { reservations: [mine, theirs] },
+      managerId: MANAGER_ID,
+      now: NOW,
+    });
+    // Assess
+    assert.deepEqual(
+      p.steps.map((s) => [s.kind, s.clusterId]),
+      [
+        ['clone', 'my-clone'],
+        ['clone-writer', 'my-clone'],
+      ],
+    );
+    assert.match(cloneStep(p).reason, /which this request waited for/);
+    assert.ok(
+      p.notes.some((n) => /prod-slow kept: requests are waiting for it/.test(n)),
+      p.notes.join('\n'),
+    );
   });
 
   it('plans without a source that refused a restore, and names every refusal when none is left', () => {
@@ -429,16 +451,22 @@ describe('provision: naming', () => {
   });
 
   it('gives requests of the same second different names, and the same request the same name', () => {
-    // Prepare: two processes (or deployments) that cannot see each other's restore yet
+    // Prepare: processes (or deployments) that cannot see each other's restore yet
     const inv = inventory(root({ id: 'prod' }));
-    const named = (key: string) =>
-      cloneStep(plan(inv, { requestKey: key }, requestIdSuffix(NOW, key))).clusterId;
+    const named = (key?: string) =>
+      cloneStep(plan(inv, key ? { requestKey: key } : {}, requestIdSuffix(NOW, key))).clusterId;
     // Act
-    const names = ['ci-1', 'ci-2', 'ci-3', 'ci-4'].map(named);
-    // Assess
-    assert.equal(new Set(names).size, 4, names.join(', '));
-    assert.equal(named('ci-1'), names[0]);
-    for (const n of names) assert.match(n, /^prod-20261125t100000z-[0-9a-f]{5}$/);
+    const keyed = ['ci-1', 'ci-2', 'ci-3', 'ci-4'].map(named);
+    const later = requestIdSuffix(new Date(NOW.getTime() + 5_000), 'ci-1');
+    const unkeyed = [named(), named(), named()];
+    // Assess: a request key names its clusters whenever it is planned (a dry run and its real run)
+    assert.equal(new Set(keyed).size, 4, keyed.join(', '));
+    assert.equal(named('ci-1'), keyed[0]);
+    assert.equal(`prod-${later}`, keyed[0]);
+    for (const n of keyed) assert.match(n, /^prod-[0-9a-f]{10}$/);
+    // without one, the time and a random part
+    assert.equal(new Set(unkeyed).size, 3, unkeyed.join(', '));
+    for (const n of unkeyed) assert.match(n, /^prod-20261125t100000z-[0-9a-f]{5}$/);
   });
 
   it('uses the injected id suffix instead of the timestamp', () => {

@@ -181,3 +181,25 @@ describe('validateProvision', () => {
     );
   });
 });
+
+describe('copyCreatedSince in the future', () => {
+  it('is refused by the edge, naming the field as its user wrote it', () => {
+    const now = new Date('2026-03-02T09:00:00Z');
+    const req = { sourceClusterId: 'prod', copyCreatedSince: '2026-03-02T10:00:00Z' };
+    assert.match(
+      problem(
+        () =>
+          validateProvision(req, { ...LIBRARY_DEFAULTS, now }, { copyCreatedSince: '--copy-created-since' }),
+        '--copy-created-since',
+      ),
+      /2026-03-02T10:00:00.000Z is not in the past \(now 2026-03-02T09:00:00.000Z\)/,
+    );
+    assert.equal(
+      validateProvision(
+        { ...req, copyCreatedSince: '2026-03-02T08:00:00Z' },
+        { ...LIBRARY_DEFAULTS, now },
+      ).copyCreatedSince?.toISOString(),
+      '2026-03-02T08:00:00.000Z',
+    );
+  });
+});
