@@ -16,15 +16,21 @@ import { RdsAdapter } from './rds.ts';
 import { SecretsAdapter } from './secrets.ts';
 import { SsmAdapter } from './ssm.ts';
 
-/** SDK clients a library user may hand in instead of a configuration. */
+/** SDK clients, or whole adapters, a library user may hand in instead of a configuration. */
 export interface AwsClients {
-  rds?: RDSClient;
-  dynamodb?: DynamoDBClient;
-  secretsManager?: SecretsManagerClient;
-  kms?: KMSClient;
-  ssm?: SSMClient;
-  eventBridge?: EventBridgeClient;
-  lambda?: LambdaClient;
+  rds?: RDSClient | RdsAdapter;
+  dynamodb?: DynamoDBClient | DynamoDbAdapter;
+  secretsManager?: SecretsManagerClient | SecretsAdapter;
+  kms?: KMSClient | KmsAdapter;
+  ssm?: SSMClient | SsmAdapter;
+  eventBridge?: EventBridgeClient | EventsAdapter;
+  lambda?: LambdaClient | LambdaAdapter;
+}
+
+/** The given adapter, or one built around the given client or the configuration. */
+function adapter<A, C>(given: A | C | undefined, Adapter: new (from: C | AwsConfig) => A, config: AwsConfig): A {
+  if (given instanceof Adapter) return given;
+  return new Adapter((given as C | undefined) ?? config);
 }
 
 export class Adapters {
@@ -44,31 +50,31 @@ export class Adapters {
   ) {}
 
   get rds(): RdsAdapter {
-    this.built.rds ??= new RdsAdapter(this.clients.rds ?? this.config);
+    this.built.rds ??= adapter(this.clients.rds, RdsAdapter, this.config);
     return this.built.rds;
   }
   get dynamodb(): DynamoDbAdapter {
-    this.built.dynamodb ??= new DynamoDbAdapter(this.clients.dynamodb ?? this.config);
+    this.built.dynamodb ??= adapter(this.clients.dynamodb, DynamoDbAdapter, this.config);
     return this.built.dynamodb;
   }
   get secrets(): SecretsAdapter {
-    this.built.secrets ??= new SecretsAdapter(this.clients.secretsManager ?? this.config);
+    this.built.secrets ??= adapter(this.clients.secretsManager, SecretsAdapter, this.config);
     return this.built.secrets;
   }
   get kms(): KmsAdapter {
-    this.built.kms ??= new KmsAdapter(this.clients.kms ?? this.config);
+    this.built.kms ??= adapter(this.clients.kms, KmsAdapter, this.config);
     return this.built.kms;
   }
   get ssm(): SsmAdapter {
-    this.built.ssm ??= new SsmAdapter(this.clients.ssm ?? this.config);
+    this.built.ssm ??= adapter(this.clients.ssm, SsmAdapter, this.config);
     return this.built.ssm;
   }
   get events(): EventsAdapter {
-    this.built.events ??= new EventsAdapter(this.clients.eventBridge ?? this.config);
+    this.built.events ??= adapter(this.clients.eventBridge, EventsAdapter, this.config);
     return this.built.events;
   }
   get lambda(): LambdaAdapter {
-    this.built.lambda ??= new LambdaAdapter(this.clients.lambda ?? this.config);
+    this.built.lambda ??= adapter(this.clients.lambda, LambdaAdapter, this.config);
     return this.built.lambda;
   }
 }

@@ -1,8 +1,10 @@
 // Nothing is created in a real account without the user asking: the lease table comes from the
 // manager's stack there; only a local endpoint (the emulator, moto) gets one made on first use.
+// And the AWS side can be handed in: SDK clients or whole adapters.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { RdsAdapter } from '../../src/aws/rds.ts';
 import { provisionClone } from '../../src/engine/api.ts';
 import { ValidationError } from '../../src/util/errors.ts';
 import { type EngineEnv, engineEnv } from '../helpers/engine-env.ts';
@@ -29,6 +31,16 @@ describe('the lease table', () => {
       { ...env.options, leaseTable: 'made-locally' },
     );
     assert.ok((await tables()).includes('made-locally'));
+  });
+
+  it('uses an adapter or SDK client handed in through the options', async () => {
+    // Prepare: an RDS adapter that counts its calls
+    const calls: string[] = [];
+    const rds = new RdsAdapter(env.options.aws ?? {}, (action) => calls.push(action));
+    // Act
+    await provisionClone({ sourceClusterId: 'prod', dryRun: true }, { ...env.options, clients: { rds } });
+    // Assess
+    assert.ok(calls.includes('DescribeDBClusters'), calls.join(', '));
   });
 
   it('is not made in what looks like a real account: the error says how to get one', async () => {
