@@ -28,7 +28,11 @@ export interface AwsClients {
 }
 
 /** The given adapter, or one built around the given client or the configuration. */
-function adapter<A, C>(given: A | C | undefined, Adapter: new (from: C | AwsConfig) => A, config: AwsConfig): A {
+function adapter<A, C>(
+  given: A | C | undefined,
+  Adapter: new (from: C | AwsConfig) => A,
+  config: AwsConfig,
+): A {
   if (given instanceof Adapter) return given;
   return new Adapter((given as C | undefined) ?? config);
 }

@@ -25,6 +25,17 @@ export async function restore(
         ...(where.subnetGroup ? { DBSubnetGroupName: where.subnetGroup } : {}),
         ...(where.securityGroupIds.length ? { VpcSecurityGroupIds: where.securityGroupIds } : {}),
         ...(where.clusterParameterGroup ? { DBClusterParameterGroupName: where.clusterParameterGroup } : {}),
+        ...(where.serverlessV2
+          ? {
+              ServerlessV2ScalingConfiguration: {
+                MinCapacity: where.serverlessV2.minCapacity,
+                MaxCapacity: where.serverlessV2.maxCapacity,
+                ...(where.serverlessV2.secondsUntilAutoPause !== undefined
+                  ? { SecondsUntilAutoPause: where.serverlessV2.secondsUntilAutoPause }
+                  : {}),
+              },
+            }
+          : {}),
         DeletionProtection: false,
       },
       beforeEachAttempt ? { beforeEachAttempt } : {},

@@ -33,6 +33,16 @@ export function toClusterInfo(c: DBCluster): ClusterInfo {
   if (c.DBSubnetGroup) info.subnetGroup = c.DBSubnetGroup;
   if (c.DBClusterParameterGroup) info.clusterParameterGroup = c.DBClusterParameterGroup;
   if (c.KmsKeyId) info.kmsKeyId = c.KmsKeyId;
+  const sv2 = c.ServerlessV2ScalingConfiguration;
+  if (sv2?.MinCapacity !== undefined && sv2.MaxCapacity !== undefined) {
+    info.serverlessV2 = {
+      minCapacity: sv2.MinCapacity,
+      maxCapacity: sv2.MaxCapacity,
+      ...(sv2.SecondsUntilAutoPause !== undefined
+        ? { secondsUntilAutoPause: sv2.SecondsUntilAutoPause }
+        : {}),
+    };
+  }
   return info;
 }
 

@@ -18,11 +18,19 @@ export interface ClusterInfo {
   securityGroupIds: string[];
   clusterParameterGroup?: string;
   kmsKeyId?: string;
+  /** Aurora Serverless v2 capacity range (ACUs), when the cluster has one. */
+  serverlessV2?: ServerlessV2Scaling;
   deletionProtection: boolean;
   members: { instanceId: string; isWriter: boolean }[];
   tags: Record<string, string>;
   /** Parsed manager tags; undefined for clusters the manager did not create. */
   managed?: ManagedTags;
+}
+
+export interface ServerlessV2Scaling {
+  minCapacity: number;
+  maxCapacity: number;
+  secondsUntilAutoPause?: number;
 }
 
 export interface InstanceInfo {

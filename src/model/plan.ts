@@ -2,6 +2,7 @@
 // it from (inventory, lease state, request or policy, now, ids) without I/O; the executor applies it
 // step by step and reports what it did; a dry run prints it. Nothing else changes a plan.
 import type { PasswordRequest } from './api.ts';
+import type { ServerlessV2Scaling } from './inventory.ts';
 import type { Tag } from './tags.ts';
 
 export const PLAN_VERSION = 2;
@@ -48,6 +49,8 @@ export interface RestoreSettings {
   subnetGroup?: string;
   securityGroupIds: string[];
   clusterParameterGroup?: string;
+  /** Set when the writer is `db.serverless`: a cluster needs a capacity range before such an instance. */
+  serverlessV2?: ServerlessV2Scaling;
 }
 
 /** Full-copy restore of the root: a new pool member with fresh clone slots. */

@@ -3,6 +3,7 @@
 import type { ClusterInfo } from '../model/inventory.ts';
 import type { CopyStep, WriterStep } from '../model/plan.ts';
 import { managedTagList } from '../model/tags.ts';
+import { serverlessRange } from './serverless.ts';
 
 export interface CopyPlan {
   root: ClusterInfo;
@@ -35,6 +36,7 @@ export function copySteps(c: CopyPlan): [CopyStep, WriterStep] {
       restore: {
         securityGroupIds: root.securityGroupIds,
         ...(root.subnetGroup ? { subnetGroup: root.subnetGroup } : {}),
+        ...serverlessRange(c.instanceClass, root),
       },
       tags,
       underLease: true,

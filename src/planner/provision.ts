@@ -33,6 +33,7 @@ import {
   writerInstanceClass,
 } from './pool.ts';
 import { planObsoleteCopies, withoutDeleted } from './purge.ts';
+import { serverlessRange } from './serverless.ts';
 import { planStranded, STRANDED_AFTER_MS } from './stranded.ts';
 
 /**
@@ -284,6 +285,7 @@ function restoreFrom(ctx: Context, source: ClusterInfo): RestoreSettings {
   const { request } = ctx.input;
   const out: RestoreSettings = {
     securityGroupIds: request.vpcSecurityGroupIds ?? source.securityGroupIds,
+    ...serverlessRange(ctx.instanceClass, source, ctx.root),
   };
   const subnet = request.dbSubnetGroupName ?? source.subnetGroup;
   if (subnet) out.subnetGroup = subnet;

@@ -72,6 +72,20 @@ describe('Custom::AuroraClone through the Lambda bundle', () => {
     h.assertLogsFreeOf([]);
   });
 
+  it('InstanceClass db.serverless makes a Serverless v2 clone', async () => {
+    const created = await h.send('Create', {
+      SourceClusterId: SOURCE,
+      ClusterId: 'sls-cfn',
+      InstanceClass: 'db.serverless',
+    });
+    assert.equal(created.body.Status, 'SUCCESS', created.body.Reason);
+    assert.equal(
+      h.emulator.rds.instances().find((i) => i.clusterId === 'sls-cfn')?.instanceClass,
+      'db.serverless',
+    );
+    assert.ok(h.emulator.rds.cluster('sls-cfn')?.serverlessV2);
+  });
+
   it('a Create delivered three times, also concurrently, makes one cluster and gives every delivery the same answer', async () => {
     // Prepare
     const event = h.event('Create', { SourceClusterId: SOURCE, WaitForAvailable: false });

@@ -36,6 +36,20 @@ describe('provisionClone against the emulator', () => {
     assert.equal(inst?.instanceClass, 'db.r6g.large');
   });
 
+  it('makes a db.serverless clone: restored with a capacity range, then its serverless writer', async () => {
+    // Act
+    const r = await provisionClone(
+      { sourceClusterId: 'prod', clusterId: 'serverless-clone', instanceClass: 'db.serverless', wait: true },
+      env.options,
+    );
+    // Assess
+    assert.equal(r.status, 'available');
+    const c = env.emulator.rds.cluster('serverless-clone');
+    assert.deepEqual(c?.serverlessV2, { minCapacity: 0.5, maxCapacity: 16 });
+    const inst = env.emulator.rds.instances().find((i) => i.clusterId === 'serverless-clone');
+    assert.equal(inst?.instanceClass, 'db.serverless');
+  });
+
   it('returns the same clone for a repeated request key, without making another', async () => {
     // Prepare
     const before = env.emulator.rds.clusters().length;

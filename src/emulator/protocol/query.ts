@@ -56,6 +56,15 @@ export class QueryParams {
     return Number(v);
   }
 
+  /** A decimal number (ACUs come in half steps). */
+  number(name: string): number | undefined {
+    const v = this.values.get(name);
+    if (v === undefined) return undefined;
+    if (!/^-?\d+(\.\d+)?$/.test(v))
+      throw new QueryInputError(name, `Invalid number value ${JSON.stringify(v)}`);
+    return Number(v);
+  }
+
   timestamp(name: string): Date | undefined {
     const v = this.values.get(name);
     if (v === undefined) return undefined;

@@ -12,7 +12,7 @@ import {
   newCloneGroupId,
   resourceId,
 } from './naming.ts';
-import type { ClusterRecord, Tag } from './types.ts';
+import type { ClusterRecord, ServerlessV2Scaling, Tag } from './types.ts';
 import { checkIdentifier, checkPassword, checkTags, required } from './validate.ts';
 
 export const DEFAULT_SUBNET_GROUP = 'default';
@@ -133,6 +133,42 @@ export interface RestoreInput {
   deletionProtection?: boolean;
   copyTagsToSnapshot?: boolean;
   tags?: Tag[];
+  serverlessV2?: Partial<ServerlessV2Scaling>;
+}
+
+/** AWS's rules for a ServerlessV2ScalingConfiguration: half-ACU steps, 0–256, min ≤ max. */
+function checkServerlessV2(input: Partial<ServerlessV2Scaling> | undefined): ServerlessV2Scaling | undefined {
+  if (!input || (input.minCapacity === undefined && input.maxCapacity === undefined)) return undefined;
+  const { minCapacity, maxCapacity, secondsUntilAutoPause } = input;
+  if (minCapacity === undefined || maxCapacity === undefined) {
+    throw faults.combination('ServerlessV2ScalingConfiguration needs both MinCapacity and MaxCapacity.');
+  }
+  for (const [name, v] of [
+    ['MinCapacity', minCapacity],
+    ['MaxCapacity', maxCapacity],
+  ] as const) {
+    if (v < 0 || v > 256 || !Number.isInteger(v * 2)) {
+      throw faults.invalidValue(
+        `ServerlessV2ScalingConfiguration.${name} ${v} must be 0–256 in steps of 0.5.`,
+      );
+    }
+  }
+  if (minCapacity > maxCapacity || maxCapacity < 1) {
+    throw faults.invalidValue(
+      `ServerlessV2ScalingConfiguration: MaxCapacity ${maxCapacity} must be at least 1 and not below MinCapacity ${minCapacity}.`,
+    );
+  }
+  if (
+    secondsUntilAutoPause !== undefined &&
+    (secondsUntilAutoPause < 300 || secondsUntilAutoPause > 86_400)
+  ) {
+    throw faults.invalidValue('ServerlessV2ScalingConfiguration.SecondsUntilAutoPause must be 300–86400.');
+  }
+  return {
+    minCapacity,
+    maxCapacity,
+    ...(secondsUntilAutoPause !== undefined ? { secondsUntilAutoPause } : {}),
+  };
 }
 
 /**
@@ -159,6 +195,7 @@ export function restoreCluster(model: RdsModel, regionName: string, input: Resto
     throw faults.combination('Either RestoreToTime or UseLatestRestorableTime must be specified.');
   }
   if (input.tags) checkTags(input.tags);
+  const serverlessV2 = checkServerlessV2(input.serverlessV2);
   const region = model.region(regionName);
   if (region.clusters[id]) throw faults.clusterExists(id);
   const source = model.getCluster(regionName, sourceRef);
@@ -228,6 +265,7 @@ export function restoreCluster(model: RdsModel, regionName: string, input: Resto
     until: model.after(now, duration),
     cloneGroupId,
     ...(volumeGroupId !== cloneGroupId ? { volumeGroupId } : {}),
+    ...(serverlessV2 ? { serverlessV2 } : {}),
     origin: {
       kind,
       requested,

@@ -72,6 +72,11 @@ export const RDS_HANDLERS: Record<string, RdsHandler> = {
         deletionProtection: p.boolean('DeletionProtection'),
         copyTagsToSnapshot: p.boolean('CopyTagsToSnapshot'),
         tags: tags(p),
+        serverlessV2: defined({
+          minCapacity: p.number('ServerlessV2ScalingConfiguration.MinCapacity'),
+          maxCapacity: p.number('ServerlessV2ScalingConfiguration.MaxCapacity'),
+          secondsUntilAutoPause: p.integer('ServerlessV2ScalingConfiguration.SecondsUntilAutoPause'),
+        }),
       }),
     );
     return oneCluster(model, region, c.id);
@@ -131,6 +136,11 @@ export const RDS_HANDLERS: Record<string, RdsHandler> = {
         deletionProtection: p.boolean('DeletionProtection'),
         copyTagsToSnapshot: p.boolean('CopyTagsToSnapshot'),
         tags: tags(p),
+        serverlessV2: defined({
+          minCapacity: p.number('ServerlessV2ScalingConfiguration.MinCapacity'),
+          maxCapacity: p.number('ServerlessV2ScalingConfiguration.MaxCapacity'),
+          secondsUntilAutoPause: p.integer('ServerlessV2ScalingConfiguration.SecondsUntilAutoPause'),
+        }),
       }),
     );
     return oneCluster(model, region, c.id);

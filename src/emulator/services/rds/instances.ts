@@ -30,7 +30,7 @@ export function createInstance(
   const id = checkIdentifier('DBInstanceIdentifier', input.id);
   const instanceClass = required('DBInstanceClass', input.instanceClass);
   const engine = required('Engine', input.engine);
-  if (!/^db\.[a-z0-9-]+\.[a-z0-9-]+$/.test(instanceClass)) {
+  if (instanceClass !== 'db.serverless' && !/^db\.[a-z0-9-]+\.[a-z0-9-]+$/.test(instanceClass)) {
     throw faults.invalidValue(`Invalid DB instance class: ${instanceClass}`);
   }
   engineDefaults(engine);
@@ -45,6 +45,11 @@ export function createInstance(
   const cluster = model.getCluster(regionName, input.clusterId);
   if (cluster.status === 'deleting') {
     throw faults.invalidClusterState(`DB cluster ${cluster.id} is being deleted.`);
+  }
+  if (instanceClass === 'db.serverless' && !cluster.serverlessV2) {
+    throw faults.combination(
+      `DB cluster ${cluster.id} has no ServerlessV2ScalingConfiguration: set one before adding a db.serverless instance.`,
+    );
   }
   if (cluster.engine !== engine) {
     throw faults.combination(

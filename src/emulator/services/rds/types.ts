@@ -59,6 +59,14 @@ export interface ClusterRecord {
   masterUserSecret?: MasterUserSecretRecord;
   /** When the master password was last set (the password itself is never kept). */
   passwordChangedAt?: string;
+  /** Aurora Serverless v2 capacity range: needed before a `db.serverless` instance can be added. */
+  serverlessV2?: ServerlessV2Scaling;
+}
+
+export interface ServerlessV2Scaling {
+  minCapacity: number;
+  maxCapacity: number;
+  secondsUntilAutoPause?: number;
 }
 
 export interface InstanceRecord {

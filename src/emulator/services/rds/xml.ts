@@ -55,6 +55,14 @@ export function clusterFields(
     text('CloneGroupId', c.cloneGroupId),
     text('ClusterCreateTime', c.createdAt),
     text('EngineMode', 'provisioned'),
+    c.serverlessV2
+      ? el(
+          'ServerlessV2ScalingConfiguration',
+          text('MinCapacity', c.serverlessV2.minCapacity),
+          text('MaxCapacity', c.serverlessV2.maxCapacity),
+          text('SecondsUntilAutoPause', c.serverlessV2.secondsUntilAutoPause),
+        )
+      : '',
     text('DeletionProtection', c.deletionProtection),
     text('CopyTagsToSnapshot', c.copyTagsToSnapshot),
     tagListXml(c.tags),
