@@ -8,8 +8,9 @@ import {
   RDSClient,
   RestoreDBClusterToPointInTimeCommand,
 } from '@aws-sdk/client-rds';
-import type { RunningEmulator } from '../../src/emulator/index.ts';
+import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.ts';
 import { deleteClone, describePool, maintainPool, provisionClone } from '../../src/engine/api.ts';
+import type { ManagerOptions } from '../../src/model/api.ts';
 import type { Step } from '../../src/model/plan.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { SourcesRefusedError } from '../../src/util/errors.ts';
@@ -17,12 +18,7 @@ import { engineEnv } from '../helpers/engine-env.ts';
 
 async function cloneByHand(emulator: RunningEmulator, id: string, source = 'prod') {
   // What a user, CloudFormation's own restore or another tool does: no manager tags at all.
-  const rds = new RDSClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await rds.send(
+  await sdkFor(emulator).send(
     new RestoreDBClusterToPointInTimeCommand({
       DBClusterIdentifier: id,
       SourceDBClusterIdentifier: source,
@@ -41,8 +37,7 @@ for (const fullCopyCloneGroup of ['new', 'inherit'] as const) {
 
     it('counts clones made by hand: a full source gets a copy, not a silent full copy, and the plan says why', async () => {
       // Prepare: 13 clones by hand, 2 by the manager: the source is full.
-      const clock = new ManualClock('2026-03-02T09:00:00Z');
-      const env = await engineEnv({ fullCopyCloneGroup, clock }, { clock });
+      const { env } = await virtualEnv({ fullCopyCloneGroup });
       envs.push(env.emulator);
       for (let i = 1; i <= 13; i++) await cloneByHand(env.emulator, `by-hand-${i}`);
       await provisionClone({ sourceClusterId: 'prod', clusterId: 'managed-1' }, env.options);
@@ -71,11 +66,7 @@ for (const fullCopyCloneGroup of ['new', 'inherit'] as const) {
 
     it('counts a clone being deleted until it is gone: "CI tears one down, the next job asks for one"', async () => {
       // Prepare: a full source; deleting a cluster takes a while here, as on AWS.
-      const clock = new ManualClock('2026-03-02T09:00:00Z');
-      const env = await engineEnv(
-        { fullCopyCloneGroup, clock, timings: { deleteClusterMs: 60_000 } },
-        { clock },
-      );
+      const { env } = await virtualEnv({ fullCopyCloneGroup, timings: { deleteClusterMs: 60_000 } });
       envs.push(env.emulator);
       for (let i = 1; i <= 15; i++) {
         await provisionClone({ sourceClusterId: 'prod', clusterId: `ci-${i}` }, env.options);
@@ -92,11 +83,7 @@ for (const fullCopyCloneGroup of ['new', 'inherit'] as const) {
 
     it('clones of a copy do not take the root’s slots, and the copy’s own slots are counted exactly', async () => {
       // Prepare: maxClonesPerSource 3 keeps it short; the root is full, one copy serves the rest.
-      const clock = new ManualClock('2026-03-02T09:00:00Z');
-      const env = await engineEnv(
-        { fullCopyCloneGroup, clock, cloneGroupLimit: 3 },
-        { clock, maxClonesPerSource: 3 },
-      );
+      const { env } = await virtualEnv({ fullCopyCloneGroup, cloneGroupLimit: 3 }, { maxClonesPerSource: 3 });
       envs.push(env.emulator);
       // Act: 3 on the root, then 3 on a copy, then one more needs a second copy.
       const made = [];
@@ -124,19 +111,14 @@ for (const fullCopyCloneGroup of ['new', 'inherit'] as const) {
 describe('a lease holder paused past its lease', () => {
   it('does not restore on the count it read before the pause: it reads again and makes a copy', async () => {
     // Prepare: virtual time shared by the emulator and both requesters; 14 of 15 slots used.
-    const clock = new ManualClock('2026-03-02T09:00:00Z');
-    const env = await engineEnv({ clock }, { clock });
+    const { clock, env } = await virtualEnv();
     try {
       for (let i = 1; i <= 14; i++) {
         await provisionClone({ sourceClusterId: 'prod', clusterId: `ci-${i}` }, env.options);
       }
       // Requester A's RDS client pauses once, right after A read the account under the lease:
       // meanwhile its lease runs out and requester B takes the last slot.
-      const rds = new RDSClient({
-        endpoint: env.emulator.url,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      });
+      const rds = sdkFor(env.emulator);
       let paused = false;
       let bTook = '';
       rds.middlewareStack.add(
@@ -173,8 +155,7 @@ describe('a lease holder paused past its lease', () => {
 describe('a lease holder paused inside the SDK’s retries of its restore', () => {
   it('checks its lease again before the retried attempt, and reads again instead', async () => {
     // Prepare: as above, but the pause comes after a throttled first attempt of the restore itself.
-    const clock = new ManualClock('2026-03-02T09:00:00Z');
-    const env = await engineEnv({ clock }, { clock });
+    const { clock, env } = await virtualEnv();
     try {
       for (let i = 1; i <= 14; i++) {
         await provisionClone({ sourceClusterId: 'prod', clusterId: `ci-${i}` }, env.options);
@@ -217,8 +198,7 @@ describe('a lease holder paused inside the SDK’s retries of its restore', () =
 describe('what a crashed request leaves behind', () => {
   it('a clone restored without a writer is flagged, then deleted by maintenance after the grace period', async () => {
     // Prepare: the restore of a request that was killed before it created the writer.
-    const clock = new ManualClock('2026-03-02T09:00:00Z');
-    const env = await engineEnv({ clock }, { clock });
+    const { clock, env } = await virtualEnv();
     try {
       const dry = await provisionClone(
         { sourceClusterId: 'prod', clusterId: 'half-made', dryRun: true },
@@ -248,8 +228,7 @@ describe('what a crashed request leaves behind', () => {
 
   it('a copy restored without a writer is repaired and used, not copied again', async () => {
     // Prepare: the root is full; a request made a copy and was killed before its writer.
-    const clock = new ManualClock('2026-03-02T09:00:00Z');
-    const env = await engineEnv({ clock, cloneGroupLimit: 1 }, { clock, maxClonesPerSource: 1 });
+    const { clock, env } = await virtualEnv({ cloneGroupLimit: 1 }, { maxClonesPerSource: 1 });
     try {
       await provisionClone({ sourceClusterId: 'prod', clusterId: 'fills-root' }, env.options);
       const dry = await provisionClone(
@@ -281,12 +260,7 @@ describe('what a crashed request leaves behind', () => {
 /** Does a plan's restore step by hand, as the product would have before it was killed. */
 async function restoreAsPlanned(emulator: RunningEmulator, step: Step | undefined) {
   assert.ok(step?.kind === 'clone' || step?.kind === 'copy', 'a restore step');
-  const rds = new RDSClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await rds.send(
+  await sdkFor(emulator).send(
     new RestoreDBClusterToPointInTimeCommand({
       DBClusterIdentifier: step.clusterId,
       SourceDBClusterIdentifier: step.kind === 'clone' ? step.sourceClusterId : step.rootClusterId,
@@ -300,8 +274,7 @@ async function restoreAsPlanned(emulator: RunningEmulator, step: Step | undefine
 describe('bounded work', () => {
   it('a source without an instance is refused at once: no restore is even tried', async () => {
     // Prepare: the root's only instance is deleted by hand.
-    const clock = new ManualClock('2026-03-02T09:00:00Z');
-    const env = await engineEnv({ clock }, { clock });
+    const { clock, env } = await virtualEnv();
     try {
       const rds = sdkFor(env.emulator);
       await rds.send(
@@ -322,8 +295,7 @@ describe('bounded work', () => {
 
   it('a maxCopyAge shorter than a copy takes still gives one copy and the clone, not a copy per round', async () => {
     // Prepare: the root is full; copies take 1.5 s here, far longer than the 1 s maxCopyAge.
-    const clock = new ManualClock('2026-03-02T09:00:00Z');
-    const env = await engineEnv({ clock, cloneGroupLimit: 1 }, { clock, maxClonesPerSource: 1 });
+    const { env } = await virtualEnv({ cloneGroupLimit: 1 }, { maxClonesPerSource: 1 });
     try {
       await provisionClone({ sourceClusterId: 'prod', clusterId: 'fills-root' }, env.options);
       // Act
@@ -344,8 +316,7 @@ describe('bounded work', () => {
 
   it('maintenance stopped by the cluster quota leaves every copy it made complete, with its writer', async () => {
     // Prepare: room for the root and two more clusters only.
-    const clock = new ManualClock('2026-03-02T09:00:00Z');
-    const env = await engineEnv({ clock, quotas: { clusters: 3, instances: 10 } }, { clock });
+    const { env } = await virtualEnv({ quotas: { clusters: 3, instances: 10 } });
     try {
       // Act
       const [report] = await maintainPool([{ clusterId: 'prod', targetCloneSlots: 60 }], env.options);
@@ -390,6 +361,12 @@ describe('bounded work', () => {
     }
   });
 });
+
+/** An emulator and a manager sharing one virtual clock: waits and AWS durations take no real time. */
+async function virtualEnv(emulator: EmulatorOptions = {}, manager: ManagerOptions = {}) {
+  const clock = new ManualClock('2026-03-02T09:00:00Z');
+  return { clock, env: await engineEnv({ ...emulator, clock }, { ...manager, clock }) };
+}
 
 function sdkFor(emulator: RunningEmulator): RDSClient {
   return new RDSClient({
