@@ -106,13 +106,17 @@ export interface AppliedSummary {
   error?: string;
 }
 
-export interface ProvisionResult {
+/** Where a cluster is and how it stands: what every result about one cluster starts with. */
+export interface ClusterEndpoints {
   clusterId: string;
   arn: string;
   status: string;
   endpoint?: string;
   readerEndpoint?: string;
   port?: number;
+}
+
+export interface ProvisionResult extends ClusterEndpoints {
   instanceId: string;
   sourceClusterId: string;
   sourceArn: string;
@@ -202,13 +206,7 @@ export interface PoolMember {
 }
 
 /** A managed clone as the Lambda reports it (CloudFormation attributes, ready events). */
-export interface CloneDescription {
-  clusterId: string;
-  arn: string;
-  status: string;
-  endpoint?: string;
-  readerEndpoint?: string;
-  port?: number;
+export interface CloneDescription extends ClusterEndpoints {
   masterUsername?: string;
   databaseName?: string;
   /** The cluster it was cloned from (the root or a copy). */
