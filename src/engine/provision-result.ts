@@ -6,7 +6,7 @@ import type { AppliedSummary, ProvisionResult } from '../model/api.ts';
 import type { CloneStep, Plan, WriterStep } from '../model/plan.ts';
 import { AcmError } from '../util/errors.ts';
 
-export function summarise(applied: readonly AppliedStep[]): AppliedSummary[] {
+function summarise(applied: readonly AppliedStep[]): AppliedSummary[] {
   return applied.map(({ step, outcome, error }) => ({
     kind: step.kind,
     clusterId: step.clusterId,

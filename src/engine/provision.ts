@@ -4,7 +4,7 @@
 // the lease again: the next round reads and plans again under it, and normally plans exactly the
 // steps the first plan still had (docs/concurrency.md).
 import { randomUUID } from 'node:crypto';
-import { type AppliedStep, Execution } from '../executor/apply.ts';
+import { Execution } from '../executor/apply.ts';
 import { readInventory } from '../inventory/read.ts';
 import { type Hold, withLease } from '../lease/with-lease.ts';
 import type { ManagerOptions, ProvisionRequest, ProvisionResult } from '../model/api.ts';
@@ -223,4 +223,3 @@ function tooManyRefusals(policy: ProvisionPolicy, refused: Record<string, string
   );
 }
 
-export type { AppliedStep };

@@ -22,7 +22,7 @@ export interface SlotUse {
 }
 
 /** True for a cluster its owner marked as no clone (it is never counted). */
-export function markedNotAClone(c: ClusterInfo): boolean {
+function markedNotAClone(c: ClusterInfo): boolean {
   return c.tags[TAG.notAClone] === 'true';
 }
 
