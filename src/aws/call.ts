@@ -46,6 +46,8 @@ const BY_CODE: Record<string, AwsErrorClass> = {
   EAI_AGAIN: AwsUnreachableError,
   ETIMEDOUT: AwsUnreachableError,
   EHOSTUNREACH: AwsUnreachableError,
+  EPIPE: AwsUnreachableError,
+  TimeoutError: AwsUnreachableError,
 };
 
 /** The named error for an SDK failure of `action` (e.g. `rds:DeleteDBCluster`). */

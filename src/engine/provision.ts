@@ -222,4 +222,3 @@ function tooManyRefusals(policy: ProvisionPolicy, refused: Record<string, string
     { clusterId: policy.sourceClusterId },
   );
 }
-

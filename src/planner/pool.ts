@@ -179,16 +179,16 @@ export function readPool(inventory: Inventory, sourceClusterId: string, options:
   );
   const uses = slotUse(inventory.clusters, [root, ...copyClusters], options.reservations);
   const slots = (c: ClusterInfo) => {
-    const use = uses.get(c.arn) ?? { used: 0, unmanaged: [], reserved: 0 };
-    return {
-      used: use.used,
-      free: Math.max(0, max - use.used),
-      unmanaged: use.unmanaged,
-      reserved: use.reserved,
-    };
+    const use = uses.get(c.arn) ?? { used: 0, unmanaged: [], reserved: 0, deleting: 0 };
+    return { ...use, free: Math.max(0, max - use.used) };
   };
-  const full = (s: { used: number; reserved: number }) =>
-    `no free slot (${s.used}/${max} used${s.reserved ? `, ${s.reserved} of them held for requests waiting for it` : ''})`;
+  const full = (s: { used: number; reserved: number; deleting: number }) => {
+    const why = [
+      s.reserved ? `${s.reserved} held for requests waiting for it` : '',
+      s.deleting ? `${s.deleting} being deleted, free once gone` : '',
+    ].filter(Boolean);
+    return `no free slot (${s.used}/${max} used${why.length ? `: ${why.join(', ')}` : ''})`;
+  };
   const refused = options.refused ?? {};
 
   const rootSlots = slots(root);

@@ -19,6 +19,8 @@ export interface SlotUse {
   unmanaged: string[];
   /** Of `used`, the slots held by requests waiting for this copy. */
   reserved: number;
+  /** Of `used`, clusters being deleted (their slot is free once they are gone). */
+  deleting: number;
 }
 
 /** True for a cluster its owner marked as no clone (it is never counted). */
@@ -71,7 +73,8 @@ export function slotUse(
       if (!c.managed) unmanaged.push(c.id);
     }
     const reserved = reservations.filter((r) => r.sourceArn === source.arn).length;
-    out.set(source.arn, { used: counted.size + reserved, unmanaged, reserved });
+    const deleting = clusters.filter((c) => counted.has(c.arn) && c.status === 'deleting').length;
+    out.set(source.arn, { used: counted.size + reserved, unmanaged, reserved, deleting });
   }
   return out;
 }

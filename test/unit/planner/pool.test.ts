@@ -133,6 +133,7 @@ describe('pool: slot counting', () => {
     assert.equal(p.root.used, 15);
     assert.equal(p.root.free, 0);
     assert.equal(p.root.cloneable, false);
+    assert.equal(p.root.notCloneable, 'no free slot (15/15 used: 4 being deleted, free once gone)');
   });
 
   it('counts clones the manager did not make, found by clone group, and names them', () => {
