@@ -95,7 +95,7 @@ async function provision(
       if (!needsLeaseAgain(plan.steps)) return provisionResult(first, execution.applied, 'done');
     }
     throw new AcmError(
-      `the clone of ${policy.sourceClusterId} could not be made in ${MAX_ROUNDS} rounds (copies it waited for kept going away); steps done: ${appliedSummary(execution.applied)}`,
+      `the clone of ${policy.sourceClusterId} could not be made in ${MAX_ROUNDS} rounds (copies it waited for went away or were left half made, or its lease ran short before a restore); steps done: ${appliedSummary(execution.applied)}`,
       { clusterId: policy.sourceClusterId },
     );
   } catch (err) {
