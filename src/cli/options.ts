@@ -53,6 +53,16 @@ export function commonOptions(flags: Flags, io: Io): CommonOptions {
     if (checked !== undefined) manager.leaseTable = checked;
   }
   problems.throwIfAny();
+  // Only requests that share a lease table are serialised: say so when this one is not the shared one.
+  if (manager.leaseTable === false) {
+    io.stderr(
+      `warning: ${leaseField} none: the lease is kept in this process only; other processes, stacks and CLI users are not serialised with it\n`,
+    );
+  } else if (lease !== DEFAULT_LEASE_TABLE) {
+    io.stderr(
+      `warning: ${leaseField} ${lease}: only requests using this table are serialised with this one (the stacks and other CLI users use ${DEFAULT_LEASE_TABLE} unless told otherwise)\n`,
+    );
+  }
   if (flags.bool('verbose')) manager.logger = jsonLogger('debug', io.stderr);
   return { json: flags.bool('json'), manager };
 }

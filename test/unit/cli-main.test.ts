@@ -214,3 +214,17 @@ describe('bad usage exits 2 with one line naming the flag or value', () => {
     assert.match(r.stderr, /^aurora-clone-manager: --source: /);
   });
 });
+
+describe('lease tables', () => {
+  it('warns that a table other than the shared one, or none, is not serialised with the others', async () => {
+    const own = await run(['status', '--source', 'prod', '--lease-table', 'my-table', ...NOWHERE]);
+    assert.match(
+      own.stderr,
+      /^warning: --lease-table my-table: only requests using this table are serialised/m,
+    );
+    const none = await run(['status', '--source', 'prod', '--lease-table', 'none', ...NOWHERE]);
+    assert.match(none.stderr, /^warning: --lease-table none: the lease is kept in this process only/m);
+    const shared = await run(['status', '--source', 'prod', ...NOWHERE]);
+    assert.doesNotMatch(shared.stderr, /warning/);
+  });
+});
