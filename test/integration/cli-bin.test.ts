@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { RDSClient, RestoreDBClusterToPointInTimeCommand } from '@aws-sdk/client-rds';
 import { startEmulator } from '../../src/emulator/index.ts';
 import type { PoolStatus } from '../../src/model/api.ts';
 
@@ -70,5 +71,64 @@ describe('the aurora-clone-manager binary', () => {
     const pool = JSON.parse(r.stdout) as PoolStatus;
     assert.equal(pool.root.clusterId, 'bin-src');
     assert.equal(pool.freeCapacity, 15);
+  });
+
+  it('separate processes of three deployments next to hand-made clones: none over the limit, no silent full copy', async () => {
+    // Prepare: 3 clones made by hand (AWS CLI style, untagged) on a source of 5 slots.
+    const env = {
+      AWS_ENDPOINT_URL: emulator.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    };
+    await emulator.createSourceCluster({ id: 'shared-src' });
+    const rds = new RDSClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    for (const id of ['hand-1', 'hand-2', 'hand-3']) {
+      await rds.send(
+        new RestoreDBClusterToPointInTimeCommand({
+          DBClusterIdentifier: id,
+          SourceDBClusterIdentifier: 'shared-src',
+          RestoreType: 'copy-on-write',
+          UseLatestRestorableTime: true,
+        }),
+      );
+    }
+    // Act: 9 CLI processes at once, three manager ids, one shared lease table (the default name).
+    const runs = await Promise.all(
+      ['stack-a', 'stack-b', 'laptop'].flatMap((managerId) =>
+        [1, 2, 3].map(() =>
+          run(
+            [
+              'bin/aurora-clone-manager.js',
+              'clone',
+              '--source',
+              'shared-src',
+              '--max-clones-per-source',
+              '5',
+              '--manager-id',
+              managerId,
+              '--json',
+            ],
+            env,
+          ),
+        ),
+      ),
+    );
+    // Assess
+    assert.deepEqual(
+      runs.filter((r) => r.code !== 0).map((r) => r.stderr),
+      [],
+    );
+    assert.equal(emulator.stats().rds.accidentalFullCopies, 0);
+    const sources = runs.map((r) => (JSON.parse(r.stdout) as { sourceClusterId: string }).sourceClusterId);
+    assert.equal(
+      sources.filter((s) => s === 'shared-src').length,
+      2,
+      'the root had 2 slots left after the hand-made 3',
+    );
   });
 });
