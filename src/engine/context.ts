@@ -65,6 +65,7 @@ export async function engineContext(
     pollMaxMs: options.pollMaxMs ?? 30_000,
     waitTimeoutMs: options.waitTimeoutMs ?? 3 * 3_600_000,
     options,
-    retry: (fn) => withRetries(fn, { clock, attempts: 5, baseDelayMs: 500, maxDelayMs: 10_000 }),
+    // Beyond the SDK's own attempts, whose retry quota the process's shared clients can spend.
+    retry: (fn) => withRetries(fn, { clock, attempts: 8, baseDelayMs: 500, maxDelayMs: 10_000 }),
   };
 }

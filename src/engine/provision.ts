@@ -162,13 +162,21 @@ function reservationKeeper(ctx: EngineContext, policy: ProvisionPolicy): () => P
     const now = ctx.clock.now().getTime();
     if (now - renewedAt < DEFAULT_RESERVATION_TTL_MS / 3) return;
     renewedAt = now;
-    await withLease(leaseKey(policy.sourceClusterId), leaseOptions(ctx), async (state) => {
-      const at = new Date(ctx.clock.now().getTime() + DEFAULT_RESERVATION_TTL_MS).toISOString();
-      const reservations = state.reservations.map((r) =>
-        r.requestKey === policy.requestKey ? { ...r, expiresAt: at } : r,
-      );
-      return { result: undefined, state: { reservations } };
-    });
+    try {
+      await withLease(leaseKey(policy.sourceClusterId), leaseOptions(ctx), async (state) => {
+        const at = new Date(ctx.clock.now().getTime() + DEFAULT_RESERVATION_TTL_MS).toISOString();
+        const reservations = state.reservations.map((r) =>
+          r.requestKey === policy.requestKey ? { ...r, expiresAt: at } : r,
+        );
+        return { result: undefined, state: { reservations } };
+      });
+    } catch (err) {
+      // A renewal that fails is tried again at the next poll; the slot lapses only minutes later.
+      renewedAt = now - DEFAULT_RESERVATION_TTL_MS / 3;
+      ctx.logger.warn('could not renew the reserved slot; trying again at the next poll', {
+        error: errorMessage(err),
+      });
+    }
   };
 }
 

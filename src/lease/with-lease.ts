@@ -40,8 +40,12 @@ export async function withLease<T>(
     // The SDK's own retries share a per-client quota that a long wait can spend; a throttled
     // acquire is retried here too, so waiting for the lease never fails on a passing fault.
     const asked = options.clock.now().getTime();
+    // The SDK's clients are shared by the whole process, and so is their retry quota: under heavy
+    // throttling they stop retrying early, so this loop is the one that must not give up soon.
     const lease = await withRetries(() => options.store.tryAcquire(key, owner, new Date(asked), ttl), {
       clock: options.clock,
+      attempts: 12,
+      maxDelayMs: 5_000,
     });
     if (lease) {
       let next = lease.state;
