@@ -1,6 +1,7 @@
 // The one place where AWS client settings are resolved. Every adapter is built from an AwsConfig,
 // so the same code talks to AWS, to the embedded emulator or to moto: only the endpoint differs.
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { BoundedRetryStrategy } from './retry-strategy.ts';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -66,6 +67,7 @@ export function clientConfig(
   return {
     region,
     maxAttempts: config.maxAttempts ?? 8,
+    retryStrategy: new BoundedRetryStrategy(config.maxAttempts ?? 8),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: 5_000,
       requestTimeout: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
