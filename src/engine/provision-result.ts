@@ -83,7 +83,6 @@ export function provisionResult(
   const clone = find('clone');
   const writer = applied.filter((a) => a.step.kind === 'clone-writer').at(-1)?.step as WriterStep | undefined;
   const wait = find('wait');
-  const password = find('password');
   const cluster: DBCluster | undefined = wait?.cluster ?? clone?.cluster ?? reuse?.cluster;
   if (reuse) return reusedResult(base, reuse.step.clusterId, wait?.cluster ?? reuse.cluster);
   if (!clone || !cluster)
@@ -102,7 +101,7 @@ export function provisionResult(
   };
   if (!copy && waited?.step.clusterId !== step.sourceClusterId) delete result.copyClusterId;
   addEndpoints(result, cluster);
-  const prepared = applied.find((a) => a.password)?.password ?? password?.password;
+  const prepared = applied.find((a) => a.password)?.password;
   if (prepared) {
     result.passwordSecret = prepared.secretArn;
     if (prepared.kmsKeyId) result.kmsKeyId = prepared.kmsKeyId;

@@ -12,6 +12,7 @@ import { type Deleted, deleteManaged } from './delete.ts';
 import {
   applyPendingPassword,
   cleanupPassword,
+  leftoversOf,
   type PasswordServices,
   type PreparedPassword,
   preparePassword,
@@ -80,11 +81,7 @@ export class Execution {
   async undo(): Promise<void> {
     for (const { clusterId, password } of this.made.splice(0)) {
       try {
-        await deleteManaged(this.ctx, {
-          clusterId,
-          ...(password ? { secretArn: password.secretArn } : {}),
-          ...(password?.keyCreated && password.kmsKeyId ? { createdKeyId: password.kmsKeyId } : {}),
-        });
+        await deleteManaged(this.ctx, { clusterId, ...(password ? leftoversOf(password) : {}) });
       } catch (err) {
         this.ctx.logger.error('could not remove a clone of a failed request', {
           clusterId,
@@ -191,13 +188,7 @@ export class Execution {
       await ctx.retry(() => ctx.rds.addTags(step.arn, tags));
     } catch (err) {
       if (!mine) {
-        await cleanupPassword(
-          {
-            secretArn: password.secretArn,
-            ...(password.keyCreated && password.kmsKeyId ? { createdKeyId: password.kmsKeyId } : {}),
-          },
-          services,
-        ).catch(() => undefined);
+        await cleanupPassword(leftoversOf(password), services).catch(() => undefined);
       }
       throw err;
     }

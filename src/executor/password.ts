@@ -229,6 +229,11 @@ export interface PasswordLeftovers {
   createdKeyId?: string;
 }
 
+/** What a prepared password leaves to clean up if its clone goes: the secret, and a key made for it. */
+export function leftoversOf(p: PreparedPassword): PasswordLeftovers {
+  return { secretArn: p.secretArn, ...(p.keyCreated && p.kmsKeyId ? { createdKeyId: p.kmsKeyId } : {}) };
+}
+
 /** On delete: the secret goes at once; a key the manager made is scheduled for deletion. Gone already is fine. */
 export async function cleanupPassword(
   left: PasswordLeftovers,
