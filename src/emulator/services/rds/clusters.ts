@@ -2,7 +2,7 @@
 // Each takes wire-independent input, checks it as RDS does, and changes the model.
 
 import { faults } from './errors.ts';
-import { type RdsModel, volumeGroupOf } from './model.ts';
+import { ownRecord, type RdsModel } from './model.ts';
 import {
   defaultRdsKmsKey,
   ENGINES,
@@ -12,6 +12,7 @@ import {
   newCloneGroupId,
   resourceId,
 } from './naming.ts';
+import { volumeGroupOf } from './region-index.ts';
 import type { ClusterRecord, ServerlessV2Scaling, Tag } from './types.ts';
 import { checkIdentifier, checkPassword, checkTags, required } from './validate.ts';
 
@@ -65,7 +66,7 @@ export function createCluster(model: RdsModel, regionName: string, input: Create
   if (input.masterUserPassword !== undefined) checkPassword(engine, input.masterUserPassword);
   if (input.tags) checkTags(input.tags);
   const region = model.region(regionName);
-  if (region.clusters[id]) throw faults.clusterExists(id);
+  if (ownRecord(region.clusters, id)) throw faults.clusterExists(id);
   model.checkClusterQuota(region);
 
   const now = model.now();
@@ -111,7 +112,7 @@ export function createCluster(model: RdsModel, regionName: string, input: Create
       activeAt: record.until!,
     };
   }
-  region.clusters[id] = record;
+  model.addCluster(region, record);
   return record;
 }
 
@@ -197,7 +198,7 @@ export function restoreCluster(model: RdsModel, regionName: string, input: Resto
   if (input.tags) checkTags(input.tags);
   const serverlessV2 = checkServerlessV2(input.serverlessV2);
   const region = model.region(regionName);
-  if (region.clusters[id]) throw faults.clusterExists(id);
+  if (ownRecord(region.clusters, id)) throw faults.clusterExists(id);
   const source = model.getCluster(regionName, sourceRef);
   if (source.status !== 'available') {
     throw faults.invalidClusterState(
@@ -284,7 +285,7 @@ export function restoreCluster(model: RdsModel, regionName: string, input: Resto
     tags: input.tags ? [...input.tags] : [],
     sizeGiB: source.sizeGiB,
   };
-  region.clusters[id] = record;
+  model.addCluster(region, record);
   return record;
 }
 
@@ -340,8 +341,8 @@ export function modifyCluster(model: RdsModel, regionName: string, input: Modify
     (input.manageMasterUserPassword === true && !cluster.masterUserSecret);
   if (input.deletionProtection !== undefined) cluster.deletionProtection = input.deletionProtection;
   if (passwordChange) {
-    cluster.status = 'modifying';
-    cluster.until = model.after(now, model.options.timings.modifyMs);
+    const until = model.after(now, model.options.timings.modifyMs);
+    model.changeClusterStatus(model.region(regionName), cluster, 'modifying', until);
     cluster.passwordChangedAt = now.toISOString();
   }
   if (input.manageMasterUserPassword === true && !cluster.masterUserSecret) {
@@ -388,7 +389,8 @@ export function deleteCluster(model: RdsModel, regionName: string, input: Delete
       'Cluster cannot be deleted, it still contains DB instances in non-deleting state.',
     );
   }
-  if (snapshotId !== undefined && region.snapshots[snapshotId]) throw faults.snapshotExists(snapshotId);
+  if (snapshotId !== undefined && ownRecord(region.snapshots, snapshotId))
+    throw faults.snapshotExists(snapshotId);
 
   const now = model.now();
   if (snapshotId !== undefined) {
@@ -397,7 +399,11 @@ export function deleteCluster(model: RdsModel, regionName: string, input: Delete
   // The cluster goes only after its last (deleting) instance has gone.
   const instancesGone = Math.max(0, ...instances.map((i) => (i.until ? Date.parse(i.until) : 0)));
   const own = Date.parse(model.after(now, model.options.timings.deleteClusterMs));
-  cluster.status = 'deleting';
-  cluster.until = new Date(Math.max(own, instancesGone)).toISOString();
+  model.changeClusterStatus(
+    region,
+    cluster,
+    'deleting',
+    new Date(Math.max(own, instancesGone)).toISOString(),
+  );
   return cluster;
 }

@@ -1,9 +1,13 @@
 // DescribeDBClusters / DescribeDBInstances: filters and Marker paging. Pages are in identifier
 // order and a Marker means "after this identifier", so a cluster created or deleted between pages
-// never makes another one appear twice or be skipped.
+// never makes another one appear twice or be skipped. A page costs what it returns, not what the
+// Region holds: an identifier (parameter or filter) is a lookup, a clone group or cluster filter
+// reads its members, and anything else walks the sorted identifiers from the Marker only as far
+// as the page needs.
 
 import { faults } from './errors.ts';
-import { compareIds, type RdsModel } from './model.ts';
+import { ownRecord, type RdsModel } from './model.ts';
+import { compareIds, type SortedIds } from './sorted-ids.ts';
 import type { ClusterRecord, InstanceRecord } from './types.ts';
 
 export interface Filter {
@@ -25,6 +29,9 @@ export interface Page<T> {
 const CLUSTER_FILTERS = ['db-cluster-id', 'clone-group-id', 'db-cluster-resource-id', 'engine', 'domain'];
 const INSTANCE_FILTERS = ['db-cluster-id', 'db-instance-id', 'dbi-resource-id', 'engine', 'domain'];
 
+/** Where a page's items come from: a few records found by lookup, or the Region in identifier order. */
+type Candidates<T> = { some: T[] } | { all: SortedIds; get(id: string): T | undefined };
+
 export function describeClusters(
   model: RdsModel,
   regionName: string,
@@ -32,28 +39,43 @@ export function describeClusters(
   input: PageInput,
 ): Page<ClusterRecord> {
   checkFilters(input.filters, CLUSTER_FILTERS);
-  let items = Object.values(model.region(regionName).clusters);
-  if (idOrArn !== undefined) items = [model.getCluster(regionName, idOrArn)];
-  for (const f of input.filters ?? []) {
+  const region = model.region(regionName);
+  const index = model.indexOf(region);
+  const filters = input.filters ?? [];
+  const ids = (f: Filter) => f.values.map((v) => model.clusterIdFrom(v));
+  const byId = filters.find((f) => f.name === 'db-cluster-id');
+  const byGroup = filters.find((f) => f.name === 'clone-group-id');
+  let candidates: Candidates<ClusterRecord>;
+  if (idOrArn !== undefined) candidates = { some: [model.getCluster(regionName, idOrArn)] };
+  else if (byId) candidates = { some: present(ids(byId), region.clusters) };
+  else if (byGroup)
+    candidates = {
+      some: present(
+        byGroup.values.flatMap((g) => [...index.cloneGroupMembers(g)]),
+        region.clusters,
+      ),
+    };
+  else candidates = { all: index.clusterIds, get: (id) => ownRecord(region.clusters, id) };
+
+  const tests = filters.map((f): ((c: ClusterRecord) => boolean) => {
     const values = new Set(f.values);
-    const ids = new Set(f.values.map((v) => model.clusterIdFrom(v)));
-    items = items.filter((c) => {
-      switch (f.name) {
-        case 'db-cluster-id':
-          return ids.has(c.id);
-        case 'clone-group-id':
-          return values.has(c.cloneGroupId);
-        case 'db-cluster-resource-id':
-          return values.has(c.resourceId);
-        case 'engine':
-          return values.has(c.engine);
-        default:
-          // domain: Active Directory domains are not emulated, so no cluster is in one.
-          return false;
+    switch (f.name) {
+      case 'db-cluster-id': {
+        const wanted = new Set(ids(f));
+        return (c) => wanted.has(c.id);
       }
-    });
-  }
-  return paginate(items, input);
+      case 'clone-group-id':
+        return (c) => values.has(c.cloneGroupId);
+      case 'db-cluster-resource-id':
+        return (c) => values.has(c.resourceId);
+      case 'engine':
+        return (c) => values.has(c.engine);
+      default:
+        // domain: Active Directory domains are not emulated, so no cluster is in one.
+        return () => false;
+    }
+  });
+  return paginate(candidates, (c) => tests.every((t) => t(c)), input);
 }
 
 export function describeInstances(
@@ -63,28 +85,50 @@ export function describeInstances(
   input: PageInput,
 ): Page<InstanceRecord> {
   checkFilters(input.filters, INSTANCE_FILTERS);
-  let items = Object.values(model.region(regionName).instances);
-  if (idOrArn !== undefined) items = [model.getInstance(regionName, idOrArn)];
-  for (const f of input.filters ?? []) {
+  const region = model.region(regionName);
+  const index = model.indexOf(region);
+  const filters = input.filters ?? [];
+  const clusterIds = (f: Filter) => f.values.map((v) => model.clusterIdFrom(v));
+  const instanceIds = (f: Filter) => f.values.map((v) => model.instanceIdFrom(v));
+  const byId = filters.find((f) => f.name === 'db-instance-id');
+  const byCluster = filters.find((f) => f.name === 'db-cluster-id');
+  let candidates: Candidates<InstanceRecord>;
+  if (idOrArn !== undefined) candidates = { some: [model.getInstance(regionName, idOrArn)] };
+  else if (byId) candidates = { some: present(instanceIds(byId), region.instances) };
+  else if (byCluster)
+    candidates = { some: [...new Set(clusterIds(byCluster))].flatMap((id) => index.instancesOf(id)) };
+  else candidates = { all: index.instanceIds, get: (id) => ownRecord(region.instances, id) };
+
+  const tests = filters.map((f): ((i: InstanceRecord) => boolean) => {
     const values = new Set(f.values);
-    const clusterIds = new Set(f.values.map((v) => model.clusterIdFrom(v)));
-    const instanceIds = new Set(f.values.map((v) => model.instanceIdFrom(v)));
-    items = items.filter((i) => {
-      switch (f.name) {
-        case 'db-cluster-id':
-          return clusterIds.has(i.clusterId);
-        case 'db-instance-id':
-          return instanceIds.has(i.id);
-        case 'dbi-resource-id':
-          return values.has(i.resourceId);
-        case 'engine':
-          return values.has(i.engine);
-        default:
-          return false;
+    switch (f.name) {
+      case 'db-cluster-id': {
+        const wanted = new Set(clusterIds(f));
+        return (i) => wanted.has(i.clusterId);
       }
-    });
+      case 'db-instance-id': {
+        const wanted = new Set(instanceIds(f));
+        return (i) => wanted.has(i.id);
+      }
+      case 'dbi-resource-id':
+        return (i) => values.has(i.resourceId);
+      case 'engine':
+        return (i) => values.has(i.engine);
+      default:
+        return () => false;
+    }
+  });
+  return paginate(candidates, (i) => tests.every((t) => t(i)), input);
+}
+
+/** The records named, once each, leaving out names that match nothing (as a filter does). */
+function present<T>(ids: readonly string[], records: Record<string, T>): T[] {
+  const out: T[] = [];
+  for (const id of new Set(ids)) {
+    const r = ownRecord(records, id);
+    if (r) out.push(r);
   }
-  return paginate(items, input);
+  return out;
 }
 
 function checkFilters(filters: Filter[] | undefined, allowed: string[]): void {
@@ -94,17 +138,35 @@ function checkFilters(filters: Filter[] | undefined, allowed: string[]): void {
   }
 }
 
-function paginate<T extends { id: string }>(all: T[], input: PageInput): Page<T> {
+function paginate<T extends { id: string }>(
+  candidates: Candidates<T>,
+  matches: (item: T) => boolean,
+  input: PageInput,
+): Page<T> {
   const max = input.maxRecords ?? 100;
   if (!Number.isInteger(max) || max < 20 || max > 100) {
     throw faults.invalidValue(`Invalid value ${input.maxRecords} for MaxRecords. Must be between 20 and 100`);
   }
   const after = input.marker === undefined ? undefined : decodeMarker(input.marker);
-  const sorted = [...all].sort((a, b) => compareIds(a.id, b.id));
-  const rest = after === undefined ? sorted : sorted.filter((x) => compareIds(x.id, after) > 0);
-  const items = rest.slice(0, max);
+  // One item past the page tells whether another page follows.
+  const found: T[] = [];
+  if ('some' in candidates) {
+    const sorted = candidates.some.filter(matches).sort((a, b) => compareIds(a.id, b.id));
+    for (const x of sorted) {
+      if (after !== undefined && compareIds(x.id, after) <= 0) continue;
+      found.push(x);
+      if (found.length > max) break;
+    }
+  } else {
+    const { all, get } = candidates;
+    for (let i = all.firstAfter(after); i < all.size && found.length <= max; i++) {
+      const x = get(all.at(i) as string);
+      if (x && matches(x)) found.push(x);
+    }
+  }
+  const items = found.slice(0, max);
   const last = items[items.length - 1];
-  return rest.length > max && last ? { items, marker: encodeMarker(last.id) } : { items };
+  return found.length > max && last ? { items, marker: encodeMarker(last.id) } : { items };
 }
 
 function encodeMarker(afterId: string): string {

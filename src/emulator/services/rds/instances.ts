@@ -2,7 +2,7 @@
 
 import { engineDefaults } from './clusters.ts';
 import { faults } from './errors.ts';
-import type { RdsModel } from './model.ts';
+import { ownRecord, type RdsModel } from './model.ts';
 import { resourceId } from './naming.ts';
 import type { InstanceRecord, Tag } from './types.ts';
 import { checkIdentifier, checkTags, required } from './validate.ts';
@@ -41,7 +41,7 @@ export function createInstance(
   }
   if (input.tags) checkTags(input.tags);
   const region = model.region(regionName);
-  if (region.instances[id]) throw faults.instanceExists(id);
+  if (ownRecord(region.instances, id)) throw faults.instanceExists(id);
   const cluster = model.getCluster(regionName, input.clusterId);
   if (cluster.status === 'deleting') {
     throw faults.invalidClusterState(`DB cluster ${cluster.id} is being deleted.`);
@@ -81,7 +81,7 @@ export function createInstance(
     promotionTier: input.promotionTier ?? 1,
     availabilityZone: input.availabilityZone ?? `${regionName}a`,
   };
-  region.instances[id] = record;
+  model.addInstance(region, record);
   return record;
 }
 
@@ -104,7 +104,11 @@ export function deleteInstance(
       `Cannot delete the last instance of DB cluster ${cluster.id} while it has deletion protection enabled.`,
     );
   }
-  inst.status = 'deleting';
-  inst.until = model.after(model.now(), model.options.timings.deleteInstanceMs);
+  model.changeInstanceStatus(
+    region,
+    inst,
+    'deleting',
+    model.after(model.now(), model.options.timings.deleteInstanceMs),
+  );
   return inst;
 }

@@ -1,12 +1,22 @@
 // The emulated RDS account: state per Region, lookups, quotas and the lazy lifecycle. Statuses are
 // never advanced by timers; `settle()` replays what has happened by `clock.now()` before each
-// request, so a ManualClock moves the whole account through virtual time.
+// request, so a ManualClock moves the whole account through virtual time. Records are added,
+// removed and put in a transitional status only here, so each Region's index stays true.
 
 import type { Clock } from '../../../util/clock.ts';
 import { faults } from './errors.ts';
 import { clusterArn, instanceArn, parseRdsArn } from './naming.ts';
 import type { RdsOptions } from './options.ts';
-import type { AccidentalFullCopy, ClusterRecord, InstanceRecord, RdsState, RegionState } from './types.ts';
+import { RegionIndex } from './region-index.ts';
+import type {
+  AccidentalFullCopy,
+  ClusterRecord,
+  ClusterStatus,
+  InstanceRecord,
+  InstanceStatus,
+  RdsState,
+  RegionState,
+} from './types.ts';
 
 export function emptyRdsState(): RdsState {
   return { version: 1, regions: {}, accidentalFullCopies: [], seq: 0 };
@@ -14,6 +24,8 @@ export function emptyRdsState(): RdsState {
 
 export class RdsModel {
   state: RdsState = emptyRdsState();
+  /** Derived from the state, built on first use: a restored or reset state gets a fresh one. */
+  private readonly indexes = new WeakMap<RegionState, RegionIndex>();
 
   constructor(
     readonly clock: Clock,
@@ -45,26 +57,79 @@ export class RdsModel {
     return this.state.seq;
   }
 
-  /** Apply every status change due by now: creating/modifying → available, deleting → gone. */
+  indexOf(region: RegionState): RegionIndex {
+    let index = this.indexes.get(region);
+    if (!index) {
+      index = RegionIndex.of(region);
+      this.indexes.set(region, index);
+    }
+    return index;
+  }
+
+  addCluster(region: RegionState, c: ClusterRecord): void {
+    region.clusters[c.id] = c;
+    this.indexOf(region).addCluster(c);
+  }
+
+  addInstance(region: RegionState, i: InstanceRecord): void {
+    region.instances[i.id] = i;
+    this.indexOf(region).addInstance(i);
+  }
+
+  /** A transitional status that settle() ends at `until` (available, or gone when deleting). */
+  changeClusterStatus(region: RegionState, c: ClusterRecord, status: ClusterStatus, until: string): void {
+    c.status = status;
+    c.until = until;
+    this.indexOf(region).pendingClusters.add(c.id);
+  }
+
+  changeInstanceStatus(region: RegionState, i: InstanceRecord, status: InstanceStatus, until: string): void {
+    i.status = status;
+    i.until = until;
+    this.indexOf(region).pendingInstances.add(i.id);
+  }
+
+  /**
+   * Apply every status change due by now: creating/modifying → available, deleting → gone. Only
+   * records in a transitional status are looked at, so an idle account of any size settles at once.
+   */
   settle(now: Date = this.now()): void {
     const t = now.getTime();
-    const due = (until: string | undefined) => until !== undefined && Date.parse(until) <= t;
     for (const region of Object.values(this.state.regions)) {
-      for (const inst of Object.values(region.instances)) {
-        if (!due(inst.until)) continue;
-        if (inst.status === 'deleting') delete region.instances[inst.id];
-        else {
+      const index = this.indexOf(region);
+      for (const id of index.pendingInstances) {
+        const inst = region.instances[id];
+        if (inst?.until === undefined) {
+          index.pendingInstances.delete(id);
+          continue;
+        }
+        if (Date.parse(inst.until) > t) continue;
+        if (inst.status === 'deleting') {
+          delete region.instances[id];
+          index.removeInstance(inst);
+        } else {
           inst.status = 'available';
           delete inst.until;
+          index.pendingInstances.delete(id);
         }
       }
-      for (const cluster of Object.values(region.clusters)) {
-        if (!due(cluster.until)) continue;
+      for (const id of index.pendingClusters) {
+        const cluster = region.clusters[id];
+        if (cluster?.until === undefined) {
+          index.pendingClusters.delete(id);
+          continue;
+        }
+        if (Date.parse(cluster.until) > t) continue;
         if (cluster.status === 'deleting') {
-          if (this.instancesOf(region, cluster.id).length === 0) delete region.clusters[cluster.id];
+          // Stays pending until its last instance has gone.
+          if (index.instancesOf(id).length === 0) {
+            delete region.clusters[id];
+            index.removeCluster(cluster);
+          }
         } else {
           cluster.status = 'available';
           delete cluster.until;
+          index.pendingClusters.delete(id);
         }
       }
     }
@@ -82,7 +147,7 @@ export class RdsModel {
   }
 
   findCluster(regionName: string, idOrArn: string): ClusterRecord | undefined {
-    return this.region(regionName).clusters[this.clusterIdFrom(idOrArn)];
+    return ownRecord(this.region(regionName).clusters, this.clusterIdFrom(idOrArn));
   }
 
   getCluster(regionName: string, idOrArn: string): ClusterRecord {
@@ -92,31 +157,27 @@ export class RdsModel {
   }
 
   getInstance(regionName: string, idOrArn: string): InstanceRecord {
-    const inst = this.region(regionName).instances[this.instanceIdFrom(idOrArn)];
+    const inst = ownRecord(this.region(regionName).instances, this.instanceIdFrom(idOrArn));
     if (!inst) throw faults.instanceNotFound(idOrArn);
     return inst;
   }
 
   /** A cluster's instances, oldest first: the first one is the writer. */
-  instancesOf(region: RegionState, clusterId: string): InstanceRecord[] {
-    return Object.values(region.instances)
-      .filter((i) => i.clusterId === clusterId)
-      .sort((a, b) => a.seq - b.seq);
+  instancesOf(region: RegionState, clusterId: string): readonly InstanceRecord[] {
+    return this.indexOf(region).instancesOf(clusterId);
   }
 
   /** Copy-on-write clones currently sharing a volume (deleting ones until gone): what the limit counts. */
   copyOnWriteMembers(region: RegionState, volumeGroupId: string): number {
-    return Object.values(region.clusters).filter(
-      (c) => volumeGroupOf(c) === volumeGroupId && c.origin.kind === 'copy-on-write',
-    ).length;
+    return this.indexOf(region).copyOnWriteMembers(volumeGroupId);
   }
 
   checkClusterQuota(region: RegionState): void {
-    if (Object.keys(region.clusters).length >= this.options.quotas.clusters) throw faults.clusterQuota();
+    if (this.indexOf(region).clusterIds.size >= this.options.quotas.clusters) throw faults.clusterQuota();
   }
 
   checkInstanceQuota(region: RegionState): void {
-    if (Object.keys(region.instances).length >= this.options.quotas.instances) throw faults.instanceQuota();
+    if (this.indexOf(region).instanceIds.size >= this.options.quotas.instances) throw faults.instanceQuota();
   }
 
   clusterArn(regionName: string, id: string): string {
@@ -138,12 +199,14 @@ export class RdsModel {
   /** Every cluster of a Region, settled to now, sorted by identifier (the order Describe pages in). */
   clusters(regionName: string = this.defaultRegion): ClusterRecord[] {
     this.settle();
-    return Object.values(this.region(regionName).clusters).sort((a, b) => compareIds(a.id, b.id));
+    const region = this.region(regionName);
+    return inOrder(this.indexOf(region).clusterIds.values(), region.clusters);
   }
 
   instances(regionName: string = this.defaultRegion): InstanceRecord[] {
     this.settle();
-    return Object.values(this.region(regionName).instances).sort((a, b) => compareIds(a.id, b.id));
+    const region = this.region(regionName);
+    return inOrder(this.indexOf(region).instanceIds.values(), region.instances);
   }
 
   reset(): void {
@@ -168,11 +231,16 @@ export class RdsModel {
   }
 }
 
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** A record by identifier: `constructor` and the like are valid identifiers, not Object.prototype's members. */
+export function ownRecord<T>(records: Record<string, T>, id: string): T | undefined {
+  return Object.hasOwn(records, id) ? records[id] : undefined;
 }
 
-/** The copy-on-write tree a cluster belongs to (records written before it existed: its clone group). */
-export function volumeGroupOf(c: ClusterRecord): string {
-  return c.volumeGroupId ?? c.cloneGroupId;
+function inOrder<T>(ids: Iterable<string>, records: Record<string, T>): T[] {
+  const out: T[] = [];
+  for (const id of ids) {
+    const r = records[id];
+    if (r) out.push(r);
+  }
+  return out;
 }
