@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { apiCalls } from './api-calls.ts';
 import { concurrency } from './concurrency.ts';
+import { emulatorReads } from './emulator-reads.ts';
 import { lambdaCold } from './lambda-cold.ts';
 import { type Benchmark, type BenchReport, formatReport, type Size } from './lib/report.ts';
 import { soak } from './soak.ts';
@@ -16,7 +17,14 @@ process.on('warning', (w) => {
   if (w.name !== 'NodeVersionSupportWarning') process.stderr.write(`${w.name}: ${w.message}\n`);
 });
 
-const BENCHMARKS: readonly Benchmark[] = [apiCalls, timeToClone, lambdaCold, concurrency, soak];
+const BENCHMARKS: readonly Benchmark[] = [
+  apiCalls,
+  timeToClone,
+  lambdaCold,
+  concurrency,
+  soak,
+  emulatorReads,
+];
 
 const USAGE = `usage: npm run bench -- [NAME…] [--size tiny|full] [--json]
   NAME      one or more of: ${BENCHMARKS.map((b) => b.name).join(', ')} (default: all)

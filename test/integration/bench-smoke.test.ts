@@ -10,6 +10,7 @@ const TITLES: Record<string, RegExp> = {
   'lambda-cold': /^lambda-cold: dist\/lambda\/index\.js/m,
   concurrency: /^concurrency: \d+ provisions of one source/m,
   soak: /^soak: \d+ provisions \+ deletions/m,
+  'emulator-reads': /^emulator-reads: full reads of [\d,]+ and [\d,]+ clusters/m,
 };
 
 function bench(args: string[]) {
@@ -30,7 +31,7 @@ describe('npm run bench --size tiny', () => {
       assert.match(r.stdout, title, `${name} printed no table`);
     }
     assert.doesNotMatch(r.stdout, /^PROBLEM:/m);
-    assert.match(r.stdout, /^total: [\d.]+ s for 5 benchmark\(s\)$/m);
+    assert.match(r.stdout, /^total: [\d.]+ s for 6 benchmark\(s\)$/m);
   });
 
   it('prints one JSON document for a single benchmark with --json', () => {
