@@ -9,6 +9,8 @@ import {
   describeClusters,
   describeInstances,
   type Filter,
+  type Page,
+  type PageInput,
 } from '../../src/emulator/services/rds/describe.ts';
 import { RdsFault } from '../../src/emulator/services/rds/errors.ts';
 import { createInstance, deleteInstance } from '../../src/emulator/services/rds/instances.ts';
@@ -28,35 +30,27 @@ function account() {
 }
 
 /** Every page of a Describe call, 20 at a time, as a client pages with Marker. */
-function walk<T extends { id: string }>(
-  describePage: (marker: string | undefined) => { items: T[]; marker?: string },
+function pages(
+  describePage: (model: RdsModel, region: string, id: undefined, input: PageInput) => Page<{ id: string }>,
+  model: RdsModel,
+  filters?: Filter[],
 ): string[] {
   const ids: string[] = [];
   let marker: string | undefined;
   do {
-    const page = describePage(marker);
+    const page = describePage(model, R, undefined, {
+      maxRecords: 20,
+      ...(marker ? { marker } : {}),
+      ...(filters ? { filters } : {}),
+    });
     ids.push(...page.items.map((x) => x.id));
     marker = page.marker;
   } while (marker !== undefined);
   return ids;
 }
 
-const clusterPages = (model: RdsModel, filters?: Filter[]) =>
-  walk((marker) =>
-    describeClusters(model, R, undefined, {
-      maxRecords: 20,
-      ...(marker ? { marker } : {}),
-      ...(filters ? { filters } : {}),
-    }),
-  );
-const instancePages = (model: RdsModel, filters?: Filter[]) =>
-  walk((marker) =>
-    describeInstances(model, R, undefined, {
-      maxRecords: 20,
-      ...(marker ? { marker } : {}),
-      ...(filters ? { filters } : {}),
-    }),
-  );
+const clusterPages = (model: RdsModel, filters?: Filter[]) => pages(describeClusters, model, filters);
+const instancePages = (model: RdsModel, filters?: Filter[]) => pages(describeInstances, model, filters);
 
 /** What a scan of the plain state says, compared with what the model answers through its lookups. */
 function assertLookupsMatchState(model: RdsModel, context: string): void {

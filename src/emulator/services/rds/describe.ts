@@ -26,8 +26,42 @@ export interface Page<T> {
   marker?: string;
 }
 
-const CLUSTER_FILTERS = ['db-cluster-id', 'clone-group-id', 'db-cluster-resource-id', 'engine', 'domain'];
-const INSTANCE_FILTERS = ['db-cluster-id', 'db-instance-id', 'dbi-resource-id', 'engine', 'domain'];
+/** One filter: from its values, the test an item must pass. */
+type FilterTest<T> = (values: readonly string[], model: RdsModel) => (item: T) => boolean;
+
+const clusterIds = (values: readonly string[], model: RdsModel) => values.map((v) => model.clusterIdFrom(v));
+const instanceIds = (values: readonly string[], model: RdsModel) =>
+  values.map((v) => model.instanceIdFrom(v));
+
+/** The item's field is one of the values (read as identifiers or ARNs when `asIds` is given). */
+function oneOf<T>(
+  field: (item: T) => string,
+  asIds?: (values: readonly string[], model: RdsModel) => string[],
+): FilterTest<T> {
+  return (values, model) => {
+    const wanted = new Set(asIds ? asIds(values, model) : values);
+    return (item) => wanted.has(field(item));
+  };
+}
+
+// domain: Active Directory domains are not emulated, so nothing is in one.
+const inNoDomain = () => () => false;
+
+const CLUSTER_FILTERS: Record<string, FilterTest<ClusterRecord>> = {
+  'db-cluster-id': oneOf((c) => c.id, clusterIds),
+  'clone-group-id': oneOf((c) => c.cloneGroupId),
+  'db-cluster-resource-id': oneOf((c) => c.resourceId),
+  engine: oneOf((c) => c.engine),
+  domain: inNoDomain,
+};
+
+const INSTANCE_FILTERS: Record<string, FilterTest<InstanceRecord>> = {
+  'db-cluster-id': oneOf((i) => i.clusterId, clusterIds),
+  'db-instance-id': oneOf((i) => i.id, instanceIds),
+  'dbi-resource-id': oneOf((i) => i.resourceId),
+  engine: oneOf((i) => i.engine),
+  domain: inNoDomain,
+};
 
 /** Where a page's items come from: a few records found by lookup, or the Region in identifier order. */
 type Candidates<T> = { some: T[] } | { all: SortedIds; get(id: string): T | undefined };
@@ -38,44 +72,19 @@ export function describeClusters(
   idOrArn: string | undefined,
   input: PageInput,
 ): Page<ClusterRecord> {
-  checkFilters(input.filters, CLUSTER_FILTERS);
+  const filters = checkFilters(input.filters, CLUSTER_FILTERS);
   const region = model.region(regionName);
   const index = model.indexOf(region);
-  const filters = input.filters ?? [];
-  const ids = (f: Filter) => f.values.map((v) => model.clusterIdFrom(v));
   const byId = filters.find((f) => f.name === 'db-cluster-id');
   const byGroup = filters.find((f) => f.name === 'clone-group-id');
   let candidates: Candidates<ClusterRecord>;
   if (idOrArn !== undefined) candidates = { some: [model.getCluster(regionName, idOrArn)] };
-  else if (byId) candidates = { some: present(ids(byId), region.clusters) };
-  else if (byGroup)
-    candidates = {
-      some: present(
-        byGroup.values.flatMap((g) => [...index.cloneGroupMembers(g)]),
-        region.clusters,
-      ),
-    };
-  else candidates = { all: index.clusterIds, get: (id) => ownRecord(region.clusters, id) };
-
-  const tests = filters.map((f): ((c: ClusterRecord) => boolean) => {
-    const values = new Set(f.values);
-    switch (f.name) {
-      case 'db-cluster-id': {
-        const wanted = new Set(ids(f));
-        return (c) => wanted.has(c.id);
-      }
-      case 'clone-group-id':
-        return (c) => values.has(c.cloneGroupId);
-      case 'db-cluster-resource-id':
-        return (c) => values.has(c.resourceId);
-      case 'engine':
-        return (c) => values.has(c.engine);
-      default:
-        // domain: Active Directory domains are not emulated, so no cluster is in one.
-        return () => false;
-    }
-  });
-  return paginate(candidates, (c) => tests.every((t) => t(c)), input);
+  else if (byId) candidates = { some: present(clusterIds(byId.values, model), region.clusters) };
+  else if (byGroup) {
+    const members = byGroup.values.flatMap((g) => [...index.cloneGroupMembers(g)]);
+    candidates = { some: present(members, region.clusters) };
+  } else candidates = { all: index.clusterIds, get: (id) => ownRecord(region.clusters, id) };
+  return paginate(candidates, matcher(filters, CLUSTER_FILTERS, model), input);
 }
 
 export function describeInstances(
@@ -84,41 +93,25 @@ export function describeInstances(
   idOrArn: string | undefined,
   input: PageInput,
 ): Page<InstanceRecord> {
-  checkFilters(input.filters, INSTANCE_FILTERS);
+  const filters = checkFilters(input.filters, INSTANCE_FILTERS);
   const region = model.region(regionName);
   const index = model.indexOf(region);
-  const filters = input.filters ?? [];
-  const clusterIds = (f: Filter) => f.values.map((v) => model.clusterIdFrom(v));
-  const instanceIds = (f: Filter) => f.values.map((v) => model.instanceIdFrom(v));
   const byId = filters.find((f) => f.name === 'db-instance-id');
   const byCluster = filters.find((f) => f.name === 'db-cluster-id');
   let candidates: Candidates<InstanceRecord>;
   if (idOrArn !== undefined) candidates = { some: [model.getInstance(regionName, idOrArn)] };
-  else if (byId) candidates = { some: present(instanceIds(byId), region.instances) };
-  else if (byCluster)
-    candidates = { some: [...new Set(clusterIds(byCluster))].flatMap((id) => index.instancesOf(id)) };
-  else candidates = { all: index.instanceIds, get: (id) => ownRecord(region.instances, id) };
+  else if (byId) candidates = { some: present(instanceIds(byId.values, model), region.instances) };
+  else if (byCluster) {
+    const clusters = new Set(clusterIds(byCluster.values, model));
+    candidates = { some: [...clusters].flatMap((id) => index.instancesOf(id)) };
+  } else candidates = { all: index.instanceIds, get: (id) => ownRecord(region.instances, id) };
+  return paginate(candidates, matcher(filters, INSTANCE_FILTERS, model), input);
+}
 
-  const tests = filters.map((f): ((i: InstanceRecord) => boolean) => {
-    const values = new Set(f.values);
-    switch (f.name) {
-      case 'db-cluster-id': {
-        const wanted = new Set(clusterIds(f));
-        return (i) => wanted.has(i.clusterId);
-      }
-      case 'db-instance-id': {
-        const wanted = new Set(instanceIds(f));
-        return (i) => wanted.has(i.id);
-      }
-      case 'dbi-resource-id':
-        return (i) => values.has(i.resourceId);
-      case 'engine':
-        return (i) => values.has(i.engine);
-      default:
-        return () => false;
-    }
-  });
-  return paginate(candidates, (i) => tests.every((t) => t(i)), input);
+/** Every filter must pass (RDS ANDs filters and ORs the values of one). */
+function matcher<T>(filters: readonly Filter[], tests: Record<string, FilterTest<T>>, model: RdsModel) {
+  const all = filters.map((f) => (tests[f.name] as FilterTest<T>)(f.values, model));
+  return (item: T) => all.every((test) => test(item));
 }
 
 /** The records named, once each, leaving out names that match nothing (as a filter does). */
@@ -131,11 +124,12 @@ function present<T>(ids: readonly string[], records: Record<string, T>): T[] {
   return out;
 }
 
-function checkFilters(filters: Filter[] | undefined, allowed: string[]): void {
+function checkFilters<T>(filters: Filter[] | undefined, known: Record<string, FilterTest<T>>): Filter[] {
   for (const f of filters ?? []) {
-    if (!allowed.includes(f.name)) throw faults.invalidValue(`Unrecognized filter name: ${f.name}.`);
+    if (!Object.hasOwn(known, f.name)) throw faults.invalidValue(`Unrecognized filter name: ${f.name}.`);
     if (f.values.length === 0) throw faults.invalidValue(`Filter ${f.name} must have at least one value.`);
   }
+  return filters ?? [];
 }
 
 function paginate<T extends { id: string }>(

@@ -97,40 +97,20 @@ export class RdsModel {
     const t = now.getTime();
     for (const region of Object.values(this.state.regions)) {
       const index = this.indexOf(region);
-      for (const id of index.pendingInstances) {
-        const inst = region.instances[id];
-        if (inst?.until === undefined) {
-          index.pendingInstances.delete(id);
-          continue;
-        }
-        if (Date.parse(inst.until) > t) continue;
-        if (inst.status === 'deleting') {
-          delete region.instances[id];
+      for (const inst of due(index.pendingInstances, region.instances, t)) {
+        if (inst.status !== 'deleting') endTransition(inst, index.pendingInstances);
+        else {
+          delete region.instances[inst.id];
           index.removeInstance(inst);
-        } else {
-          inst.status = 'available';
-          delete inst.until;
-          index.pendingInstances.delete(id);
         }
       }
-      for (const id of index.pendingClusters) {
-        const cluster = region.clusters[id];
-        if (cluster?.until === undefined) {
-          index.pendingClusters.delete(id);
-          continue;
+      for (const cluster of due(index.pendingClusters, region.clusters, t)) {
+        if (cluster.status !== 'deleting') endTransition(cluster, index.pendingClusters);
+        else if (index.instancesOf(cluster.id).length === 0) {
+          delete region.clusters[cluster.id];
+          index.removeCluster(cluster);
         }
-        if (Date.parse(cluster.until) > t) continue;
-        if (cluster.status === 'deleting') {
-          // Stays pending until its last instance has gone.
-          if (index.instancesOf(id).length === 0) {
-            delete region.clusters[id];
-            index.removeCluster(cluster);
-          }
-        } else {
-          cluster.status = 'available';
-          delete cluster.until;
-          index.pendingClusters.delete(id);
-        }
+        // else it stays pending until its last instance has gone.
       }
     }
   }
@@ -229,6 +209,25 @@ export class RdsModel {
       seq: typeof s.seq === 'number' ? s.seq : 0,
     };
   }
+}
+
+/** The pending records whose transition is due by `t`; identifiers of records that left it are dropped. */
+function* due<T extends { until?: string }>(
+  pending: Set<string>,
+  records: Record<string, T>,
+  t: number,
+): Generator<T> {
+  for (const id of pending) {
+    const r = records[id];
+    if (r?.until === undefined) pending.delete(id);
+    else if (Date.parse(r.until) <= t) yield r;
+  }
+}
+
+function endTransition(r: ClusterRecord | InstanceRecord, pending: Set<string>): void {
+  r.status = 'available';
+  delete r.until;
+  pending.delete(r.id);
 }
 
 /** A record by identifier: `constructor` and the like are valid identifiers, not Object.prototype's members. */
