@@ -10,6 +10,9 @@ export {
 } from './clone-state.ts';
 export { deleteClone } from './delete.ts';
 export { describePool } from './describe.ts';
+export { extendClone } from './extend.ts';
+export { getClone } from './get.ts';
+export { listClusters } from './list.ts';
 export { maintainPool } from './maintain.ts';
 export { provisionClone } from './provision.ts';
 export {

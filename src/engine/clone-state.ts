@@ -9,6 +9,7 @@ import type { CloneDescription, CloneReadiness, ManagerOptions } from '../model/
 import { clusterIdFromArn } from '../planner/pool.ts';
 import { engineContext } from './context.ts';
 
+/** Any cluster as the manager describes it; the tag-derived fields only for one it made. */
 export function describeClone(c: DBCluster): CloneDescription {
   const info = toClusterInfo(c);
   const m = info.managed;
@@ -23,15 +24,21 @@ export function describeClone(c: DBCluster): CloneDescription {
   if (info.port !== undefined) out.port = info.port;
   if (info.masterUsername) out.masterUsername = info.masterUsername;
   if (info.databaseName) out.databaseName = info.databaseName;
+  if (info.createdAt) out.createdAt = info.createdAt.toISOString();
   const secret = m?.passwordSecret ?? c.MasterUserSecret?.SecretArn;
   if (secret) out.passwordSecret = secret;
   const key = m?.passwordKey ?? c.MasterUserSecret?.KmsKeyId;
   if (key) out.kmsKeyId = key;
   if (m) {
     out.role = m.role;
+    out.rootClusterId = clusterIdFromArn(m.rootArn);
     out.sourceClusterId = clusterIdFromArn(m.sourceArn);
     if (m.dataTimestamp) out.dataTimestamp = m.dataTimestamp.toISOString();
     if (m.manager) out.managerId = m.manager;
+    if (m.owner) out.owner = m.owner;
+    if (m.request) out.requestKey = m.request;
+    // Copies live until maintenance finds them obsolete: an expires-at tag on one means nothing.
+    if (m.role === 'clone' && m.expiresAt) out.expiresAt = m.expiresAt.toISOString();
   }
   return out;
 }

@@ -136,6 +136,12 @@ export class Execution {
         const cluster = await ctx.retry(() => ctx.rds.describeCluster(step.clusterId));
         return { step, outcome: 'done', ...(cluster ? { cluster } : {}) };
       }
+      case 'tag': {
+        // Setting a tag to the same value again changes nothing, so a retried call is safe.
+        const tags = Object.fromEntries(step.tags.map((t) => [t.Key, t.Value]));
+        await ctx.retry(() => ctx.rds.addTags(step.arn, tags));
+        return { step, outcome: 'done' };
+      }
     }
   }
 

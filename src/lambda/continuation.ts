@@ -163,7 +163,7 @@ async function discardReplacement(state: ContinuationState, deps: Deps): Promise
   const arn = state.clusterArn;
   if (state.request.RequestType !== 'Update' || !arn || arn === state.request.PhysicalResourceId) return;
   try {
-    await deps.engine.deleteClone({ clusterId: arn, wait: false }, deps.options);
+    await deps.engine.deleteClone({ clusterId: arn, wait: false, ignoreMissing: true }, deps.options);
     deps.logger.info('failed update: deleted its replacement clone', { clusterId: state.clusterId });
   } catch (err) {
     deps.logger.error('failed update: could not delete its replacement clone', {

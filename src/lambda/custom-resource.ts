@@ -210,7 +210,10 @@ async function remove(req: CfnRequest, deps: Deps): Promise<WorkResult> {
     deps.logger.info('delete of a physical id that is not a cluster: nothing to do', { physical });
     return { status: 'SUCCESS', physicalResourceId: physical || failedCreateId(req) };
   }
-  const result = await deps.engine.deleteClone({ clusterId: physical, wait: false }, deps.options);
+  const result = await deps.engine.deleteClone(
+    { clusterId: physical, wait: false, ignoreMissing: true },
+    deps.options,
+  );
   deps.logger.info('clone deleted', {
     clusterId: result.clusterId,
     alreadyGone: result.alreadyGone,

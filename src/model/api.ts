@@ -4,6 +4,7 @@ import type { AwsConfig } from '../aws/config.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
 import type { Plan, Step } from './plan.ts';
+import type { Role } from './tags.ts';
 
 export const DEFAULT_MANAGER_ID = 'aurora-clone-manager';
 export const DEFAULT_MAX_CLONES_PER_SOURCE = 15;
@@ -145,6 +146,11 @@ export interface DeleteRequest {
   skipFinalSnapshot?: boolean;
   finalSnapshotId?: string;
   dryRun?: boolean;
+  /**
+   * A cluster that does not exist is a ClusterNotFoundError unless this is true; then it counts as
+   * already deleted (`alreadyGone`), as a repeated CloudFormation Delete needs.
+   */
+  ignoreMissing?: boolean;
 }
 
 export interface DeleteResult {
@@ -205,20 +211,79 @@ export interface PoolMember {
   noWriter?: boolean;
 }
 
-/** A managed clone as the Lambda reports it (CloudFormation attributes, ready events). */
+/**
+ * One cluster as the manager describes it, from its own fields and the manager's tags: what
+ * `listClusters` lists, what `getClone` returns, what the Lambda reports (CloudFormation attributes,
+ * ready events). The tag-derived fields are undefined for a cluster the manager did not make.
+ */
 export interface CloneDescription extends ClusterEndpoints {
   masterUsername?: string;
   databaseName?: string;
-  /** The cluster it was cloned from (the root or a copy). */
+  /** The root of its pool: the cluster whose clones and copies it counts among. */
+  rootClusterId?: string;
+  /**
+   * The cluster it was cloned from (the root or a copy), or copied from (the root), as in
+   * ProvisionResult and CloudFormation's `SourceClusterId` attribute.
+   */
   sourceClusterId?: string;
   dataTimestamp?: string;
+  /** ISO-8601: when RDS created the cluster. */
+  createdAt?: string;
+  /** ISO-8601, clones only: maintenance deletes the clone after this; undefined: it never expires. */
+  expiresAt?: string;
+  owner?: string;
+  /** The idempotency key of the request that made it. */
+  requestKey?: string;
   /** The generated password's secret, or RDS's own when it manages the password. */
   passwordSecret?: string;
   kmsKeyId?: string;
   /** The manager id tagged on it; undefined when the cluster is not the manager's. */
   managerId?: string;
-  role?: 'clone' | 'copy';
+  role?: Role;
   passwordPending: boolean;
+}
+
+/** `getClone`: a cluster's description and whether it can be used now. */
+export interface CloneDetails extends CloneDescription {
+  /** The cluster and its writer instance are available. */
+  ready: boolean;
+  /** For people: `available`, `cluster creating`, `writer x-writer backing-up`, … */
+  readiness: string;
+}
+
+/** Which of the manager's clusters `listClusters` returns; each field given narrows the list. */
+export interface ClusterFilter {
+  /** The root (id or ARN): its clones and copies, and the clones of those copies. */
+  sourceClusterId?: string;
+  owner?: string;
+  role?: Role;
+  /** Clusters tagged with this manager id (default: those of every manager id). */
+  managerId?: string;
+}
+
+export interface ExtendRequest {
+  /** The clone (id or ARN). */
+  clusterId: string;
+  /**
+   * The clone expires this long from now (ISO-8601 duration such as PT8H, 8h, or ms), unless it
+   * already expires later: an extension never shortens a clone's life.
+   */
+  ttl: string | number;
+  /** Return the plan and change nothing. */
+  dryRun?: boolean;
+}
+
+export interface ExtendResult {
+  clusterId: string;
+  arn: string;
+  /** The expiry before this call (ISO-8601); undefined: the clone never expired. */
+  previousExpiresAt?: string;
+  /** The expiry the clone has after this call (in a dry run: would have); undefined: it never expires. */
+  expiresAt?: string;
+  /** The expiry moved (in a dry run: would move). */
+  changed: boolean;
+  dryRun: boolean;
+  plan: Plan;
 }
 
 export interface CloneReadiness {
@@ -240,16 +305,13 @@ export interface PoolStatus {
   maxCopyAgeMs: number;
 }
 
-/**
- * The four library entry points (implemented in src/engine/api.ts):
- *   provisionClone(request: ProvisionRequest, options?: ManagerOptions): Promise<ProvisionResult>
- *   deleteClone(request: DeleteRequest, options?: ManagerOptions): Promise<DeleteResult>
- *   maintainPool(sources: MaintenanceSource[], options?: ManagerOptions): Promise<MaintenanceReport[]>
- *   describePool(sourceClusterId: string, options?: ManagerOptions): Promise<PoolStatus>
- */
+/** The library entry points (implemented in src/engine/api.ts). */
 export type EngineApi = {
   provisionClone(request: ProvisionRequest, options?: ManagerOptions): Promise<ProvisionResult>;
   deleteClone(request: DeleteRequest, options?: ManagerOptions): Promise<DeleteResult>;
   maintainPool(sources: MaintenanceSource[], options?: ManagerOptions): Promise<MaintenanceReport[]>;
   describePool(sourceClusterId: string, options?: ManagerOptions): Promise<PoolStatus>;
+  listClusters(filter?: ClusterFilter, options?: ManagerOptions): Promise<CloneDescription[]>;
+  getClone(clusterIdOrArn: string, options?: ManagerOptions): Promise<CloneDetails>;
+  extendClone(request: ExtendRequest, options?: ManagerOptions): Promise<ExtendResult>;
 };

@@ -39,7 +39,8 @@ interface StepBase {
   reason: string;
   /**
    * Applied while holding the root's lease: restores, whose slot count must not change between the
-   * read and the call, and the writer of a copy (so no copy is ever left without one by this run).
+   * read and the call, the writer of a copy (so no copy is ever left without one by this run), and a
+   * clone's new expiry (maintenance decides which clones have expired under the same lease).
    */
   underLease?: boolean;
 }
@@ -158,6 +159,17 @@ export interface ReuseStep extends StepBase {
   arn: string;
 }
 
+/**
+ * Sets tags on a cluster the manager made, keeping its other tags: a clone's new expiry (and later,
+ * re-tagging warm clones).
+ */
+export interface TagStep extends StepBase {
+  kind: 'tag';
+  clusterId: string;
+  arn: string;
+  tags: Tag[];
+}
+
 export type Step =
   | CopyStep
   | WriterStep
@@ -166,7 +178,8 @@ export type Step =
   | PasswordStep
   | WaitStep
   | DeleteStep
-  | ReuseStep;
+  | ReuseStep
+  | TagStep;
 
 /** A request waiting for a slot on a copy that is not ready yet; kept in the root's lease item. */
 export interface Reservation {
@@ -184,7 +197,7 @@ export interface LeaseState {
 
 export interface Plan {
   version: typeof PLAN_VERSION;
-  operation: 'provision' | 'maintain' | 'delete';
+  operation: 'provision' | 'maintain' | 'delete' | 'extend';
   rootClusterId: string;
   createdAt: string;
   sources: SourceAssessment[];

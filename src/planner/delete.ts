@@ -1,24 +1,32 @@
 // Planning the deletion of one clone or copy (behaviour.md §7). The manager only deletes what its
-// own tags say it made; the root and untagged clusters are refused, and a cluster already gone is
-// a success, so a repeated CloudFormation Delete is harmless.
+// own tags say it made; the root and untagged clusters are refused. A cluster that does not exist is
+// an error unless the caller says it may already be gone (the Lambda does, so a repeated
+// CloudFormation Delete is harmless).
 
 import type { Inventory } from '../model/inventory.ts';
 import { PLAN_VERSION, type Plan } from '../model/plan.ts';
-import { NotManagedError } from '../util/errors.ts';
+import { ClusterNotFoundError, NotManagedError } from '../util/errors.ts';
 import { cloneCounts, clusterIdFromArn, findCluster } from './pool.ts';
 import { deleteStep } from './purge.ts';
 
+export interface PlanDeleteOptions {
+  /** A cluster that does not exist is a plan with nothing to do instead of a ClusterNotFoundError. */
+  ignoreMissing?: boolean;
+}
+
 /**
  * The plan to delete `clusterIdOrArn`. Throws NotManagedError when the cluster is not tagged with
- * the manager's clone or copy role, belongs to another manager id, or is the root of a pool.
- * `now` only stamps the plan; it defaults to the inventory's read time. When the cluster is already
- * gone its root is unknown, so the plan's rootClusterId is empty.
+ * the manager's clone or copy role, belongs to another manager id, or is the root of a pool made
+ * from clusters of the inventory; ClusterNotFoundError when it does not exist (unless
+ * `ignoreMissing`). `now` only stamps the plan; it defaults to the inventory's read time. When the
+ * cluster is already gone its root is unknown, so the plan's rootClusterId is empty.
  */
 export function planDelete(
   inventory: Inventory,
   clusterIdOrArn: string,
   managerId: string,
   now: Date = inventory.readAt,
+  options: PlanDeleteOptions = {},
 ): Plan {
   const plan: Plan = {
     version: PLAN_VERSION,
@@ -31,6 +39,7 @@ export function planDelete(
   };
   const cluster = findCluster(inventory, clusterIdOrArn);
   if (!cluster) {
+    if (!options.ignoreMissing) throw new ClusterNotFoundError(clusterIdOrArn);
     plan.notes.push(`cluster ${clusterIdOrArn} does not exist (already deleted): nothing to do`);
     return plan;
   }

@@ -46,6 +46,8 @@ function stepLine(step: Step): string {
     }
     case 'reuse':
       return `reuse ${step.clusterId}`;
+    case 'tag':
+      return `tag ${step.clusterId}: ${step.tags.map((t) => `${t.Key}=${t.Value}`).join(', ')}${lease}`;
   }
 }
 

@@ -40,6 +40,13 @@ export class SourceNotFoundError extends AcmError {
   }
 }
 
+/** A cluster the caller named (to get, extend or delete) does not exist; the edges add where they looked. */
+export class ClusterNotFoundError extends AcmError {
+  constructor(clusterId: string) {
+    super(`cluster ${clusterId} does not exist`, { clusterId });
+  }
+}
+
 export class ClusterExistsError extends AcmError {
   constructor(clusterId: string) {
     super(`cluster ${clusterId} already exists`, { clusterId });

@@ -12,6 +12,7 @@ const DELETE_KEYS: KnownKeys<DeleteRequest> = {
   skipFinalSnapshot: true,
   finalSnapshotId: true,
   dryRun: true,
+  ignoreMissing: true,
 };
 
 /** Returns the request with only its known fields; throws naming every bad one. */
@@ -24,6 +25,7 @@ export function validateDeleteRequest(req: DeleteRequest, fields: FieldNames = {
   const skipFinalSnapshot = take('skipFinalSnapshot', booleanValue);
   const finalSnapshotId = take('finalSnapshotId', stringValue);
   const dryRun = take('dryRun', booleanValue);
+  const ignoreMissing = take('ignoreMissing', booleanValue);
   if (skipFinalSnapshot === false && !finalSnapshotId) {
     problems.add(name('finalSnapshotId'), `is required when ${name('skipFinalSnapshot')} is false`);
   }
@@ -34,5 +36,6 @@ export function validateDeleteRequest(req: DeleteRequest, fields: FieldNames = {
   if (skipFinalSnapshot !== undefined) out.skipFinalSnapshot = skipFinalSnapshot;
   if (finalSnapshotId !== undefined) out.finalSnapshotId = finalSnapshotId;
   if (dryRun !== undefined) out.dryRun = dryRun;
+  if (ignoreMissing !== undefined) out.ignoreMissing = ignoreMissing;
   return out;
 }

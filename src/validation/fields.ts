@@ -2,7 +2,9 @@
 // `--instance-class`, CloudFormation `InstanceClass`, the Lambda env `MAX_CLONES_PER_SOURCE`, the
 // maintenance config `--config [0].copyInstanceClass`. The rules take the names from the edge.
 import type {
+  ClusterFilter,
   DeleteRequest,
+  ExtendRequest,
   MaintenanceSource,
   ManagerOptions,
   PasswordRequest,
@@ -13,6 +15,8 @@ export type FieldKey =
   | keyof ProvisionRequest
   | keyof PasswordRequest
   | keyof DeleteRequest
+  | keyof ExtendRequest
+  | keyof ClusterFilter
   | keyof MaintenanceSource
   | keyof ManagerOptions;
 

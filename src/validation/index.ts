@@ -2,9 +2,11 @@
 // the Lambda's environment and the maintenance config validate through these, each naming the fields
 // the way its own user wrote them. Pure: no I/O, no AWS SDK.
 export { checkEndpointUrl, checkRegion, checkTableName } from './aws-settings.ts';
+export { checkRole, validateClusterFilter } from './cluster-filter.ts';
 export { LIBRARY_DEFAULTS, type PoolDefaults } from './defaults.ts';
 export { validateDeleteRequest } from './delete.ts';
 export { checkDuration, MAX_DURATION_DAYS, MAX_DURATION_MS } from './durations.ts';
+export { type ValidExtendRequest, validateExtendRequest } from './extend.ts';
 export { type FieldKey, type FieldNames, libraryName, PASSWORD_KEYS } from './fields.ts';
 export {
   CLUSTER_ARN,

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { deleteClone, describePool, maintainPool, provisionClone } from '../../src/engine/api.ts';
 import {
+  ClusterNotFoundError,
   NoCapacityError,
   NotManagedError,
   SourceNotFoundError,
@@ -116,7 +117,7 @@ describe('provisionClone against the emulator', () => {
     assert.equal(env.emulator.rds.cluster('prod')?.status, 'available');
   });
 
-  it('deletes a clone with its instance, and treats an already deleted one as success', async () => {
+  it('deletes a clone with its instance; deleting it again fails unless a missing cluster is allowed', async () => {
     const r = await provisionClone(
       { sourceClusterId: 'prod', clusterId: 'to-delete', wait: true },
       env.options,
@@ -125,7 +126,8 @@ describe('provisionClone against the emulator', () => {
     assert.equal(d.deleted, true);
     assert.deepEqual(d.instancesDeleted.length, 1);
     assert.equal(env.emulator.rds.cluster('to-delete'), undefined);
-    const again = await deleteClone({ clusterId: r.arn }, env.options);
+    await assert.rejects(deleteClone({ clusterId: r.arn }, env.options), ClusterNotFoundError);
+    const again = await deleteClone({ clusterId: r.arn, ignoreMissing: true }, env.options);
     assert.equal(again.alreadyGone, true);
   });
 });

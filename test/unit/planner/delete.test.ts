@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DeleteStep } from '../../../src/model/plan.ts';
 import { planDelete } from '../../../src/planner/delete.ts';
-import { NotManagedError } from '../../../src/util/errors.ts';
+import { ClusterNotFoundError, NotManagedError } from '../../../src/util/errors.ts';
 import { clone, clones, cluster, copy, inventory, MANAGER_ID, NOW, root } from '../../helpers/builders.ts';
 
 describe('delete: refusals', () => {
@@ -79,8 +79,18 @@ describe('delete: plans', () => {
     assert.equal(p.steps.length, 1);
   });
 
-  it('treats a cluster that is already gone as success with no steps', () => {
-    const p = planDelete(inventory(root({ id: 'prod' })), 'gone-clone', MANAGER_ID);
+  it('refuses a cluster that does not exist, naming it', () => {
+    assert.throws(
+      () => planDelete(inventory(root({ id: 'prod' })), 'gone-clone', MANAGER_ID),
+      (e: unknown) =>
+        e instanceof ClusterNotFoundError && /cluster gone-clone does not exist/.test(e.message),
+    );
+  });
+
+  it('with ignoreMissing, treats a cluster that is already gone as success with no steps', () => {
+    const p = planDelete(inventory(root({ id: 'prod' })), 'gone-clone', MANAGER_ID, NOW, {
+      ignoreMissing: true,
+    });
     assert.deepEqual(p.steps, []);
     assert.match(p.notes[0] ?? '', /gone-clone does not exist \(already deleted\)/);
   });
