@@ -1,0 +1,55 @@
+// extendClone: read → plan (refuses anything but this manager's clones, never shortens) → apply the
+// new expires-at tag under the root's lease, the lease maintenance decides on expiries under.
+import { Execution } from '../executor/apply.ts';
+import { toClusterInfo } from '../inventory/read.ts';
+import { withLease } from '../lease/with-lease.ts';
+import type { ExtendRequest, ExtendResult, ManagerOptions } from '../model/api.ts';
+import type { ClusterInfo } from '../model/inventory.ts';
+import type { Plan } from '../model/plan.ts';
+import { TAG } from '../model/tags.ts';
+import { planExtend } from '../planner/extend.ts';
+import { ClusterNotFoundError } from '../util/errors.ts';
+import { validateExtendRequest } from '../validation/index.ts';
+import { engineContext } from './context.ts';
+import { leaseKey, leaseOptions } from './lease.ts';
+
+export async function extendClone(
+  request: ExtendRequest,
+  options: ManagerOptions = {},
+): Promise<ExtendResult> {
+  const valid = validateExtendRequest(request);
+  // A dry run creates nothing, not even the lease table.
+  const ctx = await engineContext(options, valid.dryRun ? 'read' : 'take');
+  const decide = async (): Promise<ExtendResult> => {
+    const raw = await ctx.retry(() => ctx.rds.describeCluster(valid.clusterId));
+    if (!raw) throw new ClusterNotFoundError(valid.clusterId);
+    const cluster = toClusterInfo(raw);
+    const plan = planExtend({ cluster, ttlMs: valid.ttlMs, managerId: ctx.managerId, now: ctx.clock.now() });
+    return result(plan, cluster, valid.dryRun);
+  };
+  // Refusals, dry runs and clones that already expire later need no lease.
+  const first = await decide();
+  if (valid.dryRun || !first.changed) return first;
+  // Read and decide again under the lease: a maintenance run that read the old expiry is not holding it.
+  return withLease(leaseKey(first.plan.rootClusterId), leaseOptions(ctx), async (state) => {
+    const now = await decide();
+    await new Execution(ctx).apply(now.plan.steps);
+    return { result: now, state };
+  });
+}
+
+function result(plan: Plan, cluster: ClusterInfo, dryRun: boolean): ExtendResult {
+  const previous = cluster.managed?.expiresAt?.toISOString();
+  const step = plan.steps.find((s) => s.kind === 'tag');
+  const set = step?.tags.find((t) => t.Key === TAG.expiresAt)?.Value;
+  const expiresAt = set ?? previous;
+  return {
+    clusterId: cluster.id,
+    arn: cluster.arn,
+    ...(previous ? { previousExpiresAt: previous } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
+    changed: set !== undefined,
+    dryRun,
+    plan,
+  };
+}
