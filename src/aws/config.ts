@@ -1,6 +1,12 @@
-// The one place where AWS client settings are resolved. Every adapter is built from an AwsConfig,
-// so the same code talks to AWS, to the embedded emulator or to moto: only the endpoint differs.
+// The one place where AWS settings are resolved, the way the AWS CLI and the SDK resolve them, so the
+// manager acts in the Region and account the user's own `aws` commands do. Every adapter is built from
+// an AwsConfig: the same code talks to AWS, to the embedded emulator or to moto; only the endpoint differs.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { loadSharedConfigFiles } from '@smithy/core/config';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { AwsConfigurationError } from '../util/errors.ts';
+import type { Logger } from '../util/log.ts';
 import { BoundedRetryStrategy } from './retry-strategy.ts';
 
 export interface AwsCredentials {
@@ -10,9 +16,12 @@ export interface AwsCredentials {
 }
 
 export interface AwsConfig {
-  /** e.g. http://127.0.0.1:4510; when absent the SDK uses AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL, else AWS. */
+  /** Every service's endpoint (e.g. the emulator's http://127.0.0.1:4510); beats the variables and the profile. */
   endpoint?: string;
+  /** Beats AWS_REGION, AWS_DEFAULT_REGION and the profile's `region`. */
   region?: string;
+  /** A profile of ~/.aws/config and ~/.aws/credentials; default AWS_PROFILE, else `default`. */
+  profile?: string;
   credentials?: AwsCredentials;
   /** SDK-level retry attempts (the SDK's own backoff handles Throttling and 5xx). */
   maxAttempts?: number;
@@ -21,27 +30,43 @@ export interface AwsConfig {
    * source's lease must end well inside the lease (DEFAULT_LEASE_TTL_MS). Default 20 s.
    */
   requestTimeoutMs?: number;
+  /** Logs every AWS call (service, operation, input, request id) at debug level: the CLI's --debug. */
+  callLogger?: Logger;
+  /** Each service's endpoint as resolved by resolveAwsConfig; undefined means AWS itself. */
+  endpoints?: Partial<Record<ServiceEnvName, string>>;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
 
-export type ServiceEnvName =
-  | 'RDS'
-  | 'DYNAMODB'
-  | 'SECRETS_MANAGER'
-  | 'SSM'
-  | 'EVENTBRIDGE'
-  | 'KMS'
-  | 'LAMBDA';
+/** The Region a local endpoint gets when nothing names one: the emulator and moto accept any. */
+export const LOCAL_DEFAULT_REGION = 'us-east-1';
 
-/** The endpoint a service's client uses: the configured one, else the SDK's variables; undefined for AWS. */
+/** Each service by its name in AWS_ENDPOINT_URL_<NAME>, with its key in a profile's `services` section. */
+const SERVICES = {
+  RDS: 'rds',
+  DYNAMODB: 'dynamodb',
+  SECRETS_MANAGER: 'secrets_manager',
+  SSM: 'ssm',
+  EVENTBRIDGE: 'eventbridge',
+  KMS: 'kms',
+  LAMBDA: 'lambda',
+} as const;
+
+export type ServiceEnvName = keyof typeof SERVICES;
+
+type Env = NodeJS.ProcessEnv;
+type Section = Record<string, string | undefined>;
+
+// An empty setting (`AWS_ENDPOINT_URL_RDS=`) means unset, as it does for the SDK and the AWS CLI.
+const set = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+
+/** The endpoint a service's client uses when the config was not resolved: the configured one, else the variables. */
 export function endpointFor(
   config: AwsConfig,
   service: ServiceEnvName,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Env = process.env,
 ): string | undefined {
-  // An empty variable (`AWS_ENDPOINT_URL_RDS=`) means unset, as it does for the SDK and the AWS CLI.
-  const set = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+  if (config.endpoints !== undefined) return set(config.endpoint) ?? config.endpoints[service];
   return set(config.endpoint) ?? set(env[`AWS_ENDPOINT_URL_${service}`]) ?? set(env.AWS_ENDPOINT_URL);
 }
 
@@ -50,22 +75,99 @@ export function isLocalEndpoint(endpoint: string | undefined): boolean {
   return endpoint !== undefined && /^https?:\/\/(127\.|localhost|\[::1\])/.test(endpoint);
 }
 
+/**
+ * Region, profile and every service's endpoint, resolved once as the AWS CLI does:
+ * - Region: `region`, AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`; a local endpoint with
+ *   none of them gets LOCAL_DEFAULT_REGION; AWS with none is an error (never a guessed Region).
+ * - Endpoint of each service: `endpoint`, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's
+ *   `services` section, the profile's `endpoint_url` (the last four skipped when
+ *   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the profile's ignore_configured_endpoint_urls is true).
+ * - Profile: `profile`, AWS_PROFILE, `default`; a profile named but found in neither file is an error.
+ */
+export async function resolveAwsConfig(config: AwsConfig = {}, env: Env = process.env): Promise<AwsConfig> {
+  if (config.endpoints !== undefined && config.region !== undefined) return config;
+  const files = await sharedConfigFiles(env);
+  const named = set(config.profile) ?? set(env.AWS_PROFILE);
+  const profileName = named ?? 'default';
+  const profile: Section = { ...files.credentialsFile[profileName], ...files.configFile[profileName] };
+  if (named !== undefined && !files.configFile[named] && !files.credentialsFile[named]) {
+    const field = set(config.profile) !== undefined ? 'profile' : 'AWS_PROFILE';
+    throw new AwsConfigurationError(
+      `${field === 'profile' ? '--profile' : 'AWS_PROFILE'} ${named}: no such profile in ${files.configPath} or ${files.credentialsPath}`,
+      { profile: named },
+    );
+  }
+  const endpoints: Partial<Record<ServiceEnvName, string>> = {};
+  const ignoreConfigured = isTrue(
+    env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? profile.ignore_configured_endpoint_urls,
+  );
+  const services: Section = profile.services ? (files.configFile[`services.${profile.services}`] ?? {}) : {};
+  for (const [service, key] of Object.entries(SERVICES) as [ServiceEnvName, string][]) {
+    const endpoint =
+      set(config.endpoint) ??
+      (ignoreConfigured
+        ? undefined
+        : (set(env[`AWS_ENDPOINT_URL_${service}`]) ??
+          set(env.AWS_ENDPOINT_URL) ??
+          set(services[`${key}.endpoint_url`]) ??
+          set(profile.endpoint_url)));
+    if (endpoint !== undefined) endpoints[service] = endpoint;
+  }
+  const region =
+    set(config.region) ??
+    set(env.AWS_REGION) ??
+    set(env.AWS_DEFAULT_REGION) ??
+    set(profile.region) ??
+    (isLocalEndpoint(endpoints.RDS) ? LOCAL_DEFAULT_REGION : undefined);
+  if (region === undefined) {
+    throw new AwsConfigurationError(
+      `no AWS Region: give --region, set AWS_REGION, or set region in profile ${profileName} (${files.configPath})`,
+      { profile: profileName },
+    );
+  }
+  return { ...config, region, endpoints, ...(named !== undefined ? { profile: named } : {}) };
+}
+
+/** Where a service's calls go, for messages: "Region eu-west-1 (profile dev)" or "… at http://127.0.0.1:4510". */
+export function describeTarget(config: AwsConfig, service: ServiceEnvName = 'RDS'): string {
+  const endpoint = endpointFor(config, service);
+  const where = [
+    `Region ${config.region ?? '(unresolved)'}`,
+    config.profile !== undefined ? `profile ${config.profile}` : undefined,
+    endpoint !== undefined ? `endpoint ${endpoint}` : undefined,
+  ];
+  return where.filter((w) => w !== undefined).join(', ');
+}
+
+/** Adapters built for equal keys are interchangeable. */
+export function awsConfigKey(config: AwsConfig): string {
+  return JSON.stringify([
+    config.endpoint,
+    config.endpoints,
+    config.region,
+    config.profile,
+    config.credentials,
+    config.maxAttempts,
+    config.requestTimeoutMs,
+    config.callLogger !== undefined,
+  ]);
+}
+
 /** Settings for one SDK v3 client constructor. */
-export function clientConfig(
-  config: AwsConfig,
-  service: ServiceEnvName,
-  env: NodeJS.ProcessEnv = process.env,
-) {
-  const set = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+export function clientConfig(config: AwsConfig, service: ServiceEnvName, env: Env = process.env) {
   const endpoint = endpointFor(config, service, env);
-  const region = set(config.region) ?? set(env.AWS_REGION) ?? set(env.AWS_DEFAULT_REGION) ?? 'us-east-1';
   // Local endpoints accept any credentials; give the SDK some so it does not search the machine for them.
   const local = isLocalEndpoint(endpoint);
   const credentials =
     config.credentials ??
-    (local && !env.AWS_ACCESS_KEY_ID ? { accessKeyId: 'test', secretAccessKey: 'test' } : undefined);
+    (local && !env.AWS_ACCESS_KEY_ID
+      ? { accessKeyId: 'test', secretAccessKey: 'test' }
+      : undefined);
+  // Without a resolved Region the SDK finds one itself (AWS_REGION, the profile): never a guessed one.
+  const region = config.region ?? (local ? LOCAL_DEFAULT_REGION : undefined);
   return {
-    region,
+    ...(region !== undefined ? { region } : {}),
+    ...(config.profile !== undefined ? { profile: config.profile } : {}),
     maxAttempts: config.maxAttempts ?? 8,
     retryStrategy: new BoundedRetryStrategy(config.maxAttempts ?? 8),
     requestHandler: new NodeHttpHandler({
@@ -76,5 +178,63 @@ export function clientConfig(
     }),
     ...(endpoint ? { endpoint } : {}),
     ...(credentials ? { credentials } : {}),
+    ...(config.callLogger ? { logger: sdkCallLogger(config.callLogger) } : {}),
+  };
+}
+
+interface SdkCallRecord {
+  clientName?: string;
+  commandName?: string;
+  input?: unknown;
+  error?: unknown;
+  metadata?: { requestId?: string; attempts?: number; totalRetryDelay?: number; httpStatusCode?: number };
+}
+
+/**
+ * The SDK logs each call it completes (info) or fails (error) with its input and output; keep the
+ * call, its input and what the response says about it, not the output (a page of clusters).
+ */
+function sdkCallLogger(logger: Logger) {
+  const record = (level: 'debug' | 'warn', what: unknown) => {
+    if (typeof what !== 'object' || what === null) return logger[level]('aws sdk', { message: String(what) });
+    const r = what as SdkCallRecord;
+    logger[level]('aws call', {
+      call: `${(r.clientName ?? '').replace(/Client$/, '')}.${(r.commandName ?? '').replace(/Command$/, '')}`,
+      input: r.input,
+      requestId: r.metadata?.requestId,
+      httpStatus: r.metadata?.httpStatusCode,
+      attempts: r.metadata?.attempts,
+      retryDelayMs: r.metadata?.totalRetryDelay,
+      ...(r.error !== undefined
+        ? { error: r.error instanceof Error ? `${r.error.name}: ${r.error.message}` : String(r.error) }
+        : {}),
+    });
+  };
+  return {
+    debug: () => {},
+    info: (what: unknown) => record('debug', what),
+    warn: (what: unknown) => record('warn', what),
+    error: (what: unknown) => record('debug', what),
+  };
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && value.trim().toLowerCase() === 'true';
+}
+
+async function sharedConfigFiles(env: Env) {
+  const home = set(env.HOME) ?? set(env.USERPROFILE) ?? homedir();
+  const configPath = set(env.AWS_CONFIG_FILE) ?? join(home, '.aws', 'config');
+  const credentialsPath = set(env.AWS_SHARED_CREDENTIALS_FILE) ?? join(home, '.aws', 'credentials');
+  const files = await loadSharedConfigFiles({
+    configFilepath: configPath,
+    filepath: credentialsPath,
+    ignoreCache: true,
+  });
+  return {
+    configPath,
+    credentialsPath,
+    configFile: files.configFile as Record<string, Section>,
+    credentialsFile: files.credentialsFile as Record<string, Section>,
   };
 }

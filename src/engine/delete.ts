@@ -6,6 +6,7 @@ import { readAllClusters, toClusterInfo } from '../inventory/read.ts';
 import type { DeleteRequest, DeleteResult, ManagerOptions } from '../model/api.ts';
 import type { ClusterInfo } from '../model/inventory.ts';
 import { planDelete } from '../planner/delete.ts';
+import { ClusterNotFoundError } from '../util/errors.ts';
 import { validateDeleteRequest } from '../validation/index.ts';
 import { type EngineContext, engineContext } from './context.ts';
 
@@ -18,6 +19,8 @@ export async function deleteClone(
   const id = valid.clusterId;
   const now = ctx.clock.now();
   const clusters = await readTarget(ctx, id);
+  // The planner says the same; here the message can also say where the cluster was looked for.
+  if (clusters.length === 0 && !valid.ignoreMissing) throw new ClusterNotFoundError(id, ctx.where);
   const plan = planDelete({ readAt: now, clusters, instances: [] }, id, ctx.managerId, now, {
     ignoreMissing: valid.ignoreMissing ?? false,
   });

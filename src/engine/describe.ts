@@ -10,7 +10,7 @@ export async function describePool(
 ): Promise<PoolStatus> {
   const ctx = await engineContext({ ...options, leaseTable: false });
   const now = ctx.clock.now();
-  const inventory = await ctx.retry(() => readInventory(ctx.rds, sourceClusterId, now));
+  const inventory = await ctx.retry(() => readInventory(ctx.rds, sourceClusterId, now, ctx.where));
   const pool = readPool(inventory, sourceClusterId, {
     managerId: ctx.managerId,
     now,

@@ -22,7 +22,7 @@ export async function extendClone(
   const ctx = await engineContext(options, valid.dryRun ? 'read' : 'take');
   const decide = async (): Promise<ExtendResult> => {
     const raw = await ctx.retry(() => ctx.rds.describeCluster(valid.clusterId));
-    if (!raw) throw new ClusterNotFoundError(valid.clusterId);
+    if (!raw) throw new ClusterNotFoundError(valid.clusterId, ctx.where);
     const cluster = toClusterInfo(raw);
     const plan = planExtend({ cluster, ttlMs: valid.ttlMs, managerId: ctx.managerId, now: ctx.clock.now() });
     return result(plan, cluster, valid.dryRun);

@@ -12,6 +12,6 @@ export async function getClone(clusterIdOrArn: string, options: ManagerOptions =
   const id = checkClusterIdOrArn(clusterIdOrArn, 'clusterId');
   const ctx = await engineContext({ ...options, leaseTable: false });
   const now = await ctx.retry(() => readiness(ctx, id));
-  if (!now.cluster) throw new ClusterNotFoundError(id);
+  if (!now.cluster) throw new ClusterNotFoundError(id, ctx.where);
   return { ...describeClone(now.cluster), ready: now.ready, readiness: now.status };
 }

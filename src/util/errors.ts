@@ -34,16 +34,29 @@ export class ValidationErrors extends AcmError {
   }
 }
 
+/**
+ * The AWS settings cannot be resolved: no Region anywhere, a named profile that does not exist, or
+ * endpoints that would split one request between the emulator and AWS. Fixed by configuration: exit 2.
+ */
+export class AwsConfigurationError extends AcmError {
+  override readonly exitCode = 2 as const;
+}
+
 export class SourceNotFoundError extends AcmError {
-  constructor(clusterId: string) {
-    super(`source cluster ${clusterId} does not exist`, { clusterId });
+  /** `where`: the Region, profile and endpoint that were asked (describeTarget), so a wrong one shows. */
+  constructor(clusterId: string, where?: string) {
+    super(`source cluster ${clusterId} does not exist${where ? ` (looked in ${where})` : ''}`, {
+      clusterId,
+      where,
+    });
   }
 }
 
 /** A cluster the caller named (to get, extend or delete) does not exist; the edges add where they looked. */
 export class ClusterNotFoundError extends AcmError {
-  constructor(clusterId: string) {
-    super(`cluster ${clusterId} does not exist`, { clusterId });
+  /** `where`: the Region, profile and endpoint that were asked, so a wrong one shows. */
+  constructor(clusterId: string, where?: string) {
+    super(`cluster ${clusterId} does not exist${where ? ` (looked in ${where})` : ''}`, { clusterId, where });
   }
 }
 

@@ -25,6 +25,18 @@ export function checkRegion(value: unknown, field: string): string {
   return region;
 }
 
+/** A profile name of ~/.aws/config: what the AWS CLI accepts in `[profile NAME]`, no spaces or brackets. */
+export function checkProfileName(value: unknown, field: string): string {
+  const name = stringValue(value, field);
+  if (!/^[A-Za-z0-9_.@+=,:/-]{1,128}$/.test(name)) {
+    throw new ValidationError(
+      field,
+      `"${name}" is not a profile name (letters, digits and _ . - @ + = , : /)`,
+    );
+  }
+  return name;
+}
+
 export function checkTableName(value: unknown, field: string): string {
   const name = stringValue(value, field);
   if (!/^[A-Za-z0-9_.-]{3,255}$/.test(name)) {

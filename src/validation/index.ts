@@ -1,7 +1,7 @@
 // Every input rule of the product, once: the library, the CLI, the CloudFormation custom resource,
 // the Lambda's environment and the maintenance config validate through these, each naming the fields
 // the way its own user wrote them. Pure: no I/O, no AWS SDK.
-export { checkEndpointUrl, checkRegion, checkTableName } from './aws-settings.ts';
+export { checkEndpointUrl, checkProfileName, checkRegion, checkTableName } from './aws-settings.ts';
 export { checkRole, validateClusterFilter } from './cluster-filter.ts';
 export { LIBRARY_DEFAULTS, type PoolDefaults } from './defaults.ts';
 export { validateDeleteRequest } from './delete.ts';

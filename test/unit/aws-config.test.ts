@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientConfig } from '../../src/aws/config.ts';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clientConfig, endpointFor, resolveAwsConfig } from '../../src/aws/config.ts';
+import { AwsConfigurationError } from '../../src/util/errors.ts';
 
 describe('clientConfig', () => {
   it('prefers the explicit endpoint, then the service variable, then the general one', () => {
@@ -21,7 +25,104 @@ describe('clientConfig', () => {
       secretAccessKey: 'test',
     });
     assert.equal(clientConfig({}, 'RDS', {}).credentials, undefined);
-    assert.equal(clientConfig({}, 'RDS', {}).region, 'us-east-1');
-    assert.equal(clientConfig({}, 'RDS', { AWS_REGION: 'eu-west-1' }).region, 'eu-west-1');
+  });
+
+  it('never guesses a Region for AWS: an unresolved config leaves it to the SDK', () => {
+    assert.equal(clientConfig({}, 'RDS', {}).region, undefined);
+    assert.equal(clientConfig({ region: 'eu-west-1' }, 'RDS', {}).region, 'eu-west-1');
+    assert.equal(clientConfig({ profile: 'dev' }, 'RDS', {}).profile, 'dev');
+  });
+});
+
+describe('resolveAwsConfig', () => {
+  // Prepare: a home with the two files the AWS CLI reads.
+  function home(config: string, credentials = ''): NodeJS.ProcessEnv {
+    const dir = mkdtempSync(join(tmpdir(), 'acm-aws-'));
+    mkdirSync(join(dir, '.aws'));
+    writeFileSync(join(dir, '.aws', 'config'), config);
+    writeFileSync(join(dir, '.aws', 'credentials'), credentials);
+    return { HOME: dir };
+  }
+  const profiles = `[default]
+region = us-west-2
+
+[profile dev]
+region = eu-west-1
+
+[profile local]
+region = ap-south-1
+services = emulator
+
+[services emulator]
+rds =
+  endpoint_url = http://127.0.0.1:4999
+dynamodb =
+  endpoint_url = http://127.0.0.1:4998
+`;
+
+  it('takes the Region of the profile the AWS CLI would use', async () => {
+    const env = home(profiles);
+    assert.equal((await resolveAwsConfig({}, env)).region, 'us-west-2');
+    assert.equal((await resolveAwsConfig({}, { ...env, AWS_PROFILE: 'dev' })).region, 'eu-west-1');
+    assert.equal((await resolveAwsConfig({ profile: 'dev' }, env)).region, 'eu-west-1');
+    assert.equal((await resolveAwsConfig({ profile: 'dev' }, env)).profile, 'dev');
+  });
+
+  it('lets --region, AWS_REGION and AWS_DEFAULT_REGION beat the profile, in that order', async () => {
+    const env = { ...home(profiles), AWS_PROFILE: 'dev' };
+    assert.equal(
+      (await resolveAwsConfig({}, { ...env, AWS_DEFAULT_REGION: 'ca-central-1' })).region,
+      'ca-central-1',
+    );
+    assert.equal(
+      (await resolveAwsConfig({}, { ...env, AWS_DEFAULT_REGION: 'ca-central-1', AWS_REGION: 'sa-east-1' }))
+        .region,
+      'sa-east-1',
+    );
+    assert.equal(
+      (await resolveAwsConfig({ region: 'eu-north-1' }, { ...env, AWS_REGION: 'sa-east-1' })).region,
+      'eu-north-1',
+    );
+  });
+
+  it('refuses to guess a Region for AWS, and names where to set one', async () => {
+    await assert.rejects(resolveAwsConfig({}, home('')), (err: Error) => {
+      assert.ok(err instanceof AwsConfigurationError);
+      assert.match(
+        err.message,
+        /no AWS Region: give --region, set AWS_REGION, or set region in profile default/,
+      );
+      return true;
+    });
+  });
+
+  it('gives a local endpoint the emulator Region when nothing names one', async () => {
+    const aws = await resolveAwsConfig({ endpoint: 'http://127.0.0.1:4510' }, home(''));
+    assert.equal(aws.region, 'us-east-1');
+  });
+
+  it('names a profile that does not exist instead of using the default one', async () => {
+    await assert.rejects(
+      resolveAwsConfig({ profile: 'prod' }, home(profiles)),
+      /--profile prod: no such profile in/,
+    );
+    await assert.rejects(
+      resolveAwsConfig({}, { ...home(profiles), AWS_PROFILE: 'prod' }),
+      /AWS_PROFILE prod: no such profile/,
+    );
+  });
+
+  it("finds each service's endpoint as the SDK does: variables first, then the profile's services section", async () => {
+    const env = { ...home(profiles), AWS_PROFILE: 'local' };
+    const fromProfile = await resolveAwsConfig({}, env);
+    assert.equal(endpointFor(fromProfile, 'RDS'), 'http://127.0.0.1:4999');
+    assert.equal(endpointFor(fromProfile, 'DYNAMODB'), 'http://127.0.0.1:4998');
+    assert.equal(endpointFor(fromProfile, 'KMS'), undefined);
+    const fromEnv = await resolveAwsConfig({}, { ...env, AWS_ENDPOINT_URL_RDS: 'http://127.0.0.1:1' });
+    assert.equal(endpointFor(fromEnv, 'RDS'), 'http://127.0.0.1:1');
+    const ignored = await resolveAwsConfig({}, { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' });
+    assert.equal(endpointFor(ignored, 'RDS'), undefined);
+    const flag = await resolveAwsConfig({ endpoint: 'http://127.0.0.1:2' }, env);
+    assert.equal(endpointFor(flag, 'KMS'), 'http://127.0.0.1:2');
   });
 });

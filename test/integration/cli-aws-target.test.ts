@@ -1,0 +1,193 @@
+// The CLI acts where the user's own `aws` commands act: the Region of their profile, --profile, the
+// profile's endpoints; and it says clearly when none is set or the endpoints would split a request.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { startEmulator } from '../../src/emulator/index.ts';
+import { cliEnv, runCliProcess } from '../helpers/cli-process.ts';
+
+const execFileAsync = promisify(execFile);
+
+/** A home directory with an AWS config, as `aws configure` leaves it. */
+function homeWith(config: string): string {
+  const home = mkdtempSync(join(tmpdir(), 'acm-home-'));
+  mkdirSync(join(home, '.aws'));
+  writeFileSync(join(home, '.aws', 'config'), config);
+  writeFileSync(
+    join(home, '.aws', 'credentials'),
+    '[default]\naws_access_key_id = test\naws_secret_access_key = test\n\n[dev]\naws_access_key_id = test\naws_secret_access_key = test\n',
+  );
+  return home;
+}
+
+/** What the AWS CLI (an independent tool) sees with the same environment. */
+async function awsClusterIds(env: NodeJS.ProcessEnv, args: string[] = []): Promise<string[]> {
+  // This machine's AWS CLI predates AWS_ENDPOINT_URL: the endpoint is given as a flag.
+  const endpoint = env.AWS_ENDPOINT_URL ?? env.AWS_ENDPOINT_URL_RDS;
+  if (endpoint) args = ['--endpoint-url', endpoint, ...args];
+  const { stdout } = await execFileAsync(
+    'aws',
+    [
+      ...args,
+      'rds',
+      'describe-db-clusters',
+      '--query',
+      'DBClusters[].DBClusterIdentifier',
+      '--output',
+      'json',
+    ],
+    {
+      env: cliEnv(env),
+    },
+  );
+  return (JSON.parse(stdout) as string[]).sort();
+}
+
+describe('where the CLI acts', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let home: string;
+
+  before(async () => {
+    emulator = await startEmulator({ port: 0 });
+    // The same source name in two Regions: only the Region decides which one is cloned.
+    emulator.createSourceCluster({ id: 'shop', region: 'eu-west-1' });
+    emulator.createSourceCluster({ id: 'shop', region: 'us-east-1' });
+    home = homeWith(`[default]
+region = us-east-1
+
+[profile dev]
+region = eu-west-1
+`);
+  });
+  after(async () => {
+    await emulator?.stop();
+  });
+
+  it('clones in the Region of AWS_PROFILE, where the AWS CLI with that profile finds the clone', async () => {
+    const env = { HOME: home, AWS_PROFILE: 'dev', AWS_ENDPOINT_URL: emulator.url };
+    const run = await runCliProcess(
+      ['clone', '--source', 'shop', '--cluster-id', 'shop-dev-1', '--lease-table', 'none'],
+      env,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(await awsClusterIds(env), ['shop', 'shop-dev-1']);
+    assert.deepEqual(await awsClusterIds({ HOME: home, AWS_ENDPOINT_URL: emulator.url }), ['shop']);
+  });
+
+  it('--profile chooses the profile, and --region beats it', async () => {
+    const env = { HOME: home, AWS_ENDPOINT_URL: emulator.url };
+    const byProfile = await runCliProcess(
+      [
+        'clone',
+        '--source',
+        'shop',
+        '--cluster-id',
+        'shop-dev-2',
+        '--profile',
+        'dev',
+        '--lease-table',
+        'none',
+      ],
+      env,
+    );
+    assert.equal(byProfile.code, 0, byProfile.stderr);
+    assert.ok((await awsClusterIds(env, ['--profile', 'dev'])).includes('shop-dev-2'));
+    const byRegion = await runCliProcess(
+      [
+        'clone',
+        '--source',
+        'shop',
+        '--cluster-id',
+        'shop-us-1',
+        '--profile',
+        'dev',
+        '--region',
+        'us-east-1',
+        '--lease-table',
+        'none',
+      ],
+      env,
+    );
+    assert.equal(byRegion.code, 0, byRegion.stderr);
+    assert.ok((await awsClusterIds(env, ['--region', 'us-east-1'])).includes('shop-us-1'));
+    assert.ok(!(await awsClusterIds(env, ['--profile', 'dev'])).includes('shop-us-1'));
+  });
+
+  it('names the Region and endpoint it looked in when the source is not there', async () => {
+    const run = await runCliProcess(['status', '--source', 'nope', '--profile', 'dev'], {
+      HOME: home,
+      AWS_ENDPOINT_URL: emulator.url,
+    });
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `source cluster nope does not exist \\(looked in Region eu-west-1, profile dev, endpoint ${emulator.url.replace(/[.]/g, '\\.')}\\)`,
+      ),
+    );
+  });
+
+  it('refuses to guess a Region for AWS, in one line, exit 2', async () => {
+    const empty = homeWith('');
+    const run = await runCliProcess(['status', '--source', 'shop'], { HOME: empty });
+    assert.equal(run.code, 2);
+    assert.equal(
+      run.stderr,
+      `aurora-clone-manager: no AWS Region: give --region, set AWS_REGION, or set region in profile default (${join(empty, '.aws', 'config')})\n`,
+    );
+  });
+
+  it('refuses a profile that does not exist', async () => {
+    const run = await runCliProcess(['status', '--source', 'shop', '--profile', 'prdo'], {
+      HOME: home,
+      AWS_ENDPOINT_URL: emulator.url,
+    });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^aurora-clone-manager: --profile prdo: no such profile in /);
+  });
+
+  it('refuses to put the clusters on the emulator and the lease in a real account (AWS_ENDPOINT_URL_RDS alone)', async () => {
+    const run = await runCliProcess(['clone', '--source', 'shop', '--region', 'eu-west-1'], {
+      HOME: home,
+      AWS_ENDPOINT_URL_RDS: emulator.url,
+    });
+    assert.equal(run.code, 2);
+    assert.match(
+      run.stderr,
+      /RDS calls go to Region eu-west-1, endpoint http:\/\/127\.0\.0\.1:\d+ but the lease table is in Region eu-west-1: point both at the same place/,
+    );
+    assert.ok(
+      !(await awsClusterIds({ HOME: home, AWS_ENDPOINT_URL: emulator.url, AWS_REGION: 'eu-west-1' })).some(
+        (id) => id.startsWith('shop-2'),
+      ),
+    );
+  });
+
+  it('takes each endpoint from the profile as the AWS CLI does (services section)', async () => {
+    const local = homeWith(`[profile local]
+region = eu-west-1
+services = emulator
+
+[services emulator]
+rds =
+  endpoint_url = ${emulator.url}
+dynamodb =
+  endpoint_url = ${emulator.url}
+`);
+    const run = await runCliProcess(
+      ['status', '--source', 'shop', '--profile', 'local', '--output', 'json'],
+      { HOME: local },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const pool = JSON.parse(run.stdout) as { root: { clusterId: string }; clones: { clusterId: string }[] };
+    assert.equal(pool.root.clusterId, 'shop');
+    assert.ok(
+      pool.clones.some((c) => c.clusterId === 'shop-dev-1'),
+      'the eu-west-1 pool, with its clone',
+    );
+  });
+});
