@@ -13,6 +13,7 @@ import { AcmError, errorMessage, ValidationError } from '../util/errors.ts';
 import { validateMaintenanceSource } from '../validation/index.ts';
 import { type EngineContext, engineContext } from './context.ts';
 import { leaseKey, leaseOptions } from './lease.ts';
+import { logPlan } from './log-plan.ts';
 import { afterLease, restoreGuard, underLease } from './provision.ts';
 
 export async function maintainPool(
@@ -71,16 +72,16 @@ async function maintainOne(
     for (const a of execution.applied) {
       if (a.step.kind === 'copy-writer' && restored.has(a.step.clusterId))
         report.created.push(a.step.clusterId);
-      if (a.step.kind === 'delete' && !a.error) report.deleted.push(a.step.clusterId);
+      if (a.step.kind === 'delete' && !a.error && !a.deleted?.kept) report.deleted.push(a.step.clusterId);
     }
   }
 }
 
 async function plan(ctx: EngineContext, policy: MaintenancePolicy, lease: LeaseState): Promise<Plan> {
   const now = ctx.clock.now();
-  const inventory = await ctx.retry(() => readInventory(ctx.rds, policy.clusterId, now));
+  const inventory = await ctx.retry(() => readInventory(ctx.rds, policy.clusterId, now, ctx.where));
   // Two deployments maintaining the same source in the same second still name their copies apart.
-  return planMaintenance({
+  const made = planMaintenance({
     inventory,
     policy,
     lease,
@@ -88,6 +89,8 @@ async function plan(ctx: EngineContext, policy: MaintenancePolicy, lease: LeaseS
     now,
     idSuffix: requestIdSuffix(now),
   });
+  logPlan(ctx.logger, made);
+  return made;
 }
 
 function finish(report: MaintenanceReport, plan: Plan): MaintenanceReport {

@@ -5,9 +5,10 @@
 // steps the first plan still had (docs/concurrency.md).
 import { randomUUID } from 'node:crypto';
 import { Execution } from '../executor/apply.ts';
-import { readInventory } from '../inventory/read.ts';
+import { readInventory, refreshPool } from '../inventory/read.ts';
 import { type Hold, withLease } from '../lease/with-lease.ts';
 import type { ManagerOptions, ProvisionRequest, ProvisionResult } from '../model/api.ts';
+import type { Inventory } from '../model/inventory.ts';
 import type { LeaseState, Plan, Step } from '../model/plan.ts';
 import type { ProvisionPolicy } from '../model/policy.ts';
 import { requestIdSuffix } from '../planner/names.ts';
@@ -23,6 +24,7 @@ import {
 import { validateProvision } from '../validation/index.ts';
 import { type EngineContext, engineContext } from './context.ts';
 import { leaseKey, leaseOptions } from './lease.ts';
+import { logPlan } from './log-plan.ts';
 import { appliedSummary, dryRunResult, provisionResult } from './provision-result.ts';
 
 /** A request gives up after this many refused restores (each tried on the next source, after a pause). */
@@ -44,7 +46,7 @@ export async function provisionClone(
   const idSuffix = requestIdSuffix(ctx.clock.now(), policy.requestKey);
   if (request.dryRun) {
     const now = ctx.clock.now();
-    const inventory = await ctx.retry(() => readInventory(ctx.rds, keyed.sourceClusterId, now));
+    const inventory = await ctx.retry(() => readInventory(ctx.rds, keyed.sourceClusterId, now, ctx.where));
     const lease = await ctx.leases.peek(leaseKey(keyed.sourceClusterId)).catch(() => ({ reservations: [] }));
     const plan = planProvision({
       inventory,
@@ -54,6 +56,7 @@ export async function provisionClone(
       now,
       idSuffix,
     });
+    logPlan(ctx.logger, plan);
     return dryRunResult(plan);
   }
   return provision(ctx, keyed, idSuffix);
@@ -123,21 +126,35 @@ async function planAndStart(
   refused: Readonly<Record<string, string>>,
   execution: Execution,
 ): Promise<Started> {
+  // The account is read before the lease, so the hold is a few calls whatever the account's size.
+  const before = ctx.clock.now();
+  const outside = await ctx.retry(() => readInventory(ctx.rds, policy.sourceClusterId, before, ctx.where));
   return withLease(
     leaseKey(policy.sourceClusterId),
     leaseOptions(ctx),
     async (state, hold): Promise<{ result: Started; state: LeaseState }> => {
       const now = ctx.clock.now();
-      const inventory = await ctx.retry(() => readInventory(ctx.rds, policy.sourceClusterId, now));
-      const plan = planProvision({
-        inventory,
-        request: policy,
-        lease: state,
-        refused,
-        managerId: ctx.managerId,
-        now,
-        idSuffix,
-      });
+      const planWith = (inventory: Inventory) =>
+        planProvision({
+          inventory,
+          request: policy,
+          lease: state,
+          refused,
+          managerId: ctx.managerId,
+          now,
+          idSuffix,
+        });
+      let plan = planWith(
+        await ctx.retry(() => refreshPool(ctx.rds, outside, policy.sourceClusterId, now, ctx.where)),
+      );
+      if (plan.steps.some((s) => s.kind === 'copy')) {
+        // A copy costs hours and money: decided on the whole account as it is now, in case another
+        // request has just started one this one can share.
+        plan = planWith(
+          await ctx.retry(() => readInventory(ctx.rds, policy.sourceClusterId, now, ctx.where)),
+        );
+      }
+      logPlan(ctx.logger, plan);
       try {
         await execution.apply(underLease(plan.steps), restoreGuard(hold));
       } catch (err) {

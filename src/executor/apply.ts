@@ -211,7 +211,10 @@ export class Execution {
       return { step, outcome: 'done', deleted: await deleteManaged(this.ctx, target, this.options.deletion) };
     }
     try {
-      return { step, outcome: 'done', deleted: await deleteManaged(this.ctx, target) };
+      const options = step.purpose === 'expired' ? { onlyIfExpiredAt: this.ctx.clock.now() } : {};
+      const deleted = await deleteManaged(this.ctx, target, options);
+      if (deleted.kept) this.ctx.logger.info('clone kept', { clusterId: step.clusterId, why: deleted.kept });
+      return { step, outcome: 'done', deleted };
     } catch (err) {
       // A purge or an expiry that fails does not fail the request it rides with; the next run retries.
       this.ctx.logger.warn('deletion failed', { clusterId: step.clusterId, error: errorMessage(err) });

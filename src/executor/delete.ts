@@ -2,6 +2,7 @@
 // then the cluster, then its password secret and any KMS key made for it. Repeating it is harmless:
 // what is already gone or already being deleted counts as done.
 import type { DeleteResult } from '../model/api.ts';
+import { readManagedTags, tagMap } from '../model/tags.ts';
 import type { ExecutorContext } from './context.ts';
 import { cleanupPassword, type PasswordLeftovers } from './password.ts';
 import { waitUntil } from './wait.ts';
@@ -14,12 +15,20 @@ export interface DeleteOptions {
   /** Wait until the cluster is gone, not only until its deletion has started. */
   wait?: boolean;
   finalSnapshotId?: string;
+  /**
+   * For an expired clone: keep it if its expiry is now after this instant. Maintenance plans the
+   * deletion under the lease but deletes after it, and `extend` may have moved the expiry in between.
+   */
+  onlyIfExpiredAt?: Date;
 }
 
 export type Deleted = Pick<
   DeleteResult,
   'alreadyGone' | 'instancesDeleted' | 'secretDeleted' | 'kmsKeyScheduledForDeletion'
->;
+> & {
+  /** Why the cluster was not deleted after all. */
+  kept?: string;
+};
 
 export async function deleteManaged(
   ctx: ExecutorContext,
@@ -29,6 +38,10 @@ export async function deleteManaged(
   const { clusterId } = target;
   const current = await ctx.retry(() => ctx.rds.describeCluster(clusterId));
   const out: Deleted = { alreadyGone: !current, instancesDeleted: [] };
+  const expiresAt = current && readManagedTags(tagMap(current.TagList))?.expiresAt;
+  if (options.onlyIfExpiredAt && expiresAt && expiresAt > options.onlyIfExpiredAt) {
+    return { ...out, kept: `its expiry was moved to ${expiresAt.toISOString()}` };
+  }
   if (current) {
     const instanceIds = (current.DBClusterMembers ?? [])
       .map((m) => m.DBInstanceIdentifier ?? '')

@@ -63,10 +63,16 @@ export function toInstanceInfo(i: DBInstance): InstanceInfo {
  * The inventory around one root: every cluster of the account (the planner picks what relates to the
  * root by tags), and the root writer's instance so the default instance class is known.
  */
-export async function readInventory(rds: RdsAdapter, rootIdOrArn: string, now: Date): Promise<Inventory> {
+export async function readInventory(
+  rds: RdsAdapter,
+  rootIdOrArn: string,
+  now: Date,
+  /** Where the account was read (Region, endpoint), named when the root is not there. */
+  where?: string,
+): Promise<Inventory> {
   const clusters = (await rds.describeAllClusters()).map(toClusterInfo);
   const root = findCluster(clusters, rootIdOrArn);
-  if (!root) throw new SourceNotFoundError(rootIdOrArn);
+  if (!root) throw new SourceNotFoundError(rootIdOrArn, where);
   const writer = root.members.find((m) => m.isWriter) ?? root.members[0];
   const instances = writer
     ? (await rds.describeInstances([{ Name: 'db-instance-id', Values: [writer.instanceId] }])).map(
@@ -79,4 +85,45 @@ export async function readInventory(rds: RdsAdapter, rootIdOrArn: string, now: D
 /** The whole account's clusters, for deletes and status of one cluster by id or ARN. */
 export async function readAllClusters(rds: RdsAdapter): Promise<ClusterInfo[]> {
   return (await rds.describeAllClusters()).map(toClusterInfo);
+}
+
+/**
+ * The inventory read before taking a root's lease, brought up to date under it in two calls (plus
+ * pages), whatever the account's size: the pool's sources (the root and its copies) by id, then every
+ * cluster of their clone groups. Everything that counts against a source's slots is in its clone group
+ * (the manager's clones, hand-made ones, ones being deleted), so the counts are as exact as a full
+ * read. What it does not see is a cluster outside those groups made since `stale` was read, such as
+ * a copy another request has just started: the caller reads the whole account again before making a
+ * copy of its own.
+ */
+export async function refreshPool(
+  rds: RdsAdapter,
+  stale: Inventory,
+  rootIdOrArn: string,
+  now: Date,
+  where?: string,
+): Promise<Inventory> {
+  const root = findCluster(stale.clusters, rootIdOrArn);
+  if (!root) throw new SourceNotFoundError(rootIdOrArn, where);
+  const sourceIds = [
+    root,
+    ...stale.clusters.filter((c) => c.managed?.role === 'copy' && c.managed.rootArn === root.arn),
+  ].map((c) => c.id);
+  const sources = (await rds.describeAllClusters([{ Name: 'db-cluster-id', Values: sourceIds }])).map(
+    toClusterInfo,
+  );
+  if (!findCluster(sources, root.arn)) throw new SourceNotFoundError(rootIdOrArn, where);
+  const groups = [...new Set(sources.map((c) => c.cloneGroupId).filter((g): g is string => g !== undefined))];
+  const members = groups.length
+    ? (await rds.describeAllClusters([{ Name: 'clone-group-id', Values: groups }])).map(toClusterInfo)
+    : [];
+  const fresh = new Map([...sources, ...members].map((c) => [c.id, c]));
+  const asked = new Set(sourceIds);
+  const groupSet = new Set(groups);
+  // Stale entries of what was read again are replaced, or dropped when they are gone.
+  const kept = stale.clusters.filter(
+    (c) =>
+      !fresh.has(c.id) && !asked.has(c.id) && !(c.cloneGroupId !== undefined && groupSet.has(c.cloneGroupId)),
+  );
+  return { readAt: now, clusters: [...kept, ...fresh.values()], instances: stale.instances };
 }

@@ -56,13 +56,55 @@ export async function withLease<T>(
         return result;
       } finally {
         await release(lease, next, key, ttl, options);
+        wakeNext(key);
       }
     }
     if (options.clock.now().getTime() >= deadline) {
       throw new LeaseBusyError(`the lease on ${key} stayed busy; another request holds it`, { key });
     }
-    await options.clock.sleep(25 + backoffDelay(Math.min(attempt, 6), 20, 1_000));
+    // A holder in this process wakes the next waiter as it releases; holders elsewhere are noticed at
+    // the next attempt, a few hundred ms at most.
+    const released = nextRelease(key);
+    await Promise.race([
+      options.clock.sleep(25 + backoffDelay(Math.min(attempt, 4), 20, MAX_WAIT_STEP_MS)),
+      released.promise,
+    ]);
+    released.cancel();
   }
+}
+
+/** The longest a waiter sleeps between two attempts to take a lease held by another process. */
+const MAX_WAIT_STEP_MS = 300;
+
+// Waiters of this process, first come first woken, per lease key: a release wakes one, not a herd
+// that would all try at once and all but one go back to sleep.
+const waiters = new Map<string, (() => void)[]>();
+
+function nextRelease(key: string): { promise: Promise<void>; cancel(): void } {
+  let wake!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const queue = waiters.get(key) ?? [];
+  queue.push(wake);
+  waiters.set(key, queue);
+  return {
+    promise,
+    cancel: () => {
+      const q = waiters.get(key);
+      if (!q) return;
+      const i = q.indexOf(wake);
+      if (i >= 0) q.splice(i, 1);
+      if (q.length === 0) waiters.delete(key);
+    },
+  };
+}
+
+function wakeNext(key: string): void {
+  const q = waiters.get(key);
+  const wake = q?.shift();
+  if (q && q.length === 0) waiters.delete(key);
+  wake?.();
 }
 
 /**
