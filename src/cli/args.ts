@@ -10,14 +10,17 @@ import {
   parseWholeNumber,
   wholeNumberIn,
 } from '../validation/index.ts';
+import { didYouMean } from './suggest.ts';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 type Value = string | boolean | (string | boolean)[] | undefined;
 
 /** Options every command accepts. */
 export const OUTPUT_OPTIONS = {
+  output: { type: 'string', short: 'o' },
   json: { type: 'boolean' },
-  verbose: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpecs;
 
@@ -25,6 +28,7 @@ export const OUTPUT_OPTIONS = {
 export const COMMON_OPTIONS = {
   'endpoint-url': { type: 'string' },
   region: { type: 'string' },
+  profile: { type: 'string' },
   'max-clones-per-source': { type: 'string' },
   'manager-id': { type: 'string' },
   'lease-table': { type: 'string' },
@@ -126,7 +130,7 @@ export function parseFlags(
   try {
     parsed = parseArgs({ args: argv, options: specs, strict: true, allowPositionals: true, tokens: true });
   } catch (err) {
-    throw translateParseError(command, err);
+    throw translateParseError(command, err, specs);
   }
   const flags = new Flags(command, parsed.values, parsed.positionals);
   // --help wins over everything else, so stray arguments and repeated flags do not hide it.
@@ -152,14 +156,17 @@ export function parseFlags(
   return flags;
 }
 
-function translateParseError(command: string, err: unknown): unknown {
+function translateParseError(command: string, err: unknown, specs: OptionSpecs): unknown {
   const e = err as { code?: string; message?: string };
   const message = e.message ?? '';
   const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? 'option';
   const seeHelp = `see aurora-clone-manager ${command} --help`;
   switch (e.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return new ValidationError(flag, `unknown option for "${command}" (${seeHelp})`);
+      return new ValidationError(
+        flag,
+        `unknown option for "${command}"${didYouMean(flag.replace(/^-+/, ''), Object.keys(specs), (n) => `--${n}`)} (${seeHelp})`,
+      );
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (/does not take an argument/.test(message))
         return new ValidationError(flag, 'does not take a value');

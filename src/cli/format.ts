@@ -2,7 +2,10 @@
 
 import { formatPlan } from '../engine/api.ts';
 import type {
+  CloneDescription,
+  CloneDetails,
   DeleteResult,
+  ExtendResult,
   MaintenanceReport,
   PoolMember,
   PoolStatus,
@@ -142,4 +145,56 @@ export function formatDeleteResult(r: DeleteResult): string {
   if (r.kmsKeyScheduledForDeletion)
     out += `  KMS key scheduled for deletion: ${r.kmsKeyScheduledForDeletion}\n`;
   return out;
+}
+
+export function formatClusterList(clusters: CloneDescription[]): string {
+  if (clusters.length === 0) return 'No clones or copies made by the manager in this Region.\n';
+  return formatTable<CloneDescription>(
+    [
+      { header: 'CLUSTER', value: (c) => c.clusterId },
+      { header: 'ROLE', value: (c) => c.role },
+      { header: 'SOURCE', value: (c) => c.rootClusterId },
+      { header: 'STATUS', value: (c) => c.status },
+      { header: 'OWNER', value: (c) => c.owner },
+      { header: 'DATA TIMESTAMP', value: (c) => shortInstant(c.dataTimestamp) },
+      { header: 'EXPIRES', value: (c) => shortInstant(c.expiresAt) },
+      { header: 'ENDPOINT', value: (c) => (c.endpoint ? `${c.endpoint}:${c.port ?? ''}` : undefined) },
+    ],
+    clusters,
+  );
+}
+
+export function formatCloneDetails(c: CloneDetails): string {
+  const what = c.role
+    ? `${c.role === 'clone' ? 'Clone' : 'Copy'} ${c.clusterId}`
+    : `Cluster ${c.clusterId} (not made by the manager)`;
+  const state = c.ready ? 'is ready' : `is not ready yet (${c.readiness})`;
+  const pairs: [string, string | number | undefined][] = [
+    ['status', c.status],
+    ['endpoint', c.endpoint],
+    ['reader endpoint', c.readerEndpoint],
+    ['port', c.port],
+    ['user', c.masterUsername],
+    ['database', c.databaseName],
+    ['password secret', c.passwordSecret],
+    ['source', c.sourceClusterId],
+    ['pool root', c.rootClusterId],
+    ['data timestamp', shortInstant(c.dataTimestamp)],
+    ['created', shortInstant(c.createdAt)],
+    ['expires', c.role === 'clone' ? (shortInstant(c.expiresAt) ?? 'never') : undefined],
+    ['owner', c.owner],
+    ['manager', c.managerId],
+    ['request key', c.requestKey],
+    ['arn', c.arn],
+  ];
+  return `${what} ${state}.\n${formatKeyValues(pairs)}`;
+}
+
+export function formatExtendResult(r: ExtendResult): string {
+  const before = shortInstant(r.previousExpiresAt) ?? 'never';
+  const after = shortInstant(r.expiresAt) ?? 'never';
+  if (r.dryRun) return `Dry run: nothing was changed.\n\n${formatPlan(r.plan)}`;
+  return r.changed
+    ? `Clone ${r.clusterId} now expires ${after} (was ${before}).\n`
+    : `Clone ${r.clusterId} already expires ${before}, later than asked: unchanged.\n`;
 }

@@ -8,6 +8,11 @@ export interface Io {
   stderrIsTTY?: boolean;
   /** Environment for defaults (AWS_ENDPOINT_URL…, ACM_LEASE_TABLE); process.env when absent. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * On Ctrl-C (or SIGTERM) call `say`, then exit 130. Returns the function that removes the handler.
+   * Absent in tests that do not send signals.
+   */
+  onInterrupt?(say: () => void): () => void;
 }
 
 export function processIo(): Io {
@@ -16,5 +21,17 @@ export function processIo(): Io {
     stderr: (s) => process.stderr.write(s),
     stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
+    onInterrupt(say) {
+      const handler = (signal: NodeJS.Signals) => {
+        say();
+        process.exit(signal === 'SIGTERM' ? 143 : 130);
+      };
+      process.once('SIGINT', handler);
+      process.once('SIGTERM', handler);
+      return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+      };
+    },
   };
 }

@@ -8,15 +8,21 @@ import { type Command, commandHelp } from './command.ts';
 import { cloneCommand } from './commands/clone.ts';
 import { deleteCommand } from './commands/delete.ts';
 import { demoCommand } from './commands/demo.ts';
-import { emulatorCommand } from './commands/emulator.ts';
+import { extendCommand } from './commands/extend.ts';
+import { getCommand } from './commands/get.ts';
+import { listCommand } from './commands/list.ts';
 import { maintainCommand } from './commands/maintain.ts';
 import { statusCommand } from './commands/status.ts';
 import { type Io, processIo } from './io.ts';
+import { didYouMean } from './suggest.ts';
 
 export type { Io } from './io.ts';
 
 export const COMMANDS: readonly Command[] = [
   cloneCommand,
+  listCommand,
+  getCommand,
+  extendCommand,
   deleteCommand,
   statusCommand,
   maintainCommand,
@@ -57,7 +63,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (err) {
-    return reportError(err, io, argv.includes('--json'));
+    return reportError(err, io, wantsJson(argv));
   }
 }
 
@@ -69,7 +75,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     const topic = rest[0] !== undefined ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    if (rest[0] === 'emulator') return emulatorCommand(['--help'], io);
+    if (rest[0] === 'emulator')
+      return (await import('./commands/emulator.ts')).emulatorCommand(['--help'], io);
     if (rest[0] !== undefined && !topic) throw unknownCommand(rest[0]);
     io.stdout(topic ? commandHelp(topic) : generalHelp());
     return 0;
@@ -78,7 +85,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.stdout(`${pkg.version}\n`);
     return 0;
   }
-  if (name === 'emulator') return emulatorCommand(rest, io);
+  // Only this command loads the emulator (and its DynamoDB, dynalite).
+  if (name === 'emulator') return (await import('./commands/emulator.ts')).emulatorCommand(rest, io);
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) throw unknownCommand(name);
   const common = command.aws === false ? OUTPUT_OPTIONS : COMMON_OPTIONS;
@@ -91,13 +99,25 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 }
 
 function unknownCommand(name: string): AcmError {
-  const known = [...COMMANDS.map((c) => c.name), 'emulator'].join(', ');
+  const names = [...COMMANDS.map((c) => c.name), 'emulator'];
   const what = name.startsWith('-') ? `option "${name}" before a command` : `command "${name}"`;
-  return new UsageError(`unknown ${what} (commands: ${known}; see ${PROGRAM} --help)`);
+  const guess = name.startsWith('-') ? '' : didYouMean(name, names);
+  return new UsageError(`unknown ${what}${guess} (commands: ${names.join(', ')}; see ${PROGRAM} --help)`);
 }
 
 class UsageError extends AcmError {
   override readonly exitCode = 2 as const;
+}
+
+/** Errors are JSON documents too when the output asked for is JSON (even if another flag was bad). */
+function wantsJson(argv: string[]): boolean {
+  return argv.some(
+    (a, i) =>
+      a === '--json' ||
+      a === '--output=json' ||
+      a === '-o=json' ||
+      ((a === '--output' || a === '-o') && argv[i + 1] === 'json'),
+  );
 }
 
 function reportError(err: unknown, io: Io, json: boolean): number {
@@ -116,9 +136,15 @@ function reportError(err: unknown, io: Io, json: boolean): number {
 
 /** A call that never reached AWS: says so, with the endpoint's own words. */
 function unreachable(err: unknown): string | undefined {
-  return err instanceof AwsUnreachableError
-    ? `cannot reach the AWS endpoint: ${errorMessage(err.cause)}`
-    : undefined;
+  if (!(err instanceof AwsUnreachableError)) return undefined;
+  const why = errorMessage(err.cause);
+  // Refused on this machine: almost always the emulator is not (or no longer) running.
+  const local = /ECONNREFUSED/.test(errorCodeOf(err.cause) + why) && /127\.|localhost|::1/.test(why);
+  return `cannot reach the AWS endpoint: ${why}${local ? `; is the emulator running? (start it with \`${PROGRAM} emulator\`)` : ''}`;
+}
+
+function errorCodeOf(err: unknown): string {
+  return errorCode(err) ?? '';
 }
 
 /** An error the engine did not wrap (a bug): its code and message. */

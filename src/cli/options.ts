@@ -1,11 +1,12 @@
 // Options shared by every command, normalised into the library's ManagerOptions.
-import { DEFAULT_LEASE_TABLE, type ManagerOptions, type ProgressEvent } from '../model/api.ts';
-import { formatDuration } from '../util/duration.ts';
+import { DEFAULT_LEASE_TABLE, type ManagerOptions } from '../model/api.ts';
 import { jsonLogger } from '../util/log.ts';
 import {
+  checkDuration,
   checkEndpointUrl,
   checkManagerId,
   checkMaxClonesPerSource,
+  checkProfileName,
   checkRegion,
   checkTableName,
   Problems,
@@ -13,13 +14,16 @@ import {
 } from '../validation/index.ts';
 import type { Flags } from './args.ts';
 import type { Io } from './io.ts';
+import { type OutputFormat, outputFormat } from './output.ts';
 
 /** `--lease-table none` keeps the lease inside this process (one CLI at a time per source). */
 export const NO_LEASE_TABLE = 'none';
 
 export interface CommonOptions {
-  json: boolean;
+  output: OutputFormat;
   manager: ManagerOptions;
+  /** The flags that chose where AWS is (endpoint, Region, profile), to repeat in the commands we suggest. */
+  target: string[];
 }
 
 /** The flags every AWS command shares; every bad one is reported, in one line. */
@@ -27,15 +31,17 @@ export function commonOptions(flags: Flags, io: Io): CommonOptions {
   const env = io.env ?? process.env;
   const manager: ManagerOptions = {};
   const problems = new Problems();
+  const output = problems.check(() => outputFormat(flags)) ?? 'table';
   const endpoint = problems.check(() => flags.value('endpoint-url', checkEndpointUrl));
   const region = problems.check(() => flags.value('region', checkRegion));
-  // Without --endpoint-url the AWS adapters fall back to AWS_ENDPOINT_URL_RDS / AWS_ENDPOINT_URL, else AWS.
-  if (endpoint !== undefined || region !== undefined) {
-    manager.aws = {
-      ...(endpoint !== undefined ? { endpoint } : {}),
-      ...(region !== undefined ? { region } : {}),
-    };
-  }
+  const profile = problems.check(() => flags.value('profile', checkProfileName));
+  // What is not given here is resolved as the AWS CLI does (AWS_REGION, AWS_PROFILE, the profile's
+  // region and endpoints, AWS_ENDPOINT_URL[_SERVICE]) by the engine, once.
+  manager.aws = {
+    ...(endpoint !== undefined ? { endpoint } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(profile !== undefined ? { profile } : {}),
+  };
   const max = problems.check(() =>
     flags.value('max-clones-per-source', (v, field) =>
       checkMaxClonesPerSource(parseWholeNumber(v, field), field),
@@ -44,6 +50,10 @@ export function commonOptions(flags: Flags, io: Io): CommonOptions {
   if (max !== undefined) manager.maxClonesPerSource = max;
   const managerId = problems.check(() => flags.value('manager-id', checkManagerId));
   if (managerId !== undefined) manager.managerId = managerId;
+  const waitTimeout = flags.has('wait-timeout')
+    ? problems.check(() => flags.value('wait-timeout', checkDuration))
+    : undefined;
+  if (waitTimeout !== undefined) manager.waitTimeoutMs = waitTimeout;
   const leaseFlag = flags.string('lease-table');
   const lease = leaseFlag ?? env.ACM_LEASE_TABLE ?? DEFAULT_LEASE_TABLE;
   const leaseField = leaseFlag !== undefined ? '--lease-table' : 'ACM_LEASE_TABLE';
@@ -63,23 +73,14 @@ export function commonOptions(flags: Flags, io: Io): CommonOptions {
       `warning: ${leaseField} ${lease}: only requests using this table are serialised with this one (the stacks and other CLI users use ${DEFAULT_LEASE_TABLE} unless told otherwise)\n`,
     );
   }
-  if (flags.bool('verbose')) manager.logger = jsonLogger('debug', io.stderr);
-  return { json: flags.bool('json'), manager };
-}
-
-/** Progress lines on stderr while waiting, only when someone is watching a terminal. */
-export function progressReporter(io: Io): ((event: ProgressEvent) => void) | undefined {
-  if (!io.stderrIsTTY) return undefined;
-  let last = '';
-  return (event) => {
-    const line = `${event.clusterId}: ${event.phase}${event.status ? ` (${event.status})` : ''}`;
-    if (line === last) return;
-    last = line;
-    const elapsed = event.elapsedMs !== undefined ? ` after ${formatDuration(event.elapsedMs)}` : '';
-    io.stderr(`  … ${line}${elapsed}\n`);
-  };
-}
-
-export function writeJson(io: Io, value: unknown): void {
-  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  if (flags.bool('debug')) {
+    manager.logger = jsonLogger('debug', io.stderr);
+    manager.aws = { ...manager.aws, callLogger: manager.logger };
+  } else if (flags.bool('verbose')) manager.logger = jsonLogger('info', io.stderr);
+  const target = [
+    ...(endpoint !== undefined ? ['--endpoint-url', endpoint] : []),
+    ...(region !== undefined ? ['--region', region] : []),
+    ...(profile !== undefined ? ['--profile', profile] : []),
+  ];
+  return { output, manager, target };
 }

@@ -203,7 +203,7 @@ describe('commonOptions', () => {
   });
 
   it('passes endpoint, region, manager id and clone limit through', () => {
-    const { manager, json } = commonOptions(
+    const { manager, output } = commonOptions(
       parse([
         '--endpoint-url',
         'http://127.0.0.1:9/',
@@ -217,7 +217,7 @@ describe('commonOptions', () => {
       ]),
       io(),
     );
-    assert.equal(json, true);
+    assert.equal(output, 'json');
     assert.deepEqual(manager.aws, { endpoint: 'http://127.0.0.1:9', region: 'eu-west-1' });
     assert.equal(manager.managerId, 'ci');
     assert.equal(manager.maxClonesPerSource, 5);

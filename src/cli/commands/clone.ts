@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
-import { provisionClone } from '../../engine/api.ts';
-import type { ProvisionRequest } from '../../model/api.ts';
+import { getClone, provisionClone } from '../../engine/api.ts';
+import type { ProgressEvent, ProvisionRequest } from '../../model/api.ts';
+import { ValidationError } from '../../util/errors.ts';
 import {
   type FieldNames,
   LIBRARY_DEFAULTS,
@@ -9,9 +10,12 @@ import {
 } from '../../validation/index.ts';
 import { type Flags, parseTags } from '../args.ts';
 import type { Command } from '../command.ts';
+import { connectionEnv } from '../connection.ts';
 import { formatProvisionResult } from '../format.ts';
 import type { Io } from '../io.ts';
-import { type CommonOptions, commonOptions, progressReporter, writeJson } from '../options.ts';
+import { type CommonOptions, commonOptions } from '../options.ts';
+import { render } from '../output.ts';
+import { watched } from '../progress.ts';
 
 export interface CloneOptions extends CommonOptions {
   request: ProvisionRequest;
@@ -72,14 +76,38 @@ export function cloneOptions(flags: Flags, io: Io): CloneOptions {
 }
 
 export async function runClone(options: CloneOptions, io: Io): Promise<number> {
-  const onProgress = options.request.wait ? progressReporter(io) : undefined;
-  const result = await provisionClone(options.request, {
-    ...options.manager,
-    ...(onProgress ? { onProgress } : {}),
+  const { request, manager } = options;
+  if (options.output === 'env' && request.dryRun) {
+    throw new ValidationError('--output', 'env prints a clone that exists: not with --dry-run');
+  }
+  const result = await watched(
+    io,
+    `clone of ${request.sourceClusterId}`,
+    (current) => cloneInterrupted(options, current),
+    (onProgress) => provisionClone(request, { ...manager, onProgress }),
+  );
+  await render(io, options.output, {
+    json: result,
+    table: () => formatProvisionResult(result, request.sourceClusterId),
+    env: async () => connectionEnv(await getClone(result.clusterId, manager)),
   });
-  if (options.json) writeJson(io, result);
-  else io.stdout(formatProvisionResult(result, options.request.sourceClusterId));
   return 0;
+}
+
+/** What Ctrl-C leaves behind in AWS, and the commands to follow or remove it. */
+function cloneInterrupted(options: CloneOptions, current: ProgressEvent | undefined): string {
+  const { request } = options;
+  const cli = (args: string) => ['aurora-clone-manager', args, ...options.target].join(' ');
+  const again = request.requestKey
+    ? `run the same command again (same --request-key) to pick the request up`
+    : 'run the same command again to continue';
+  if (current?.phase === 'clone') {
+    return `clone ${current.clusterId} is still being created in AWS and runs (and is billed) until deleted. Follow it: ${cli(`get ${current.clusterId}`)}; delete it: ${cli(`delete ${current.clusterId}`)}`;
+  }
+  if (current?.phase === 'copy') {
+    return `full copy ${current.clusterId} is still being made in AWS for this request; it stays in the pool for the next requests (maintenance purges it when obsolete). No clone was made yet: ${again}.`;
+  }
+  return `the clone may already have been requested from AWS. See ${cli(`list --source ${request.sourceClusterId}${request.owner ? ` --owner ${request.owner}` : ''}`)}; ${again}.`;
 }
 
 export const cloneCommand: Command = {
@@ -103,6 +131,8 @@ Options:
   --request-key KEY            idempotency key: repeating a request returns the same clone
   --wait                       wait until the clone and its writer are available
   --dry-run                    print the plan and why; create nothing
+  --wait-timeout DURATION      give up waiting after this long (default 3h; a full copy can take
+                               longer on AWS); the clone is not deleted
 
 Example:
   aurora-clone-manager clone --source prod --ttl 8h --wait --endpoint-url http://127.0.0.1:4510`,
@@ -120,6 +150,7 @@ Example:
     'request-key': { type: 'string' },
     wait: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
+    'wait-timeout': { type: 'string' },
   },
   positionals: 0,
   run: (flags, io) => runClone(cloneOptions(flags, io), io),

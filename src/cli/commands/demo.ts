@@ -2,7 +2,6 @@
 // the embedded emulator in this process, makes a source cluster and walks through the pool's life,
 // saying what happens and why at each step. It uses only the public library API.
 
-import { startEmulator } from '../../emulator/index.ts';
 import { deleteClone, describePool, maintainPool, provisionClone } from '../../engine/api.ts';
 import type { ManagerOptions, ProvisionResult } from '../../model/api.ts';
 import { AcmError } from '../../util/errors.ts';
@@ -11,7 +10,7 @@ import type { Flags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { formatMaintenanceReports, formatPoolStatus } from '../format.ts';
 import type { Io } from '../io.ts';
-import { writeJson } from '../options.ts';
+import { outputFormat } from '../output.ts';
 import { formatTable } from '../table.ts';
 
 export const DEMO_SOURCE = 'demo-prod';
@@ -39,7 +38,7 @@ export interface DemoSummary {
 
 export function demoOptions(flags: Flags): DemoOptions {
   return {
-    json: flags.bool('json'),
+    json: outputFormat(flags, []) === 'json',
     verbose: flags.bool('verbose'),
     clones: flags.integer('clones', 1, 30) ?? 20,
     targetSlots: flags.integer('target-slots', 0, 60) ?? 20,
@@ -52,6 +51,8 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
   const step = (n: number, title: string) => say(`\n== ${n}. ${title}`);
 
   say('Aurora Clone Manager demo: a local Aurora emulator, one source cluster, and the manager at work.');
+  // Loaded here, not at start: only the commands that run an emulator load it (and dynalite).
+  const { startEmulator } = await import('../../emulator/index.ts');
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1' });
   try {
     say(
@@ -178,7 +179,7 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
         freeCapacity: pool.freeCapacity,
         accidentalFullCopies: accidental,
       };
-      writeJson(io, summary);
+      io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     }
     return accidental === 0 ? 0 : 1;
   } finally {

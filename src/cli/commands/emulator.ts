@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { ValidationError } from '../../util/errors.ts';
 import { checkClusterId, checkRegion } from '../../validation/index.ts';
+import { didYouMean } from '../suggest.ts';
 
 export interface EmulatorIo {
   stdout: (s: string) => void;
@@ -35,7 +36,7 @@ Options:
   --max-instances N     DB instance quota per Region (default 40)
   --region R            Region for unsigned requests and --seed-source (default us-east-1)
   --seed-source ID      create an available source cluster ID with a writer instance at start
-  --help                show this help
+  -h, --help            show this help
 
 Control API: GET /_emulator/stats, POST /_emulator/reset, GET|POST /_emulator/faults.
 Example:
@@ -72,11 +73,18 @@ function parseArgs(argv: string[]): Parsed {
   const out: Parsed = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '-h') {
+      out.help = true;
+      continue;
+    }
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const kind = FLAGS[name];
-    if (!kind) throw new UsageError(`unknown option --${name}`);
+    if (!kind)
+      throw new UsageError(
+        `unknown option --${name}${didYouMean(name, Object.keys(FLAGS), (n) => `--${n}`)}`,
+      );
     if (name in out && name !== 'help') throw new UsageError(`--${name} is given more than once`);
     if (kind === 'bool') {
       if (eq !== -1) throw new UsageError(`--${name} takes no value`);

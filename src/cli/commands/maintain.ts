@@ -14,7 +14,9 @@ import type { Flags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { formatMaintenanceReports } from '../format.ts';
 import type { Io } from '../io.ts';
-import { type CommonOptions, commonOptions, progressReporter, writeJson } from '../options.ts';
+import { type CommonOptions, commonOptions } from '../options.ts';
+import { render } from '../output.ts';
+import { watched } from '../progress.ts';
 
 /** How the single-source form names each maintenance field. */
 export const MAINTAIN_FIELDS: FieldNames = {
@@ -92,16 +94,18 @@ function missing(flag: string): never {
 }
 
 export async function runMaintain(options: MaintainOptions, io: Io): Promise<number> {
-  const onProgress = progressReporter(io);
-  const reports = await maintainPool(options.sources, {
-    ...options.manager,
-    ...(onProgress ? { onProgress } : {}),
-  });
-  if (options.json) writeJson(io, reports);
-  else io.stdout(formatMaintenanceReports(reports));
+  const names = options.sources.map((s) => s.clusterId).join(', ');
+  const reports = await watched(
+    io,
+    `maintenance of ${names}`,
+    (current) =>
+      `${current ? `${current.phase} ${current.clusterId} was being waited for; ` : ''}what maintenance already asked AWS for (copies, deletions) goes on. See ${['aurora-clone-manager', 'status', '--source', options.sources[0]?.clusterId ?? 'ID', ...options.target].join(' ')}; the next maintenance run carries on.`,
+    (onProgress) => maintainPool(options.sources, { ...options.manager, onProgress }),
+  );
+  await render(io, options.output, { json: reports, table: () => formatMaintenanceReports(reports) });
   const failed = reports.filter((r) => !r.ok);
   if (failed.length === 0) return 0;
-  if (!options.json)
+  if (options.output !== 'json')
     io.stderr(`aurora-clone-manager: maintenance failed for ${failed.map((r) => r.clusterId).join(', ')}\n`);
   return 1;
 }

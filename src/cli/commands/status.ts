@@ -3,7 +3,8 @@ import type { Flags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { formatPoolStatus } from '../format.ts';
 import type { Io } from '../io.ts';
-import { type CommonOptions, commonOptions, writeJson } from '../options.ts';
+import { type CommonOptions, commonOptions } from '../options.ts';
+import { render } from '../output.ts';
 
 export interface StatusOptions extends CommonOptions {
   sourceClusterId: string;
@@ -18,8 +19,7 @@ export function statusOptions(flags: Flags, io: Io): StatusOptions {
 
 export async function runStatus(options: StatusOptions, io: Io): Promise<number> {
   const pool = await describePool(options.sourceClusterId, options.manager);
-  if (options.json) writeJson(io, pool);
-  else io.stdout(formatPoolStatus(pool));
+  await render(io, options.output, { json: pool, table: () => formatPoolStatus(pool) });
   return 0;
 }
 

@@ -1,0 +1,67 @@
+// A long wait in CI: `clone --wait` with stderr piped (as in every CI log) prints a line at least every
+// heartbeat with the phase, the time elapsed and what is typical; Ctrl-C says what is left in AWS.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { startEmulator } from '../../src/emulator/index.ts';
+import { spawnCli } from '../helpers/cli-process.ts';
+
+describe('a long clone --wait outside a terminal', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let rds: RDSClient;
+
+  before(async () => {
+    // AWS-like durations 200× faster: a clone is ~4 s (5 min volume, 8 min writer on AWS).
+    emulator = await startEmulator({ port: 0, awsTimings: true, timeScale: 0.005 });
+    emulator.createSourceCluster({ id: 'slow' });
+    rds = new RDSClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    });
+  });
+  after(async () => {
+    rds?.destroy();
+    await emulator?.stop();
+  });
+
+  it('prints a heartbeat line with phase, elapsed time and what is typical, then the result', async () => {
+    const { done } = spawnCli(
+      ['clone', '--source', 'slow', '--cluster-id', 'slow-beat', '--wait', '--endpoint-url', emulator.url],
+      {
+        ACM_HEARTBEAT_SECONDS: '1',
+      },
+    );
+    const run = await done;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Clone slow-beat is ready\./);
+    const beats = run.stderr.split('\n').filter((l) => l.includes('still working: clone slow-beat'));
+    assert.ok(beats.length >= 2, `expected heartbeats, got:\n${run.stderr}`);
+    assert.match(beats[0]!, /\(\d+s elapsed, \d+s in this phase; clone: typically 10-15 min on AWS/);
+    // No terminal control characters in a log.
+    assert.doesNotMatch(run.stderr, /\r|\x1b\[/);
+  });
+
+  it('Ctrl-C says the clone is still being created and how to follow or delete it; exit 130', async () => {
+    const { child, done } = spawnCli(
+      ['clone', '--source', 'slow', '--cluster-id', 'slow-int', '--wait', '--endpoint-url', emulator.url],
+      {
+        ACM_HEARTBEAT_SECONDS: '1',
+      },
+    );
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      child.stderr!.on('data', (c) => {
+        stderr += c;
+        if (/… clone slow-int:/.test(stderr)) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const run = await done;
+    assert.equal(run.code, 130);
+    const expected = `interrupted: clone slow-int is still being created in AWS and runs (and is billed) until deleted. Follow it: aurora-clone-manager get slow-int --endpoint-url ${emulator.url}; delete it: aurora-clone-manager delete slow-int --endpoint-url ${emulator.url}\n`;
+    assert.ok(run.stderr.endsWith(expected), run.stderr);
+    const left = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'slow-int' }));
+    assert.equal(left.DBClusters?.length, 1, 'the clone the message names exists');
+  });
+});
