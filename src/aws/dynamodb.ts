@@ -1,33 +1,30 @@
 // The only module that builds a DynamoDB client: the lease table's few calls.
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsAlreadyExistsError, AwsNotFoundError } from '../util/errors.ts';
 import { awsCall, awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
+import { SdkAdapter } from './sdk-adapter.ts';
 
 export type Item = Record<string, AttributeValue>;
 
-export class DynamoDbAdapter {
-  readonly client: DynamoDBClient;
+type Sdk = typeof import('./sdk/dynamodb.ts');
+
+export class DynamoDbAdapter extends SdkAdapter<Sdk, DynamoDBClient> {
   constructor(clientOrConfig: DynamoDBClient | AwsConfig = {}) {
-    this.client =
-      clientOrConfig instanceof DynamoDBClient
-        ? clientOrConfig
-        : new DynamoDBClient(clientConfig(clientOrConfig, 'DYNAMODB'));
+    super(
+      'DynamoDB',
+      () => import('./sdk/dynamodb.ts'),
+      clientOrConfig,
+      (sdk, config) => new sdk.DynamoDBClient(clientConfig(config, 'DYNAMODB')),
+    );
   }
 
   /** 'ACTIVE', 'CREATING' …, or undefined when the table does not exist. */
   async tableStatus(table: string): Promise<string | undefined> {
+    const [{ DescribeTableCommand }, client] = await this.sdk();
     try {
       const r = await awsCall('dynamodb:DescribeTable', { table }, () =>
-        this.client.send(new DescribeTableCommand({ TableName: table })),
+        client.send(new DescribeTableCommand({ TableName: table })),
       );
       return r.Table?.TableStatus;
     } catch (err) {
@@ -38,9 +35,10 @@ export class DynamoDbAdapter {
 
   /** A table keyed by `pk` (string), billed per request. */
   async createTable(table: string): Promise<void> {
+    const [{ CreateTableCommand }, client] = await this.sdk();
     try {
       await awsCall('dynamodb:CreateTable', { table }, () =>
-        this.client.send(
+        client.send(
           new CreateTableCommand({
             TableName: table,
             AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
@@ -57,9 +55,10 @@ export class DynamoDbAdapter {
 
   /** One item by key, read consistently; undefined when the table or the item does not exist. */
   async getItem(table: string, key: Item): Promise<Item | undefined> {
+    const [{ GetItemCommand }, client] = await this.sdk();
     try {
       const r = await awsCall('dynamodb:GetItem', { table }, () =>
-        this.client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true })),
+        client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true })),
       );
       return r.Item;
     } catch (err) {
@@ -77,8 +76,9 @@ export class DynamoDbAdapter {
     names: Record<string, string>;
     values: Item;
   }): Promise<Item | undefined> {
+    const [{ UpdateItemCommand, ConditionalCheckFailedException }, client] = await this.sdk();
     try {
-      const r = await this.client.send(
+      const r = await client.send(
         new UpdateItemCommand({
           TableName: input.table,
           Key: input.key,

@@ -1,7 +1,10 @@
 // EventBridge adapter: the only place an EventBridge client is built.
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
+import { SdkAdapter } from './sdk-adapter.ts';
+
+type Sdk = typeof import('./sdk/events.ts');
 
 export interface EventEntry {
   source: string;
@@ -17,17 +20,20 @@ export interface PutEventsResult {
   entries: { eventId?: string; errorCode?: string; errorMessage?: string }[];
 }
 
-export class EventsAdapter {
-  readonly client: EventBridgeClient;
-
+export class EventsAdapter extends SdkAdapter<Sdk, EventBridgeClient> {
   constructor(from: AwsConfig | EventBridgeClient = {}) {
-    this.client =
-      from instanceof EventBridgeClient ? from : new EventBridgeClient(clientConfig(from, 'EVENTBRIDGE'));
+    super(
+      'EventBridge',
+      () => import('./sdk/events.ts'),
+      from,
+      (sdk, config) => new sdk.EventBridgeClient(clientConfig(config, 'EVENTBRIDGE')),
+    );
   }
 
   async putEvents(entries: EventEntry[]): Promise<PutEventsResult> {
+    const [{ PutEventsCommand }, client] = await this.sdk();
     const out = await call('PutEvents', () =>
-      this.client.send(
+      client.send(
         new PutEventsCommand({
           Entries: entries.map((e) => ({
             Source: e.source,

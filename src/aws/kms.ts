@@ -1,13 +1,10 @@
 // KMS adapter: the only place a KMS client is built. No logic beyond argument mapping.
-import {
-  CreateKeyCommand,
-  DescribeKeyCommand,
-  KMSClient,
-  PutKeyPolicyCommand,
-  ScheduleKeyDeletionCommand,
-} from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
+import { SdkAdapter } from './sdk-adapter.ts';
+
+type Sdk = typeof import('./sdk/kms.ts');
 
 export interface KeyInfo {
   keyId: string;
@@ -16,11 +13,14 @@ export interface KeyInfo {
   deletionDate?: Date;
 }
 
-export class KmsAdapter {
-  readonly client: KMSClient;
-
+export class KmsAdapter extends SdkAdapter<Sdk, KMSClient> {
   constructor(from: AwsConfig | KMSClient = {}) {
-    this.client = from instanceof KMSClient ? from : new KMSClient(clientConfig(from, 'KMS'));
+    super(
+      'KMS',
+      () => import('./sdk/kms.ts'),
+      from,
+      (sdk, config) => new sdk.KMSClient(clientConfig(config, 'KMS')),
+    );
   }
 
   /** A symmetric encryption key; without a policy KMS gives it the default (account root) policy. */
@@ -29,8 +29,9 @@ export class KmsAdapter {
     tags?: Record<string, string>;
     policy?: object;
   }): Promise<KeyInfo> {
+    const [{ CreateKeyCommand }, client] = await this.sdk();
     const out = await call('CreateKey', {}, () =>
-      this.client.send(
+      client.send(
         new CreateKeyCommand({
           ...(input.description ? { Description: input.description } : {}),
           ...(input.policy ? { Policy: JSON.stringify(input.policy) } : {}),
@@ -44,8 +45,9 @@ export class KmsAdapter {
   }
 
   async putKeyPolicy(keyId: string, policy: object): Promise<void> {
+    const [{ PutKeyPolicyCommand }, client] = await this.sdk();
     await call('PutKeyPolicy', { keyId }, () =>
-      this.client.send(
+      client.send(
         new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: JSON.stringify(policy) }),
       ),
     );
@@ -53,17 +55,17 @@ export class KmsAdapter {
 
   /** Returns when the key will be deleted. */
   async scheduleKeyDeletion(keyId: string, pendingWindowInDays: number): Promise<Date | undefined> {
+    const [{ ScheduleKeyDeletionCommand }, client] = await this.sdk();
     const out = await call('ScheduleKeyDeletion', { keyId }, () =>
-      this.client.send(
-        new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: pendingWindowInDays }),
-      ),
+      client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: pendingWindowInDays })),
     );
     return out.DeletionDate;
   }
 
   async describeKey(keyId: string): Promise<KeyInfo> {
+    const [{ DescribeKeyCommand }, client] = await this.sdk();
     const out = await call('DescribeKey', { keyId }, () =>
-      this.client.send(new DescribeKeyCommand({ KeyId: keyId })),
+      client.send(new DescribeKeyCommand({ KeyId: keyId })),
     );
     return keyInfo(out.KeyMetadata);
   }

@@ -2,22 +2,13 @@
 // pagination loops, and AWS faults turned into the product's named errors (src/aws/call.ts):
 // absence becomes undefined where callers expect it, and a restore AWS refuses from its source
 // becomes RestoreRefusedError.
-import {
-  AddTagsToResourceCommand,
-  CreateDBInstanceCommand,
-  type CreateDBInstanceCommandInput,
-  type DBCluster,
-  type DBInstance,
-  DeleteDBClusterCommand,
-  DeleteDBInstanceCommand,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-  type Filter,
-  ModifyDBClusterCommand,
+import type {
+  CreateDBInstanceCommandInput,
+  DBCluster,
+  DBInstance,
+  Filter,
   RDSClient,
-  RemoveTagsFromResourceCommand,
-  RestoreDBClusterToPointInTimeCommand,
-  type RestoreDBClusterToPointInTimeCommandInput,
+  RestoreDBClusterToPointInTimeCommandInput,
 } from '@aws-sdk/client-rds';
 import {
   AwsInvalidStateError,
@@ -28,6 +19,9 @@ import {
 } from '../util/errors.ts';
 import { awsCall, awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
+import { SdkAdapter } from './sdk-adapter.ts';
+
+type Sdk = typeof import('./sdk/rds.ts');
 
 export type { DBCluster, DBInstance };
 
@@ -36,21 +30,27 @@ export type RdsCallCounter = (action: string) => void;
 /** What a delete call found: done now, already on its way, or nothing there. */
 export type DeleteOutcome = 'deleting' | 'already-deleting' | 'gone';
 
-export class RdsAdapter {
-  readonly client: RDSClient;
+export class RdsAdapter extends SdkAdapter<Sdk, RDSClient> {
   constructor(
     clientOrConfig: RDSClient | AwsConfig = {},
     private readonly count: RdsCallCounter = () => {},
   ) {
-    this.client =
-      clientOrConfig instanceof RDSClient
-        ? clientOrConfig
-        : new RDSClient(clientConfig(clientOrConfig, 'RDS'));
+    super(
+      'RDS',
+      () => import('./sdk/rds.ts'),
+      clientOrConfig,
+      (sdk, config) => new sdk.RDSClient(clientConfig(config, 'RDS')),
+    );
   }
 
-  private send<T>(action: string, context: ErrorContext, fn: () => Promise<T>): Promise<T> {
+  private async send<T>(
+    action: string,
+    context: ErrorContext,
+    fn: (sdk: Sdk, client: RDSClient) => Promise<T>,
+  ): Promise<T> {
+    const [sdk, client] = await this.sdk();
     this.count(action);
-    return awsCall(`rds:${action}`, context, fn);
+    return awsCall(`rds:${action}`, context, () => fn(sdk, client));
   }
 
   /** Every cluster (all pages, 100 per page), each with its TagList inline. */
@@ -58,8 +58,8 @@ export class RdsAdapter {
     const out: DBCluster[] = [];
     let marker: string | undefined;
     do {
-      const page = await this.send('DescribeDBClusters', {}, () =>
-        this.client.send(
+      const page = await this.send('DescribeDBClusters', {}, ({ DescribeDBClustersCommand }, client) =>
+        client.send(
           new DescribeDBClustersCommand({
             MaxRecords: 100,
             Marker: marker,
@@ -76,8 +76,11 @@ export class RdsAdapter {
   /** One cluster by id or ARN; undefined when there is none. */
   async describeCluster(idOrArn: string): Promise<DBCluster | undefined> {
     return absentAsUndefined(async () => {
-      const r = await this.send('DescribeDBClusters', { clusterId: idOrArn }, () =>
-        this.client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: idOrArn })),
+      const r = await this.send(
+        'DescribeDBClusters',
+        { clusterId: idOrArn },
+        ({ DescribeDBClustersCommand }, client) =>
+          client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: idOrArn })),
       );
       return r.DBClusters?.[0];
     });
@@ -87,10 +90,8 @@ export class RdsAdapter {
     const out: DBInstance[] = [];
     let marker: string | undefined;
     do {
-      const page = await this.send('DescribeDBInstances', {}, () =>
-        this.client.send(
-          new DescribeDBInstancesCommand({ Filters: filters, MaxRecords: 100, Marker: marker }),
-        ),
+      const page = await this.send('DescribeDBInstances', {}, ({ DescribeDBInstancesCommand }, client) =>
+        client.send(new DescribeDBInstancesCommand({ Filters: filters, MaxRecords: 100, Marker: marker })),
       );
       out.push(...(page.DBInstances ?? []));
       marker = page.Marker;
@@ -101,8 +102,11 @@ export class RdsAdapter {
   /** One instance by id; undefined when there is none. */
   async describeInstance(id: string): Promise<DBInstance | undefined> {
     return absentAsUndefined(async () => {
-      const r = await this.send('DescribeDBInstances', { instanceId: id }, () =>
-        this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })),
+      const r = await this.send(
+        'DescribeDBInstances',
+        { instanceId: id },
+        ({ DescribeDBInstancesCommand }, client) =>
+          client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })),
       );
       return r.DBInstances?.[0];
     });
@@ -117,6 +121,7 @@ export class RdsAdapter {
     options: { beforeEachAttempt?: () => void } = {},
   ): Promise<DBCluster> {
     const context = { clusterId: input.DBClusterIdentifier, source: input.SourceDBClusterIdentifier };
+    const [{ RestoreDBClusterToPointInTimeCommand }, client] = await this.sdk();
     this.count('RestoreDBClusterToPointInTime');
     const command = new RestoreDBClusterToPointInTimeCommand(input);
     const check = options.beforeEachAttempt;
@@ -131,7 +136,7 @@ export class RdsAdapter {
       );
     }
     try {
-      const r = await this.client.send(command);
+      const r = await client.send(command);
       return r.DBCluster ?? {};
     } catch (err) {
       const named = awsError('rds:RestoreDBClusterToPointInTime', err, context);
@@ -146,7 +151,7 @@ export class RdsAdapter {
     const r = await this.send(
       'CreateDBInstance',
       { instanceId: input.DBInstanceIdentifier, clusterId: input.DBClusterIdentifier },
-      () => this.client.send(new CreateDBInstanceCommand(input)),
+      ({ CreateDBInstanceCommand }, client) => client.send(new CreateDBInstanceCommand(input)),
     );
     return r.DBInstance ?? {};
   }
@@ -155,33 +160,43 @@ export class RdsAdapter {
     clusterId: string;
     masterUserPassword?: string;
     manageMasterUserPassword?: boolean;
+    newClusterId?: string;
     applyImmediately?: boolean;
   }): Promise<DBCluster> {
-    const r = await this.send('ModifyDBCluster', { clusterId: input.clusterId }, () =>
-      this.client.send(
-        new ModifyDBClusterCommand({
-          DBClusterIdentifier: input.clusterId,
-          MasterUserPassword: input.masterUserPassword,
-          ManageMasterUserPassword: input.manageMasterUserPassword,
-          ApplyImmediately: input.applyImmediately ?? true,
-        }),
-      ),
+    const r = await this.send(
+      'ModifyDBCluster',
+      { clusterId: input.clusterId },
+      ({ ModifyDBClusterCommand }, client) =>
+        client.send(
+          new ModifyDBClusterCommand({
+            DBClusterIdentifier: input.clusterId,
+            MasterUserPassword: input.masterUserPassword,
+            ManageMasterUserPassword: input.manageMasterUserPassword,
+            NewDBClusterIdentifier: input.newClusterId,
+            ApplyImmediately: input.applyImmediately ?? true,
+          }),
+        ),
     );
     return r.DBCluster ?? {};
   }
 
+  /** Renames a cluster now; its endpoints and ARN follow the new name once it is `available` again. */
+  renameCluster(clusterId: string, newClusterId: string): Promise<DBCluster> {
+    return this.modifyCluster({ clusterId, newClusterId, applyImmediately: true });
+  }
+
   async deleteInstance(id: string): Promise<DeleteOutcome> {
     return deleteOutcome(() =>
-      this.send('DeleteDBInstance', { instanceId: id }, () =>
-        this.client.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })),
+      this.send('DeleteDBInstance', { instanceId: id }, ({ DeleteDBInstanceCommand }, client) =>
+        client.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })),
       ),
     );
   }
 
   async deleteCluster(id: string, finalSnapshotId?: string): Promise<DeleteOutcome> {
     return deleteOutcome(() =>
-      this.send('DeleteDBCluster', { clusterId: id }, () =>
-        this.client.send(
+      this.send('DeleteDBCluster', { clusterId: id }, ({ DeleteDBClusterCommand }, client) =>
+        client.send(
           new DeleteDBClusterCommand({
             DBClusterIdentifier: id,
             ...(finalSnapshotId
@@ -194,8 +209,8 @@ export class RdsAdapter {
   }
 
   async addTags(arn: string, tags: Record<string, string>): Promise<void> {
-    await this.send('AddTagsToResource', { resource: arn }, () =>
-      this.client.send(
+    await this.send('AddTagsToResource', { resource: arn }, ({ AddTagsToResourceCommand }, client) =>
+      client.send(
         new AddTagsToResourceCommand({
           ResourceName: arn,
           Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
@@ -205,8 +220,11 @@ export class RdsAdapter {
   }
 
   async removeTags(arn: string, keys: string[]): Promise<void> {
-    await this.send('RemoveTagsFromResource', { resource: arn }, () =>
-      this.client.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: keys })),
+    await this.send(
+      'RemoveTagsFromResource',
+      { resource: arn },
+      ({ RemoveTagsFromResourceCommand }, client) =>
+        client.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: keys })),
     );
   }
 }

@@ -1,14 +1,11 @@
 // Secrets Manager adapter: the only place a Secrets Manager client is built. No logic beyond
 // mapping arguments to commands and SDK errors to AwsCallError.
-import {
-  CreateSecretCommand,
-  DeleteSecretCommand,
-  GetSecretValueCommand,
-  PutResourcePolicyCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
+import { SdkAdapter } from './sdk-adapter.ts';
+
+type Sdk = typeof import('./sdk/secrets.ts');
 
 export interface CreateSecretInput {
   name: string;
@@ -18,19 +15,20 @@ export interface CreateSecretInput {
   tags?: Record<string, string>;
 }
 
-export class SecretsAdapter {
-  readonly client: SecretsManagerClient;
-
+export class SecretsAdapter extends SdkAdapter<Sdk, SecretsManagerClient> {
   constructor(from: AwsConfig | SecretsManagerClient = {}) {
-    this.client =
-      from instanceof SecretsManagerClient
-        ? from
-        : new SecretsManagerClient(clientConfig(from, 'SECRETS_MANAGER'));
+    super(
+      'Secrets Manager',
+      () => import('./sdk/secrets.ts'),
+      from,
+      (sdk, config) => new sdk.SecretsManagerClient(clientConfig(config, 'SECRETS_MANAGER')),
+    );
   }
 
   async createSecret(input: CreateSecretInput): Promise<{ arn: string; name: string }> {
+    const [{ CreateSecretCommand }, client] = await this.sdk();
     const out = await call('CreateSecret', { secret: input.name }, () =>
-      this.client.send(
+      client.send(
         new CreateSecretCommand({
           Name: input.name,
           SecretString: input.secretString,
@@ -45,15 +43,17 @@ export class SecretsAdapter {
 
   /** The SecretString of the current version (undefined for binary secrets). */
   async getSecretValue(secretId: string): Promise<string | undefined> {
+    const [{ GetSecretValueCommand }, client] = await this.sdk();
     const out = await call('GetSecretValue', { secret: secretId }, () =>
-      this.client.send(new GetSecretValueCommand({ SecretId: secretId })),
+      client.send(new GetSecretValueCommand({ SecretId: secretId })),
     );
     return out.SecretString;
   }
 
   async putResourcePolicy(secretId: string, policy: object): Promise<void> {
+    const [{ PutResourcePolicyCommand }, client] = await this.sdk();
     await call('PutResourcePolicy', { secret: secretId }, () =>
-      this.client.send(
+      client.send(
         new PutResourcePolicyCommand({ SecretId: secretId, ResourcePolicy: JSON.stringify(policy) }),
       ),
     );
@@ -61,8 +61,9 @@ export class SecretsAdapter {
 
   /** With force, the secret is deleted at once (no recovery window). */
   async deleteSecret(secretId: string, options: { force: boolean }): Promise<void> {
+    const [{ DeleteSecretCommand }, client] = await this.sdk();
     await call('DeleteSecret', { secret: secretId }, () =>
-      this.client.send(
+      client.send(
         new DeleteSecretCommand(
           options.force ? { SecretId: secretId, ForceDeleteWithoutRecovery: true } : { SecretId: secretId },
         ),

@@ -1,19 +1,26 @@
 // SSM Parameter Store adapter: the only place an SSM client is built.
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { awsError } from './call.ts';
 import { type AwsConfig, clientConfig } from './config.ts';
+import { SdkAdapter } from './sdk-adapter.ts';
 
-export class SsmAdapter {
-  readonly client: SSMClient;
+type Sdk = typeof import('./sdk/ssm.ts');
 
+export class SsmAdapter extends SdkAdapter<Sdk, SSMClient> {
   constructor(from: AwsConfig | SSMClient = {}) {
-    this.client = from instanceof SSMClient ? from : new SSMClient(clientConfig(from, 'SSM'));
+    super(
+      'SSM',
+      () => import('./sdk/ssm.ts'),
+      from,
+      (sdk, config) => new sdk.SSMClient(clientConfig(config, 'SSM')),
+    );
   }
 
   /** The parameter's value (SecureString parameters decrypted). */
   async getParameter(name: string): Promise<string> {
+    const [{ GetParameterCommand }, client] = await this.sdk();
     const out = await call('GetParameter', name, () =>
-      this.client.send(new GetParameterCommand({ Name: name, WithDecryption: true })),
+      client.send(new GetParameterCommand({ Name: name, WithDecryption: true })),
     );
     return out.Parameter?.Value ?? '';
   }

@@ -1,11 +1,12 @@
 // The emulator in-process: start it on a free port, talk to it with any AWS client at `url`,
-// inspect or drive it directly (stats, faults, reset, the RDS model), stop it.
+// inspect or drive it directly (stats, faults, reset, the RDS model), stop it. Also the package's
+// "./emulator" entry, kept apart from the library so library and Lambda users never load it.
 
 import { type Clock, systemClock } from '../util/clock.ts';
 import { type FaultConfig, FaultInjector } from './faults.ts';
+import { requireOptional } from './optional-dependency.ts';
 import { EmulatorServer, newRequestId } from './server.ts';
 import type { EmulatedService, EmulatorContext } from './service.ts';
-import { buildServices } from './services/index.ts';
 import type { RdsQuotas, RdsTimings } from './services/rds/options.ts';
 import { RdsService } from './services/rds/service.ts';
 import type { SourceClusterInput } from './services/rds/source.ts';
@@ -13,7 +14,10 @@ import type { AccidentalFullCopy, ClusterRecord, InstanceRecord } from './servic
 import { loadState } from './state-file.ts';
 import { RequestStats, type StatsSnapshot } from './stats.ts';
 
+// One clock for the emulator and the library (ManagerOptions.clock) runs a whole pool in virtual time.
+export { type Clock, ManualClock } from '../util/clock.ts';
 export type { FaultConfig } from './faults.ts';
+export { EmulatorDependencyError } from './optional-dependency.ts';
 export type { RdsQuotas, RdsTimings } from './services/rds/options.ts';
 export { AWS_TIMINGS, FAST_TIMINGS } from './services/rds/options.ts';
 export type { SourceClusterInput } from './services/rds/source.ts';
@@ -116,6 +120,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const accountId = options.accountId ?? '000000000000';
   if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits (got ${accountId})`);
   const clock = options.clock ?? systemClock;
+  // The services load with the first emulator, not with this module: the CLI imports it for two of
+  // its commands, and the DynamoDB service needs dynalite, which may be missing (an optional dependency).
+  requireOptional('dynalite');
+  const { buildServices } = await import('./services/index.ts');
   const ctx: EmulatorContext = {
     clock,
     accountId,

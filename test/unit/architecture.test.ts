@@ -57,3 +57,62 @@ describe('layout', () => {
     assert.deepEqual(outside, []);
   });
 });
+
+/** What a file loads when it runs: static imports other than `import type`, and dynamic imports. */
+function valueImportsOf(file: string): { spec: string; dynamic: boolean }[] {
+  const text = readFileSync(file, 'utf8');
+  const statics = [
+    ...text.matchAll(/^(?:import|export)\s+(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/^import\s+['"]([^'"]+)['"]/gm),
+  ].map((m) => ({ spec: m[1] ?? '', dynamic: false }));
+  const dynamics = [...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({
+    spec: m[1] ?? '',
+    dynamic: true,
+  }));
+  return [...statics, ...dynamics];
+}
+
+/** Every source file `entry` loads, directly or through others (static and dynamic imports). */
+function reachableFrom(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { spec } of valueImportsOf(file)) if (spec.startsWith('.')) visit(join(file, '..', spec));
+  };
+  visit(join(SRC, entry));
+  return [...seen].map((f) => relative(SRC, f)).sort();
+}
+
+describe('package entries', () => {
+  it('the library entry (src/index.ts) loads neither the emulator nor dynalite', () => {
+    const files = reachableFrom('index.ts');
+    assert.ok(files.includes('engine/api.ts'), 'the walk should reach the engine');
+    assert.deepEqual(
+      files.filter((f) => f.startsWith('emulator/')),
+      [],
+    );
+    assert.deepEqual(
+      files.filter((f) => /['"]dynalite['"]/.test(readFileSync(join(SRC, f), 'utf8'))),
+      [],
+    );
+  });
+
+  it('SDK client modules load on first use: only src/aws/sdk/ imports them, and only dynamically', () => {
+    const all = filesUnder(SRC);
+    const sdkFolder = `${join(SRC, 'aws', 'sdk')}/`;
+    const offending = all.flatMap((file) =>
+      valueImportsOf(file).flatMap(({ spec, dynamic }) => {
+        const at = relative(SRC, file);
+        const target = spec.startsWith('.') ? join(file, '..', spec) : undefined;
+        if (target?.startsWith(sdkFolder) && !dynamic) return [`${at} imports ${spec} statically`];
+        if (spec.startsWith('@aws-sdk/client-') && !file.startsWith(sdkFolder))
+          return [`${at} imports ${spec}`];
+        const sdk = spec.startsWith('@aws-sdk/') || spec.startsWith('@smithy/');
+        if (sdk && dynamic && !file.startsWith(`${join(SRC, 'aws')}/`)) return [`${at} loads ${spec}`];
+        return [];
+      }),
+    );
+    assert.deepEqual(offending, []);
+  });
+});

@@ -1,0 +1,6 @@
+// What the EventBridge adapter (../events.ts) uses of its SDK client, loaded on the adapter's first call.
+// Named, so the Lambda bundle leaves out the commands nobody sends.
+export {
+  EventBridgeClient,
+  PutEventsCommand,
+} from '@aws-sdk/client-eventbridge';

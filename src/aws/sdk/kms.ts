@@ -1,0 +1,9 @@
+// What the KMS adapter (../kms.ts) uses of its SDK client, loaded on the adapter's first call.
+// Named, so the Lambda bundle leaves out the commands nobody sends.
+export {
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  KMSClient,
+  PutKeyPolicyCommand,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';

@@ -1,0 +1,6 @@
+// What the Lambda adapter (../lambda.ts) uses of its SDK client, loaded on the adapter's first call.
+// Named, so the Lambda bundle leaves out the commands nobody sends.
+export {
+  InvokeCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
