@@ -1,41 +1,108 @@
-// Builds the CLI (dependencies stay external: they are installed beside it) and the Lambda bundle
-// (self-contained: only the SDK clients it imports, for the nodejs22.x runtime).
+// `npm run build`: the package's entries, their type declarations and the Lambda bundle.
+//
+// - dist/index.js (the library), dist/emulator.js (the emulator) and dist/cli.js share their common
+//   code through dist/chunks/, so an error class is the same class whichever entry it came from.
+//   Dependencies stay external: npm installs them beside the package.
+// - dist/types/: declarations of both entries (./declarations.mjs).
+// - dist/lambda/index.js: self-contained, with the SDK's ES module builds, for the nodejs22.x runtime.
+//
+// Tests build while other tests load what an earlier build wrote, so every file is replaced whole
+// (written aside, then renamed), and only outputs no build has written for a while are removed.
 
 import { existsSync } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
+import { DECLARATIONS_STAMP, declarations, declarationsStale } from './declarations.mjs';
 
-await mkdir('dist', { recursive: true });
-await build({
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
-});
+/** Outputs this old were not written by this build: leftovers of sources that are gone. */
+const LEFTOVER_AGE_MS = 10 * 60_000;
+const startedAt = Date.now();
+
+await writeAll(
+  await bundle({
+    entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', emulator: 'src/emulator/index.ts' },
+    outdir: 'dist',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    target: 'node20',
+    packages: 'external',
+  }),
+  ['dist/index.js', 'dist/emulator.js', 'dist/cli.js'],
+);
+await removeLeftovers('dist/chunks');
+if (await declarationsStale()) {
+  await writeAll(declarations(), [DECLARATIONS_STAMP]);
+  // Dated when the sources were read: one edited during this build leaves the declarations stale.
+  await utimes(DECLARATIONS_STAMP, startedAt / 1000, startedAt / 1000);
+  await removeLeftovers('dist/types');
+}
+
 if (existsSync('src/lambda/index.ts')) {
-  await build({
-    entryPoints: { index: 'src/lambda/index.ts' },
-    outdir: 'dist/lambda',
+  await writeAll(
+    [
+      ...(await bundle({
+        entryPoints: { index: 'src/lambda/index.ts' },
+        outdir: 'dist/lambda',
+        // Each SDK client (and the credential providers) in a chunk of its own, loaded by the request that
+        // needs it: an invalid request parses none, a Create only DynamoDB's and RDS's.
+        splitting: true,
+        chunkNames: '[name]-[hash]',
+        target: 'node22',
+        // The SDK's ES module builds (its packages' `module` field), not the CommonJS ones `main` names.
+        mainFields: ['module', 'main'],
+        minify: true,
+        legalComments: 'none',
+        // ESM bundles need a require() for the few CommonJS modules left inside the SDK.
+        banner: {
+          js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        },
+      })),
+      // The runtime loads index.js as ESM only when a package.json beside it says so.
+      { path: 'dist/lambda/package.json', text: `${JSON.stringify({ type: 'module' })}\n` },
+    ],
+    ['dist/lambda/index.js'],
+  );
+  await removeLeftovers('dist/lambda');
+  const js = (await readdir('dist/lambda')).filter((f) => f.endsWith('.js'));
+  const sizes = await Promise.all(js.map(async (f) => (await stat(join('dist/lambda', f))).size));
+  const kib = (sizes.reduce((a, b) => a + b, 0) / 1024).toFixed(0);
+  // On stderr: `npm pack --json` runs this build and its stdout must stay one JSON document.
+  process.stderr.write(`dist/lambda: index.js and ${js.length - 1} chunks, ${kib} KiB\n`);
+}
+
+/** ESM for Node, nothing written yet. */
+async function bundle(options) {
+  const { outputFiles } = await build({
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node22',
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    // ESM bundles need a require() for the few CommonJS modules inside the SDK.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
+    write: false,
     logLevel: 'warning',
+    ...options,
   });
-  // The runtime loads index.js as ESM only when a package.json beside it says so.
-  await writeFile('dist/lambda/package.json', `${JSON.stringify({ type: 'module' })}\n`);
-  const { size } = await stat('dist/lambda/index.js');
-  process.stdout.write(`dist/lambda/index.js: ${(size / 1024).toFixed(0)} KiB\n`);
+  return outputFiles.map((f) => ({ path: f.path, text: f.text }));
+}
+
+/** Each file whole; the entries (`last`) once what they import is in place. */
+async function writeAll(files, last) {
+  const isLast = (f) => last.includes(relative('.', f.path));
+  for (const group of [files.filter((f) => !isLast(f)), files.filter(isLast)]) {
+    await Promise.all(
+      group.map(async ({ path, text }) => {
+        await mkdir(dirname(path), { recursive: true });
+        const aside = `${path}.${process.pid}.tmp`;
+        await writeFile(aside, text);
+        await rename(aside, path);
+      }),
+    );
+  }
+}
+
+async function removeLeftovers(dir) {
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if ((await stat(path)).mtimeMs < startedAt - LEFTOVER_AGE_MS) await rm(path, { force: true });
+  }
 }
