@@ -13,6 +13,7 @@ import {
   resourceId,
 } from './naming.ts';
 import { volumeGroupOf } from './region-index.ts';
+import { checkServerlessV2 } from './serverless-v2.ts';
 import type { ClusterRecord, ServerlessV2Scaling, Tag } from './types.ts';
 import { checkIdentifier, checkPassword, checkTags, required } from './validate.ts';
 
@@ -52,6 +53,7 @@ export interface CreateClusterInput {
   deletionProtection?: boolean;
   copyTagsToSnapshot?: boolean;
   tags?: Tag[];
+  serverlessV2?: Partial<ServerlessV2Scaling>;
   /** Emulator only: simulated data size, which drives full-copy durations. */
   sizeGiB?: number;
 }
@@ -65,12 +67,17 @@ export function createCluster(model: RdsModel, regionName: string, input: Create
   }
   if (input.masterUserPassword !== undefined) checkPassword(engine, input.masterUserPassword);
   if (input.tags) checkTags(input.tags);
+  const version = input.engineVersion ?? defaults.version;
+  const serverlessV2 = checkServerlessV2(
+    input.serverlessV2,
+    { engine, engineVersion: version },
+    model.options,
+  );
   const region = model.region(regionName);
-  if (ownRecord(region.clusters, id)) throw faults.clusterExists(id);
+  if (model.clusterIdTaken(region, id)) throw faults.clusterExists(id);
   model.checkClusterQuota(region);
 
   const now = model.now();
-  const version = input.engineVersion ?? defaults.version;
   const encrypted = input.storageEncrypted === true || input.kmsKeyId !== undefined;
   const record: ClusterRecord = {
     id,
@@ -101,6 +108,7 @@ export function createCluster(model: RdsModel, regionName: string, input: Create
     copyTagsToSnapshot: input.copyTagsToSnapshot ?? false,
     tags: input.tags ? [...input.tags] : [],
     sizeGiB: input.sizeGiB ?? model.options.defaultSizeGiB,
+    ...(serverlessV2 ? { serverlessV2 } : {}),
     ...(input.masterUserPassword !== undefined || input.manageMasterUserPassword
       ? { passwordChangedAt: now.toISOString() }
       : {}),
@@ -137,41 +145,6 @@ export interface RestoreInput {
   serverlessV2?: Partial<ServerlessV2Scaling>;
 }
 
-/** AWS's rules for a ServerlessV2ScalingConfiguration: half-ACU steps, 0–256, min ≤ max. */
-function checkServerlessV2(input: Partial<ServerlessV2Scaling> | undefined): ServerlessV2Scaling | undefined {
-  if (!input || (input.minCapacity === undefined && input.maxCapacity === undefined)) return undefined;
-  const { minCapacity, maxCapacity, secondsUntilAutoPause } = input;
-  if (minCapacity === undefined || maxCapacity === undefined) {
-    throw faults.combination('ServerlessV2ScalingConfiguration needs both MinCapacity and MaxCapacity.');
-  }
-  for (const [name, v] of [
-    ['MinCapacity', minCapacity],
-    ['MaxCapacity', maxCapacity],
-  ] as const) {
-    if (v < 0 || v > 256 || !Number.isInteger(v * 2)) {
-      throw faults.invalidValue(
-        `ServerlessV2ScalingConfiguration.${name} ${v} must be 0–256 in steps of 0.5.`,
-      );
-    }
-  }
-  if (minCapacity > maxCapacity || maxCapacity < 1) {
-    throw faults.invalidValue(
-      `ServerlessV2ScalingConfiguration: MaxCapacity ${maxCapacity} must be at least 1 and not below MinCapacity ${minCapacity}.`,
-    );
-  }
-  if (
-    secondsUntilAutoPause !== undefined &&
-    (secondsUntilAutoPause < 300 || secondsUntilAutoPause > 86_400)
-  ) {
-    throw faults.invalidValue('ServerlessV2ScalingConfiguration.SecondsUntilAutoPause must be 300–86400.');
-  }
-  return {
-    minCapacity,
-    maxCapacity,
-    ...(secondsUntilAutoPause !== undefined ? { secondsUntilAutoPause } : {}),
-  };
-}
-
 /**
  * RestoreDBClusterToPointInTime. Copy-on-write joins the source's clone group, unless the group
  * already holds `cloneGroupLimit` copy-on-write clones: then, as on AWS, the request is served as
@@ -196,10 +169,14 @@ export function restoreCluster(model: RdsModel, regionName: string, input: Resto
     throw faults.combination('Either RestoreToTime or UseLatestRestorableTime must be specified.');
   }
   if (input.tags) checkTags(input.tags);
-  const serverlessV2 = checkServerlessV2(input.serverlessV2);
   const region = model.region(regionName);
-  if (ownRecord(region.clusters, id)) throw faults.clusterExists(id);
+  if (model.clusterIdTaken(region, id)) throw faults.clusterExists(id);
   const source = model.getCluster(regionName, sourceRef);
+  const serverlessV2 = checkServerlessV2(
+    input.serverlessV2,
+    { engine: source.engine, engineVersion: source.engineVersion },
+    model.options,
+  );
   if (source.status !== 'available') {
     throw faults.invalidClusterState(
       `Source DB cluster ${source.id} is not in available state (it is ${source.status}).`,
@@ -291,17 +268,29 @@ export function restoreCluster(model: RdsModel, regionName: string, input: Resto
 
 export interface ModifyInput {
   id?: string;
+  newId?: string;
   masterUserPassword?: string;
   manageMasterUserPassword?: boolean;
   masterUserSecretKmsKeyId?: string;
   rotateMasterUserPassword?: boolean;
   deletionProtection?: boolean;
   applyImmediately?: boolean;
+  serverlessV2?: Partial<ServerlessV2Scaling>;
 }
 
-/** ModifyDBCluster. Password changes are applied asynchronously (modifying → available) whatever ApplyImmediately says, as on AWS. */
+/**
+ * ModifyDBCluster. Password changes are applied asynchronously (modifying → available) whatever
+ * ApplyImmediately says, as on AWS, and so are capacity ranges and deletion protection (at once).
+ * A rename (NewDBClusterIdentifier) is one of the changes ApplyImmediately governs: with it, the
+ * cluster goes `renaming` and then answers to the new identifier (see `renameTakesEffect`); without
+ * it, the rename waits in PendingModifiedValues for the maintenance window, which the emulator
+ * never reaches, or for a later ModifyDBCluster with ApplyImmediately, which applies it.
+ */
 export function modifyCluster(model: RdsModel, regionName: string, input: ModifyInput): ClusterRecord {
   const ref = required('DBClusterIdentifier', input.id);
+  const newId =
+    input.newId === undefined ? undefined : checkIdentifier('NewDBClusterIdentifier', input.newId);
+  const region = model.region(regionName);
   const cluster = model.getCluster(regionName, ref);
   if (cluster.status !== 'available') {
     throw faults.invalidClusterState(
@@ -333,6 +322,17 @@ export function modifyCluster(model: RdsModel, regionName: string, input: Modify
     );
   }
   if (input.masterUserPassword !== undefined) checkPassword(cluster.engine, input.masterUserPassword);
+  const serverlessV2 = checkServerlessV2(
+    input.serverlessV2,
+    { engine: cluster.engine, engineVersion: cluster.engineVersion, current: cluster.serverlessV2 },
+    model.options,
+  );
+  // The rename asked for now, or (ApplyImmediately) one left pending by an earlier request.
+  const renameTo = newId ?? (input.applyImmediately === true ? cluster.pendingIdentifier : undefined);
+  // Renaming to its own identifier is a rename all the same (AWS restarts an instance "renamed" so).
+  if (renameTo !== undefined && renameTo !== cluster.id && model.clusterIdTaken(region, renameTo)) {
+    throw faults.clusterExists(renameTo);
+  }
 
   const now = model.now();
   const passwordChange =
@@ -340,9 +340,10 @@ export function modifyCluster(model: RdsModel, regionName: string, input: Modify
     input.rotateMasterUserPassword === true ||
     (input.manageMasterUserPassword === true && !cluster.masterUserSecret);
   if (input.deletionProtection !== undefined) cluster.deletionProtection = input.deletionProtection;
+  if (serverlessV2) cluster.serverlessV2 = serverlessV2;
   if (passwordChange) {
     const until = model.after(now, model.options.timings.modifyMs);
-    model.changeClusterStatus(model.region(regionName), cluster, 'modifying', until);
+    model.changeClusterStatus(region, cluster, 'modifying', until);
     cluster.passwordChangedAt = now.toISOString();
   }
   if (input.manageMasterUserPassword === true && !cluster.masterUserSecret) {
@@ -354,7 +355,24 @@ export function modifyCluster(model: RdsModel, regionName: string, input: Modify
   } else if (input.manageMasterUserPassword === false) {
     delete cluster.masterUserSecret;
   }
+  if (renameTo !== undefined) {
+    if (input.applyImmediately === true) rename(model, regionName, cluster, renameTo);
+    else cluster.pendingIdentifier = renameTo;
+  }
   return cluster;
+}
+
+/** `renaming` for renameMs (or as long as a modify of the same request), then available as `newId`. */
+function rename(model: RdsModel, regionName: string, cluster: ClusterRecord, newId: string): void {
+  const region = model.region(regionName);
+  const renamed = Date.parse(model.after(model.now(), model.options.timings.renameMs));
+  const until = new Date(Math.max(renamed, cluster.until ? Date.parse(cluster.until) : 0)).toISOString();
+  if (model.options.renameTakesEffect === 'start') {
+    model.renameCluster(regionName, region, cluster, newId);
+    model.changeClusterStatus(region, cluster, 'renaming', until);
+  } else {
+    model.startRename(region, cluster, newId, until);
+  }
 }
 
 export interface DeleteClusterInput {
@@ -377,6 +395,12 @@ export function deleteCluster(model: RdsModel, regionName: string, input: Delete
   const cluster = model.getCluster(regionName, ref);
   if (cluster.status === 'deleting') {
     throw faults.invalidClusterState(`DB cluster ${cluster.id} is already being deleted.`);
+  }
+  // Unconfirmed on AWS; refused here so that a rename never ends on a cluster being deleted.
+  if (cluster.status === 'renaming') {
+    throw faults.invalidClusterState(
+      `DB cluster ${cluster.id} is being renamed; try again when it is available.`,
+    );
   }
   if (cluster.deletionProtection) {
     throw faults.combination(

@@ -8,7 +8,7 @@ import { describeClusters, describeInstances, type Filter, type PageInput } from
 import { createInstance, deleteInstance } from './instances.ts';
 import type { RdsModel } from './model.ts';
 import { addTags, listTags, removeTags } from './tags.ts';
-import type { Tag } from './types.ts';
+import type { ServerlessV2Scaling, Tag } from './types.ts';
 import { clusterFields, instanceFields, tagListXml } from './xml.ts';
 
 /** Result XML, or undefined for actions whose answer has no Result element. */
@@ -16,6 +16,13 @@ export type RdsHandler = (model: RdsModel, region: string, p: QueryParams) => st
 
 const tags = (p: QueryParams): Tag[] | undefined =>
   p.structList('Tags', 'Tag', (t) => ({ Key: t.string('Key') ?? '', Value: t.string('Value') ?? '' }));
+
+const serverlessV2 = (p: QueryParams): Partial<ServerlessV2Scaling> =>
+  defined({
+    minCapacity: p.number('ServerlessV2ScalingConfiguration.MinCapacity'),
+    maxCapacity: p.number('ServerlessV2ScalingConfiguration.MaxCapacity'),
+    secondsUntilAutoPause: p.integer('ServerlessV2ScalingConfiguration.SecondsUntilAutoPause'),
+  });
 
 const securityGroups = (p: QueryParams) => p.stringList('VpcSecurityGroupIds', 'VpcSecurityGroupId');
 
@@ -72,11 +79,7 @@ export const RDS_HANDLERS: Record<string, RdsHandler> = {
         deletionProtection: p.boolean('DeletionProtection'),
         copyTagsToSnapshot: p.boolean('CopyTagsToSnapshot'),
         tags: tags(p),
-        serverlessV2: defined({
-          minCapacity: p.number('ServerlessV2ScalingConfiguration.MinCapacity'),
-          maxCapacity: p.number('ServerlessV2ScalingConfiguration.MaxCapacity'),
-          secondsUntilAutoPause: p.integer('ServerlessV2ScalingConfiguration.SecondsUntilAutoPause'),
-        }),
+        serverlessV2: serverlessV2(p),
       }),
     );
     return oneCluster(model, region, c.id);
@@ -136,11 +139,7 @@ export const RDS_HANDLERS: Record<string, RdsHandler> = {
         deletionProtection: p.boolean('DeletionProtection'),
         copyTagsToSnapshot: p.boolean('CopyTagsToSnapshot'),
         tags: tags(p),
-        serverlessV2: defined({
-          minCapacity: p.number('ServerlessV2ScalingConfiguration.MinCapacity'),
-          maxCapacity: p.number('ServerlessV2ScalingConfiguration.MaxCapacity'),
-          secondsUntilAutoPause: p.integer('ServerlessV2ScalingConfiguration.SecondsUntilAutoPause'),
-        }),
+        serverlessV2: serverlessV2(p),
       }),
     );
     return oneCluster(model, region, c.id);
@@ -152,12 +151,14 @@ export const RDS_HANDLERS: Record<string, RdsHandler> = {
       region,
       defined({
         id: p.string('DBClusterIdentifier'),
+        newId: p.string('NewDBClusterIdentifier'),
         masterUserPassword: p.string('MasterUserPassword'),
         manageMasterUserPassword: p.boolean('ManageMasterUserPassword'),
         masterUserSecretKmsKeyId: p.string('MasterUserSecretKmsKeyId'),
         rotateMasterUserPassword: p.boolean('RotateMasterUserPassword'),
         deletionProtection: p.boolean('DeletionProtection'),
         applyImmediately: p.boolean('ApplyImmediately'),
+        serverlessV2: serverlessV2(p),
       }),
     );
     return oneCluster(model, region, c.id);

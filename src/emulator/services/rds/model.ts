@@ -89,13 +89,42 @@ export class RdsModel {
     this.indexOf(region).pendingInstances.add(i.id);
   }
 
+  /** Whether a new cluster (or a rename) may take this identifier: no cluster has it and no rename holds it. */
+  clusterIdTaken(region: RegionState, id: string): boolean {
+    return ownRecord(region.clusters, id) !== undefined || this.indexOf(region).isRenameTarget(id);
+  }
+
+  /** `renaming` until `until`, then (settle) the cluster takes `newId`, which it holds meanwhile. */
+  startRename(region: RegionState, c: ClusterRecord, newId: string, until: string): void {
+    c.pendingIdentifier = newId;
+    this.changeClusterStatus(region, c, 'renaming', until);
+    this.indexOf(region).reserveIdentifier(newId, c.id);
+  }
+
   /**
-   * Apply every status change due by now: creating/modifying → available, deleting → gone. Only
-   * records in a transitional status are looked at, so an idle account of any size settles at once.
+   * The cluster answers to `newId` from now on: its ARN (which holds the identifier) and its
+   * instances' DBClusterIdentifier follow; its tags, resource id, clone group and volume stay.
+   */
+  renameCluster(regionName: string, region: RegionState, c: ClusterRecord, newId: string): void {
+    const oldId = c.id;
+    const instances = this.instancesOf(region, oldId);
+    delete region.clusters[oldId];
+    c.id = newId;
+    c.arn = this.clusterArn(regionName, newId);
+    delete c.pendingIdentifier;
+    region.clusters[newId] = c;
+    for (const i of instances) i.clusterId = newId;
+    this.indexOf(region).renameCluster(c, oldId);
+  }
+
+  /**
+   * Apply every status change due by now: creating/modifying → available, renaming → available
+   * under the new identifier, deleting → gone. Only records in a transitional status are looked
+   * at, so an idle account of any size settles at once.
    */
   settle(now: Date = this.now()): void {
     const t = now.getTime();
-    for (const region of Object.values(this.state.regions)) {
+    for (const [regionName, region] of Object.entries(this.state.regions)) {
       const index = this.indexOf(region);
       for (const inst of due(index.pendingInstances, region.instances, t)) {
         if (inst.status !== 'deleting') endTransition(inst, index.pendingInstances);
@@ -105,8 +134,11 @@ export class RdsModel {
         }
       }
       for (const cluster of due(index.pendingClusters, region.clusters, t)) {
-        if (cluster.status !== 'deleting') endTransition(cluster, index.pendingClusters);
-        else if (index.instancesOf(cluster.id).length === 0) {
+        if (cluster.status !== 'deleting') {
+          const newId = cluster.status === 'renaming' ? cluster.pendingIdentifier : undefined;
+          endTransition(cluster, index.pendingClusters);
+          if (newId !== undefined) this.renameCluster(regionName, region, cluster, newId);
+        } else if (index.instancesOf(cluster.id).length === 0) {
           delete region.clusters[cluster.id];
           index.removeCluster(cluster);
         }

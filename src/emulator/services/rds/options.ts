@@ -16,6 +16,8 @@ export interface RdsTimings {
   deleteClusterMs: number;
   /** ModifyDBCluster that changes the password: modifying → available. */
   modifyMs: number;
+  /** ModifyDBCluster NewDBClusterIdentifier applied: renaming → available. */
+  renameMs: number;
 }
 
 export const FAST_TIMINGS: RdsTimings = {
@@ -27,6 +29,7 @@ export const FAST_TIMINGS: RdsTimings = {
   deleteInstanceMs: 200,
   deleteClusterMs: 200,
   modifyMs: 200,
+  renameMs: 200,
 };
 
 const MINUTE = 60_000;
@@ -41,6 +44,7 @@ export const AWS_TIMINGS: RdsTimings = {
   deleteInstanceMs: 5 * MINUTE,
   deleteClusterMs: 2 * MINUTE,
   modifyMs: 1 * MINUTE,
+  renameMs: 1 * MINUTE,
 };
 
 export interface RdsQuotas {
@@ -65,6 +69,17 @@ export interface RdsOptions {
   quotas: RdsQuotas;
   /** Simulated data size of a new cluster, which drives full-copy durations. */
   defaultSizeGiB: number;
+  /**
+   * When a renamed cluster starts answering to its new identifier (unconfirmed on AWS): `end`, when
+   * `renaming` ends (until then the old identifier answers, with PendingModifiedValues naming the
+   * new one, as scripts that wait out a rename observe), or `start`, at the request.
+   */
+  renameTakesEffect: 'end' | 'start';
+  /**
+   * Which engine versions take a Serverless v2 MinCapacity of 0 (auto-pause): `supported-versions`,
+   * those AWS lists (see AUTO_PAUSE_VERSIONS; the exact minors are unconfirmed), or `all-versions`.
+   */
+  serverlessV2MinZero: 'supported-versions' | 'all-versions';
 }
 
 export const DEFAULT_RDS_OPTIONS: RdsOptions = {
@@ -74,6 +89,8 @@ export const DEFAULT_RDS_OPTIONS: RdsOptions = {
   fullCopyCloneGroup: 'new',
   quotas: { clusters: 40, instances: 40 },
   defaultSizeGiB: 10,
+  renameTakesEffect: 'end',
+  serverlessV2MinZero: 'supported-versions',
 };
 
 export interface RdsOptionsInput {
@@ -85,6 +102,8 @@ export interface RdsOptionsInput {
   fullCopyCloneGroup?: 'new' | 'inherit';
   quotas?: Partial<RdsQuotas>;
   defaultSizeGiB?: number;
+  renameTakesEffect?: 'end' | 'start';
+  serverlessV2MinZero?: 'supported-versions' | 'all-versions';
 }
 
 export function resolveRdsOptions(input: RdsOptionsInput = {}): RdsOptions {
@@ -96,6 +115,8 @@ export function resolveRdsOptions(input: RdsOptionsInput = {}): RdsOptions {
     fullCopyCloneGroup: input.fullCopyCloneGroup ?? DEFAULT_RDS_OPTIONS.fullCopyCloneGroup,
     quotas: { ...DEFAULT_RDS_OPTIONS.quotas, ...input.quotas },
     defaultSizeGiB: input.defaultSizeGiB ?? DEFAULT_RDS_OPTIONS.defaultSizeGiB,
+    renameTakesEffect: input.renameTakesEffect ?? DEFAULT_RDS_OPTIONS.renameTakesEffect,
+    serverlessV2MinZero: input.serverlessV2MinZero ?? DEFAULT_RDS_OPTIONS.serverlessV2MinZero,
   };
   const problems: string[] = [];
   for (const [key, value] of Object.entries(options.timings)) {
@@ -111,6 +132,12 @@ export function resolveRdsOptions(input: RdsOptionsInput = {}): RdsOptions {
   if (!Number.isInteger(options.quotas.instances) || options.quotas.instances < 0)
     problems.push('quotas.instances must be an integer ≥ 0');
   if (!(options.defaultSizeGiB >= 0)) problems.push('defaultSizeGiB must be ≥ 0');
+  if (options.renameTakesEffect !== 'end' && options.renameTakesEffect !== 'start')
+    problems.push(`renameTakesEffect must be end or start (got ${String(options.renameTakesEffect)})`);
+  if (options.serverlessV2MinZero !== 'supported-versions' && options.serverlessV2MinZero !== 'all-versions')
+    problems.push(
+      `serverlessV2MinZero must be supported-versions or all-versions (got ${String(options.serverlessV2MinZero)})`,
+    );
   if (problems.length) throw new Error(`invalid RDS emulator options: ${problems.join('; ')}`);
   return options;
 }

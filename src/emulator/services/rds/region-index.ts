@@ -24,6 +24,8 @@ export class RegionIndex {
   private readonly members = new Map<string, InstanceRecord[]>();
   private readonly copyOnWrite = new Map<string, number>();
   private readonly cloneGroups = new Map<string, Set<string>>();
+  /** Identifiers that clusters in `renaming` are about to take (new → current), so none is reused meanwhile. */
+  private readonly renameTargets = new Map<string, string>();
 
   /** The index of a Region's current records (after a restore from the state file, say). */
   static of(region: RegionState): RegionIndex {
@@ -47,6 +49,8 @@ export class RegionIndex {
       this.cloneGroups.set(c.cloneGroupId, group);
     }
     group.add(c.id);
+    if (c.status === 'renaming' && c.pendingIdentifier !== undefined)
+      this.renameTargets.set(c.pendingIdentifier, c.id);
   }
 
   removeCluster(c: ClusterRecord): void {
@@ -61,6 +65,38 @@ export class RegionIndex {
     const group = this.cloneGroups.get(c.cloneGroupId);
     group?.delete(c.id);
     if (group?.size === 0) this.cloneGroups.delete(c.cloneGroupId);
+    if (c.pendingIdentifier !== undefined && this.renameTargets.get(c.pendingIdentifier) === c.id) {
+      this.renameTargets.delete(c.pendingIdentifier);
+    }
+  }
+
+  /** A cluster going `renaming` holds the identifier it will take. */
+  reserveIdentifier(newId: string, clusterId: string): void {
+    this.renameTargets.set(newId, clusterId);
+  }
+
+  /** Whether a rename in progress holds this identifier. */
+  isRenameTarget(id: string): boolean {
+    return this.renameTargets.has(id);
+  }
+
+  /**
+   * `c` (already carrying its new `id`) was `oldId`: the same cluster under another key, so its
+   * clone group, volume counts and instances stay what they were. The caller has moved the records.
+   */
+  renameCluster(c: ClusterRecord, oldId: string): void {
+    if (this.renameTargets.get(c.id) === oldId) this.renameTargets.delete(c.id);
+    this.clusterIds.remove(oldId);
+    this.clusterIds.insert(c.id);
+    if (this.pendingClusters.delete(oldId)) this.pendingClusters.add(c.id);
+    const group = this.cloneGroups.get(c.cloneGroupId);
+    group?.delete(oldId);
+    group?.add(c.id);
+    const members = this.members.get(oldId);
+    if (members) {
+      this.members.delete(oldId);
+      this.members.set(c.id, members);
+    }
   }
 
   addInstance(i: InstanceRecord): void {

@@ -7,7 +7,7 @@ export interface Tag {
   Value: string;
 }
 
-export type ClusterStatus = 'creating' | 'available' | 'modifying' | 'deleting';
+export type ClusterStatus = 'creating' | 'available' | 'modifying' | 'renaming' | 'deleting';
 export type InstanceStatus = 'creating' | 'available' | 'deleting';
 
 /** How a cluster came to be. `requested` differs from `kind` when AWS silently made a full copy. */
@@ -61,11 +61,19 @@ export interface ClusterRecord {
   passwordChangedAt?: string;
   /** Aurora Serverless v2 capacity range: needed before a `db.serverless` instance can be added. */
   serverlessV2?: ServerlessV2Scaling;
+  /**
+   * A rename asked for with ModifyDBCluster NewDBClusterIdentifier and not yet applied
+   * (PendingModifiedValues.DBClusterIdentifier): while `renaming` it is applied when that status
+   * ends; with `available` it waits for a ModifyDBCluster with ApplyImmediately (the emulator has
+   * no maintenance window).
+   */
+  pendingIdentifier?: string;
 }
 
 export interface ServerlessV2Scaling {
   minCapacity: number;
   maxCapacity: number;
+  /** Kept (and described) only while minCapacity is 0: AWS drops it when the minimum is raised. */
   secondsUntilAutoPause?: number;
 }
 

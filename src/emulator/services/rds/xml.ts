@@ -37,7 +37,9 @@ export function clusterFields(
     text('EngineVersion', c.engineVersion),
     text(
       'LatestRestorableTime',
-      c.status === 'available' || c.status === 'modifying' ? now.toISOString() : undefined,
+      c.status === 'available' || c.status === 'modifying' || c.status === 'renaming'
+        ? now.toISOString()
+        : undefined,
     ),
     text('Port', c.port),
     text('MasterUsername', c.masterUsername),
@@ -54,13 +56,19 @@ export function clusterFields(
     text('DBClusterArn', c.arn),
     text('CloneGroupId', c.cloneGroupId),
     text('ClusterCreateTime', c.createdAt),
+    c.pendingIdentifier !== undefined
+      ? el('PendingModifiedValues', text('DBClusterIdentifier', c.pendingIdentifier))
+      : '',
     text('EngineMode', 'provisioned'),
     c.serverlessV2
       ? el(
           'ServerlessV2ScalingConfiguration',
           text('MinCapacity', c.serverlessV2.minCapacity),
           text('MaxCapacity', c.serverlessV2.maxCapacity),
-          text('SecondsUntilAutoPause', c.serverlessV2.secondsUntilAutoPause),
+          // AWS shows it only while the minimum is 0.
+          c.serverlessV2.minCapacity === 0
+            ? text('SecondsUntilAutoPause', c.serverlessV2.secondsUntilAutoPause)
+            : '',
         )
       : '',
     text('DeletionProtection', c.deletionProtection),
