@@ -7,7 +7,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { AwsConfig } from './config.ts';
+import { type AwsConfig, awsConfigKey } from './config.ts';
 import { DynamoDbAdapter } from './dynamodb.ts';
 import { EventsAdapter } from './events.ts';
 import { KmsAdapter } from './kms.ts';
@@ -88,7 +88,7 @@ const perConfig = new Map<string, Adapters>();
 /** The process's adapters for `config`; given clients make a set of their own. */
 export function adaptersFor(config: AwsConfig = {}, clients?: AwsClients): Adapters {
   if (clients && Object.keys(clients).length > 0) return new Adapters(config, clients);
-  const key = JSON.stringify([config.endpoint, config.region, config.credentials, config.maxAttempts]);
+  const key = awsConfigKey(config);
   let adapters = perConfig.get(key);
   if (!adapters) {
     adapters = new Adapters(config);
