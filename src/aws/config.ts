@@ -160,9 +160,7 @@ export function clientConfig(config: AwsConfig, service: ServiceEnvName, env: En
   const local = isLocalEndpoint(endpoint);
   const credentials =
     config.credentials ??
-    (local && !env.AWS_ACCESS_KEY_ID
-      ? { accessKeyId: 'test', secretAccessKey: 'test' }
-      : undefined);
+    (local && !env.AWS_ACCESS_KEY_ID ? { accessKeyId: 'test', secretAccessKey: 'test' } : undefined);
   // Without a resolved Region the SDK finds one itself (AWS_REGION, the profile): never a guessed one.
   const region = config.region ?? (local ? LOCAL_DEFAULT_REGION : undefined);
   return {

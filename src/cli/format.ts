@@ -22,7 +22,12 @@ export function shortInstant(iso: string | undefined): string | undefined {
 
 export function formatProvisionResult(r: ProvisionResult, rootClusterId: string): string {
   if (r.dryRun) return `Dry run: nothing was created.\n\n${formatPlan(r.plan)}`;
-  const state = r.status === 'available' ? 'is ready' : `is being created (${r.status})`;
+  const state =
+    r.status === 'available'
+      ? 'is ready'
+      : r.claimedWarmClone
+        ? `was claimed (${r.status})`
+        : `is being created (${r.status})`;
   const head = r.reused
     ? `Clone ${r.clusterId} already exists for this request (${r.status}).`
     : `Clone ${r.clusterId} ${state}.`;
@@ -43,6 +48,7 @@ export function formatProvisionResult(r: ProvisionResult, rootClusterId: string)
     ['arn', r.arn],
   ];
   if (r.passwordSecret) pairs.push(['password secret', r.passwordSecret]);
+  if (r.claimedWarmClone) pairs.push(['warm clone claimed', r.claimedWarmClone]);
   const hint = r.status === 'available' ? '' : '\nIt is usable once available; pass --wait to wait for it.\n';
   return `${head}\n${formatKeyValues(pairs)}${hint}`;
 }
@@ -93,7 +99,10 @@ export function formatPoolStatus(p: PoolStatus): string {
             { header: 'STATUS', value: statusOf },
             { header: 'AGE', value: (m) => formatDuration(m.ageMs), align: 'right' },
             { header: 'DATA TIMESTAMP', value: (m) => shortInstant(m.dataTimestamp) },
-            { header: 'OWNER', value: (m) => m.owner },
+            {
+              header: 'OWNER',
+              value: (m) => (m.warm ? `(warm, idle ${m.warm.idleInstanceHours} instance-h)` : m.owner),
+            },
             { header: 'EXPIRES', value: (m) => shortInstant(m.expiresAt) },
           ],
           p.clones,
@@ -106,7 +115,11 @@ export function formatPoolStatus(p: PoolStatus): string {
     sourceTable,
     `Clones (${p.clones.length}):`,
     cloneTable,
-    `Free capacity: ${p.freeCapacity} clone ${p.freeCapacity === 1 ? 'slot' : 'slots'}\n`,
+    `Free capacity: ${p.freeCapacity} clone ${p.freeCapacity === 1 ? 'slot' : 'slots'}${
+      p.warmClones
+        ? `; ${p.warmClones.count} warm clone${p.warmClones.count === 1 ? '' : 's'} ready to claim (idle so far: ${p.warmClones.idleInstanceHours} instance-hours)`
+        : ''
+    }\n`,
   ].join('\n');
 }
 
@@ -155,7 +168,7 @@ export function formatClusterList(clusters: CloneDescription[]): string {
       { header: 'ROLE', value: (c) => c.role },
       { header: 'SOURCE', value: (c) => c.rootClusterId },
       { header: 'STATUS', value: (c) => c.status },
-      { header: 'OWNER', value: (c) => c.owner },
+      { header: 'OWNER', value: (c) => (c.warm ? '(warm)' : c.owner) },
       { header: 'DATA TIMESTAMP', value: (c) => shortInstant(c.dataTimestamp) },
       { header: 'EXPIRES', value: (c) => shortInstant(c.expiresAt) },
       { header: 'ENDPOINT', value: (c) => (c.endpoint ? `${c.endpoint}:${c.port ?? ''}` : undefined) },

@@ -39,6 +39,7 @@ export function describeClone(c: DBCluster): CloneDescription {
     if (m.request) out.requestKey = m.request;
     // Copies live until maintenance finds them obsolete: an expires-at tag on one means nothing.
     if (m.role === 'clone' && m.expiresAt) out.expiresAt = m.expiresAt.toISOString();
+    if (m.warm) out.warm = m.warm;
   }
   return out;
 }

@@ -9,12 +9,13 @@ import type { LeaseState, Plan } from '../model/plan.ts';
 import type { MaintenancePolicy } from '../model/policy.ts';
 import { planMaintenance } from '../planner/maintain.ts';
 import { requestIdSuffix } from '../planner/names.ts';
-import { AcmError, errorMessage, ValidationError } from '../util/errors.ts';
+import { AcmError, errorMessage, NoCapacityError, ValidationError } from '../util/errors.ts';
+import { joinIdentifier } from '../util/identifiers.ts';
 import { validateMaintenanceSource } from '../validation/index.ts';
 import { type EngineContext, engineContext } from './context.ts';
 import { leaseKey, leaseOptions } from './lease.ts';
 import { logPlan } from './log-plan.ts';
-import { afterLease, restoreGuard, underLease } from './provision.ts';
+import { afterLease, makeWarmClone, restoreGuard, underLease } from './provision.ts';
 
 export async function maintainPool(
   sources: MaintenanceSource[],
@@ -54,6 +55,7 @@ async function maintainOne(
     });
     await execution.apply(afterLease(made.steps));
     finish(report, made);
+    if (made.warmToMake) await makeWarmClones(ctx, policy, made.warmToMake, report);
     const failures = execution.applied.filter((a) => a.error).map((a) => `${a.step.clusterId}: ${a.error}`);
     if (failures.length)
       throw new AcmError(`some deletions failed: ${failures.join('; ')}`, { clusterId: policy.clusterId });
@@ -99,4 +101,29 @@ function finish(report: MaintenanceReport, plan: Plan): MaintenanceReport {
   if (plan.capacityBefore !== undefined) report.capacityBefore = plan.capacityBefore;
   if (plan.capacityAfter !== undefined) report.capacityAfter = plan.capacityAfter;
   return report;
+}
+
+/** Makes the warm clones the plan asks for, one provision each; stops at the first that finds no slot. */
+async function makeWarmClones(
+  ctx: EngineContext,
+  policy: MaintenancePolicy,
+  count: number,
+  report: MaintenanceReport,
+): Promise<void> {
+  const suffix = requestIdSuffix(ctx.clock.now());
+  report.warmMade = [];
+  for (let i = 1; i <= count; i++) {
+    try {
+      const made = await makeWarmClone(ctx, policy, joinIdentifier(policy.clusterId, `warm-${suffix}-${i}`));
+      report.warmMade.push(made.clusterId);
+    } catch (err) {
+      if (!(err instanceof NoCapacityError)) throw err;
+      report.warmNotMade = `${count - i + 1} of ${count} not made yet: ${errorMessage(err)}`;
+      ctx.logger.info('warm clones wait for free slots', {
+        clusterId: policy.clusterId,
+        notMade: count - i + 1,
+      });
+      return;
+    }
+  }
 }

@@ -3,7 +3,7 @@ import type { DBCluster } from '../aws/rds.ts';
 import type { AppliedStep } from '../executor/apply.ts';
 import { toClusterInfo } from '../inventory/read.ts';
 import type { AppliedSummary, ProvisionResult } from '../model/api.ts';
-import type { CloneStep, Plan, WriterStep } from '../model/plan.ts';
+import type { ClaimStep, CloneStep, Plan, WriterStep } from '../model/plan.ts';
 import { AcmError } from '../util/errors.ts';
 
 function summarise(applied: readonly AppliedStep[]): AppliedSummary[] {
@@ -22,6 +22,7 @@ export function appliedSummary(applied: readonly AppliedStep[]): string {
 export function dryRunResult(plan: Plan): ProvisionResult {
   const clone = plan.steps.find((s): s is CloneStep => s.kind === 'clone');
   const reuse = plan.steps.find((s) => s.kind === 'reuse');
+  const claim = plan.steps.find((s): s is ClaimStep => s.kind === 'claim');
   const copy = plan.steps.find((s) => s.kind === 'copy');
   const writer = plan.steps.find((s) => s.kind === 'clone-writer');
   const result: ProvisionResult = {
@@ -39,11 +40,33 @@ export function dryRunResult(plan: Plan): ProvisionResult {
     applied: [],
   };
   if (copy) result.copyClusterId = copy.clusterId;
+  if (claim) {
+    Object.assign(result, {
+      clusterId: claim.newClusterId ?? claim.clusterId,
+      arn: claim.arn,
+      instanceId: claim.instanceId,
+      sourceClusterId: claim.sourceClusterId,
+      sourceArn: claim.sourceArn,
+      dataTimestamp: claim.dataTimestamp,
+      claimedWarmClone: claim.clusterId,
+    });
+  }
+  if (plan.capacityAfter !== undefined) result.freeCapacity = plan.capacityAfter;
   return result;
 }
 
 /** The result once the steps are applied (`pending`: returned while the awaited copy is being made). */
 export function provisionResult(
+  plan: Plan,
+  applied: readonly AppliedStep[],
+  outcome: 'done' | 'pending',
+): ProvisionResult {
+  const result = appliedResult(plan, applied, outcome);
+  if (plan.capacityAfter !== undefined) result.freeCapacity = plan.capacityAfter;
+  return result;
+}
+
+function appliedResult(
   plan: Plan,
   applied: readonly AppliedStep[],
   outcome: 'done' | 'pending',
@@ -80,11 +103,13 @@ export function provisionResult(
     };
   }
   const reuse = find('reuse');
+  const claim = find('claim');
   const clone = find('clone');
   const writer = applied.filter((a) => a.step.kind === 'clone-writer').at(-1)?.step as WriterStep | undefined;
   const wait = find('wait');
   const cluster: DBCluster | undefined = wait?.cluster ?? clone?.cluster ?? reuse?.cluster;
   if (reuse) return reusedResult(base, reuse.step.clusterId, wait?.cluster ?? reuse.cluster);
+  if (claim) return claimedResult(base, claim.step, wait?.cluster ?? claim.cluster);
   if (!clone || !cluster)
     throw new AcmError('the provision ended without a clone', { plan: plan.rootClusterId });
   const step: CloneStep = clone.step;
@@ -106,6 +131,28 @@ export function provisionResult(
     result.passwordSecret = prepared.secretArn;
     if (prepared.kmsKeyId) result.kmsKeyId = prepared.kmsKeyId;
   }
+  return result;
+}
+
+function claimedResult(
+  base: Pick<ProvisionResult, 'dryRun' | 'plan' | 'applied' | 'copyMade'>,
+  step: ClaimStep,
+  cluster: DBCluster | undefined,
+): ProvisionResult {
+  const result: ProvisionResult = {
+    ...base,
+    copyMade: false,
+    clusterId: step.newClusterId ?? step.clusterId,
+    arn: cluster?.DBClusterArn ?? step.arn,
+    status: cluster?.Status ?? 'available',
+    instanceId: step.instanceId,
+    sourceClusterId: step.sourceClusterId,
+    sourceArn: step.sourceArn,
+    dataTimestamp: step.dataTimestamp,
+    reused: false,
+    claimedWarmClone: step.clusterId,
+  };
+  if (cluster) addEndpoints(result, cluster);
   return result;
 }
 

@@ -10,7 +10,7 @@ import { type Hold, withLease } from '../lease/with-lease.ts';
 import type { ManagerOptions, ProvisionRequest, ProvisionResult } from '../model/api.ts';
 import type { Inventory } from '../model/inventory.ts';
 import type { LeaseState, Plan, Step } from '../model/plan.ts';
-import type { ProvisionPolicy } from '../model/policy.ts';
+import type { MaintenancePolicy, ProvisionPolicy } from '../model/policy.ts';
 import { requestIdSuffix } from '../planner/names.ts';
 import { clusterIdFromArn } from '../planner/pool.ts';
 import { DEFAULT_RESERVATION_TTL_MS, planProvision } from '../planner/provision.ts';
@@ -185,7 +185,7 @@ function reservationKeeper(ctx: EngineContext, policy: ProvisionPolicy): () => P
         const reservations = state.reservations.map((r) =>
           r.requestKey === policy.requestKey ? { ...r, expiresAt: at } : r,
         );
-        return { result: undefined, state: { reservations } };
+        return { result: undefined, state: { ...state, reservations } };
       });
     } catch (err) {
       // A renewal that fails is tried again at the next poll; the slot lapses only minutes later.
@@ -246,4 +246,30 @@ function tooManyRefusals(policy: ProvisionPolicy, refused: Record<string, string
     `gave up on a clone of ${policy.sourceClusterId} after ${list.length} refused restores: ${list.join('; ')}`,
     { clusterId: policy.sourceClusterId },
   );
+}
+
+/**
+ * One warm clone for maintenance: a provision like any other (under the root's lease, counted like
+ * any clone), tagged warm, expiring after warmCloneTtl, and never made by a full copy: without a
+ * free slot it is left for the next run, once the copies being made are ready.
+ */
+export async function makeWarmClone(
+  ctx: EngineContext,
+  policy: MaintenancePolicy,
+  clusterId: string,
+): Promise<ProvisionResult> {
+  const warm: ProvisionPolicy = {
+    sourceClusterId: policy.clusterId,
+    clusterId,
+    requestKey: clusterId,
+    maxClonesPerSource: policy.maxClonesPerSource,
+    maxCopyAgeMs: policy.maxCopyAgeMs,
+    copyOk: false,
+    purgeObsoleteCopies: false,
+    noFailOnExistingCluster: true,
+    ttlMs: policy.warmCloneTtlMs,
+    makeWarm: true,
+    ...(policy.warmCloneInstanceClass ? { instanceClass: policy.warmCloneInstanceClass } : {}),
+  };
+  return provision(ctx, warm, requestIdSuffix(ctx.clock.now(), clusterId));
 }

@@ -3,7 +3,7 @@
 // it throws, and `undo` removes the clone this execution made, so a failed provision leaves nothing.
 import type { DBCluster } from '../aws/rds.ts';
 import { toClusterInfo } from '../inventory/read.ts';
-import type { DeleteStep, PasswordStep, Step } from '../model/plan.ts';
+import type { ClaimStep, DeleteStep, PasswordStep, Step } from '../model/plan.ts';
 import { TAG } from '../model/tags.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { ExecutorContext } from './context.ts';
@@ -18,6 +18,7 @@ import {
   preparePassword,
 } from './password.ts';
 import { ClusterGoneError, readiness, waitUntilUsable } from './readiness.ts';
+import { waitUntil } from './wait.ts';
 
 /** What one step did. */
 export interface AppliedStep {
@@ -136,6 +137,8 @@ export class Execution {
         const cluster = await ctx.retry(() => ctx.rds.describeCluster(step.clusterId));
         return { step, outcome: 'done', ...(cluster ? { cluster } : {}) };
       }
+      case 'claim':
+        return { step, outcome: 'done', cluster: await this.claim(step) };
       case 'tag': {
         // Setting a tag to the same value again changes nothing, so a retried call is safe.
         const tags = Object.fromEntries(step.tags.map((t) => [t.Key, t.Value]));
@@ -143,6 +146,52 @@ export class Execution {
         return { step, outcome: 'done' };
       }
     }
+  }
+
+  /**
+   * Makes a warm clone this request's: its tags first (under the lease: from then on no other request
+   * can claim it, and a failure from here on removes it as this request's clone), then its new name.
+   */
+  private async claim(step: ClaimStep): Promise<DBCluster | undefined> {
+    const { ctx } = this;
+    const tags = Object.fromEntries(step.tags.map((t) => [t.Key, t.Value]));
+    // The warm tag goes first: with the request's tags added, a cluster may not exceed AWS's 50.
+    await ctx.retry(() => ctx.rds.removeTags(step.arn, step.removeKeys));
+    await ctx.retry(() => ctx.rds.addTags(step.arn, tags));
+    this.made.push({ clusterId: step.clusterId });
+    if (!step.newClusterId) return ctx.retry(() => ctx.rds.describeCluster(step.clusterId));
+    const newId = step.newClusterId;
+    // A repeated call after a lost answer finds the rename done: the cluster answers to its new name.
+    await ctx.retry(
+      async () => (await ctx.rds.describeCluster(newId)) ?? ctx.rds.renameCluster(step.clusterId, newId),
+    );
+    // RDS may keep the old name while the cluster is `renaming`: what follows uses the new one.
+    let renamed: DBCluster | undefined;
+    await waitUntil(
+      async () => {
+        renamed = await ctx.rds.describeCluster(newId);
+        if (renamed) return { done: true, status: renamed.Status ?? 'renamed' };
+        const old = await ctx.rds.describeCluster(step.clusterId);
+        if (!old) {
+          throw new ClusterGoneError(`clone ${step.clusterId} went away while being renamed ${newId}`, {
+            clusterId: newId,
+          });
+        }
+        return { done: false, status: old.Status ?? 'renaming' };
+      },
+      {
+        clock: ctx.clock,
+        minMs: ctx.pollMinMs,
+        maxMs: ctx.pollMaxMs,
+        timeoutMs: ctx.waitTimeoutMs,
+        what: `the rename of ${step.clusterId} to ${newId}`,
+        onPoll: (status, elapsedMs) =>
+          ctx.progress({ clusterId: newId, phase: 'clone', status: `renaming (${status})`, elapsedMs }),
+      },
+    );
+    const made = this.made.find((m) => m.clusterId === step.clusterId);
+    if (made) made.clusterId = newId;
+    return renamed;
   }
 
   private async waitForCopy(step: Extract<Step, { kind: 'wait-copy' }>): Promise<AppliedStep> {

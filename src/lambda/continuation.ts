@@ -12,6 +12,7 @@ import { dataFromClone, dataFromResult } from './clone-data.ts';
 import type { LambdaContext } from './context.ts';
 import type { Deps } from './deps.ts';
 import { type Budget, quietLogger, RunControl, SUPERSEDED, type WorkResult } from './safe-handler.ts';
+import { topUpIfLow } from './top-up.ts';
 
 export { RunControl };
 
@@ -94,7 +95,9 @@ export async function drive(
           clusterId: result.clusterId,
           reused: result.reused,
           status: result.status,
+          ...(result.claimedWarmClone ? { claimedWarmClone: result.claimedWarmClone } : {}),
         });
+        await topUpIfLow(result, state.provision.sourceClusterId, deps, context);
         if (!state.waitForAvailable) return success(state, dataFromResult(result));
       } else {
         last = `waiting for the full copy ${result.pendingCopy ?? result.copyClusterId ?? ''} it will be cloned from`;

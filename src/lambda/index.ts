@@ -9,7 +9,7 @@ import { type ContinuationEvent, isContinuationEvent } from './continuation.ts';
 import { continueCustomResource } from './continue-handler.ts';
 import { failedCreateId, handleCustomResource } from './custom-resource.ts';
 import { type Deps, defaultDeps } from './deps.ts';
-import { isMaintenanceEvent, type MaintenanceSummary, runMaintenance } from './maintenance.ts';
+import { eventSources, isMaintenanceEvent, type MaintenanceSummary, runMaintenance } from './maintenance.ts';
 import { handleRdsEvents, isSnsEvent, type RecordOutcome, type SnsEvent } from './rds-events.ts';
 import { quietLogger, reasonFor, sendWithin, type WorkResult } from './safe-handler.ts';
 
@@ -53,10 +53,10 @@ export async function customResourceHandler(
 
 /** The scheduled maintenance event: `{"source":"aurora-clone-manager","action":"maintain"}` or an EventBridge Scheduled Event. */
 export async function maintenanceHandler(
-  _event: unknown,
+  event: unknown,
   _context?: LambdaContext,
 ): Promise<MaintenanceSummary> {
-  return runMaintenance(defaultDeps());
+  return runMaintenance(defaultDeps(), eventSources(event));
 }
 
 /** SNS notifications carrying RDS events. */

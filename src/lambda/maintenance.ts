@@ -9,6 +9,14 @@ import type { Deps } from './deps.ts';
 export interface MaintenanceEvent {
   source: typeof EVENT_SOURCE;
   action: 'maintain';
+  /** Only these sources of the config (a provision that left its source low starts this); default all. */
+  sources?: string[];
+}
+
+/** The sources an event asks for, when it names some. */
+export function eventSources(event: unknown): string[] | undefined {
+  const sources = (event as { sources?: unknown } | null)?.sources;
+  return Array.isArray(sources) && sources.every((s) => typeof s === 'string') ? sources : undefined;
 }
 
 export function isMaintenanceEvent(event: unknown): boolean {
@@ -38,8 +46,13 @@ export async function loadMaintenanceConfig(
   return { parameter, sources: await deps.engine.loadMaintenanceConfig(parameter, deps.options) };
 }
 
-export async function runMaintenance(deps: Deps): Promise<MaintenanceSummary> {
-  const { parameter, sources } = await loadMaintenanceConfig(deps);
+export async function runMaintenance(deps: Deps, only?: string[]): Promise<MaintenanceSummary> {
+  const config = await loadMaintenanceConfig(deps);
+  const parameter = config.parameter;
+  const wanted = only && new Set(only.map((s) => s.toLowerCase()));
+  const sources = wanted
+    ? config.sources.filter((s) => wanted.has(s.clusterId.toLowerCase()))
+    : config.sources;
   deps.logger.info('maintenance started', { parameter, sources: sources.map((s) => s.clusterId) });
   const reports: MaintenanceReport[] = [];
   // One source at a time: each takes its source's lease and makes AWS calls of its own.

@@ -5,9 +5,20 @@ import type { Clock } from '../util/clock.ts';
 import { ValidationError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { withRetries } from '../util/retry.ts';
-import { type HeldLease, type LeaseState, type LeaseStore, parseReservations } from './lease.ts';
+import { type HeldLease, type LeaseState, type LeaseStore, parseDemand, parseReservations } from './lease.ts';
 
-const NAMES = { '#owner': 'owner', '#exp': 'expiresAt', '#ttl': 'ttl', '#res': 'reservations' };
+const NAMES = {
+  '#owner': 'owner',
+  '#exp': 'expiresAt',
+  '#ttl': 'ttl',
+  '#res': 'reservations',
+  '#dem': 'demand',
+};
+
+function stateOf(item: Record<string, { S?: string }> | undefined): LeaseState {
+  const demand = parseDemand(item?.demand?.S);
+  return { reservations: parseReservations(item?.reservations?.S), ...(demand ? { demand } : {}) };
+}
 
 export class DynamoDbLeaseStore implements LeaseStore {
   constructor(
@@ -16,8 +27,7 @@ export class DynamoDbLeaseStore implements LeaseStore {
   ) {}
 
   async peek(key: string): Promise<LeaseState> {
-    const item = await this.db.getItem(this.table, { pk: { S: key } });
-    return { reservations: parseReservations(item?.reservations?.S) };
+    return stateOf(await this.db.getItem(this.table, { pk: { S: key } }));
   }
 
   async tryAcquire(key: string, owner: string, now: Date, ttlMs: number): Promise<HeldLease | undefined> {
@@ -38,15 +48,26 @@ export class DynamoDbLeaseStore implements LeaseStore {
     });
     if (!item) return undefined;
     return {
-      state: { reservations: parseReservations(item.reservations?.S) },
+      state: stateOf(item),
       release: async (state) => {
         const done = await this.db.conditionalUpdate({
           table: this.table,
           key: { pk: { S: key } },
-          update: 'REMOVE #owner, #exp SET #res = :res',
+          // The demand counts go back only when there are any, so a holder that never read them
+          // (an older version) does not erase them.
+          update: `REMOVE #owner, #exp SET #res = :res${state.demand ? ', #dem = :dem' : ''}`,
           condition: '#owner = :me',
-          names: { '#owner': NAMES['#owner'], '#exp': NAMES['#exp'], '#res': NAMES['#res'] },
-          values: { ':me': { S: owner }, ':res': { S: JSON.stringify(state.reservations) } },
+          names: {
+            '#owner': NAMES['#owner'],
+            '#exp': NAMES['#exp'],
+            '#res': NAMES['#res'],
+            ...(state.demand ? { '#dem': NAMES['#dem'] } : {}),
+          },
+          values: {
+            ':me': { S: owner },
+            ':res': { S: JSON.stringify(state.reservations) },
+            ...(state.demand ? { ':dem': { S: JSON.stringify(state.demand) } } : {}),
+          },
         });
         return done !== undefined;
       },

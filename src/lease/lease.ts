@@ -4,7 +4,7 @@
 // everything slow (instance creation, waiting) happens outside it. The lease item also carries the
 // reservations of requests waiting for a copy that is still being made, so concurrent requests do
 // not each make a copy of their own. See docs/concurrency.md.
-import type { LeaseState, Reservation } from '../model/plan.ts';
+import type { DemandCounts, LeaseState, Reservation } from '../model/plan.ts';
 
 export type { LeaseState, Reservation };
 
@@ -21,6 +21,22 @@ export interface LeaseStore {
   peek(key: string): Promise<LeaseState>;
 }
 
+/** Demand counts as stored (a JSON object of hour → count); anything else reads as none. */
+export function parseDemand(json: string | undefined): DemandCounts | undefined {
+  if (!json) return undefined;
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    return Object.fromEntries(
+      Object.entries(parsed).filter(
+        (e): e is [string, number] => Number.isInteger(e[1]) && (e[1] as number) > 0,
+      ),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseReservations(json: string | undefined): Reservation[] {
   if (!json) return [];
   try {
@@ -35,11 +51,15 @@ export function parseReservations(json: string | undefined): Reservation[] {
 export class InProcessLeaseStore implements LeaseStore {
   private readonly items = new Map<
     string,
-    { owner?: string; expiresAt: number; reservations: Reservation[] }
+    { owner?: string; expiresAt: number; reservations: Reservation[]; demand?: DemandCounts }
   >();
 
   async peek(key: string): Promise<LeaseState> {
-    return { reservations: [...(this.items.get(key)?.reservations ?? [])] };
+    const item = this.items.get(key);
+    return {
+      reservations: [...(item?.reservations ?? [])],
+      ...(item?.demand ? { demand: { ...item.demand } } : {}),
+    };
   }
 
   async tryAcquire(key: string, owner: string, now: Date, ttlMs: number): Promise<HeldLease | undefined> {
@@ -49,12 +69,13 @@ export class InProcessLeaseStore implements LeaseStore {
     item.expiresAt = now.getTime() + ttlMs;
     this.items.set(key, item);
     return {
-      state: { reservations: [...item.reservations] },
+      state: { reservations: [...item.reservations], ...(item.demand ? { demand: { ...item.demand } } : {}) },
       release: async (state) => {
         if (item.owner !== owner) return false;
         delete item.owner;
         item.expiresAt = 0;
         item.reservations = [...state.reservations];
+        if (state.demand) item.demand = { ...state.demand };
         return true;
       },
     };

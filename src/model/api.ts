@@ -131,6 +131,13 @@ export interface ProvisionResult extends ClusterEndpoints {
   reused: boolean;
   /** Set with status `waiting-for-copy`: the copy this request holds a slot on. */
   pendingCopy?: string;
+  /** The warm clone this request claimed (its name before a rename), when it took one. */
+  claimedWarmClone?: string;
+  /**
+   * Free clone slots of the root and its fresh copies once this request is done (the plan's count):
+   * under a source's low-water mark, maintenance should run now rather than at its next schedule.
+   */
+  freeCapacity?: number;
   dryRun: boolean;
   /** The plan made first (a dry run's plan for the same state). */
   plan: Plan;
@@ -176,6 +183,21 @@ export interface MaintenanceSource {
   purgeObsoleteCopies?: boolean;
   /** Delete clones whose expires-at has passed (default true). */
   deleteExpiredClones?: boolean;
+  /**
+   * Ceiling of the free slots kept ready; targetCloneSlots is the floor and the demand seen decides
+   * in between (default: the floor or three copies' worth, whichever is more).
+   */
+  maxCloneSlots?: number;
+  /** Free slots wanted = the most requests seen in any window this long in the last week (default PT3H). */
+  demandWindow?: string;
+  /** A provision leaving fewer free slots starts maintenance at once (default 5). */
+  lowWaterSlots?: number;
+  /** Clones kept fully made (cluster and writer), claimed by requests in seconds (default 0). */
+  warmClones?: number;
+  /** Warm clones older than this are replaced with fresh ones (default PT12H). */
+  warmCloneTtl?: string;
+  /** Default: the root writer's class, which requests without an instance class get. */
+  warmCloneInstanceClass?: string;
   dryRun?: boolean;
 }
 
@@ -189,6 +211,10 @@ export interface MaintenanceReport {
   deleted: string[];
   capacityBefore?: number;
   capacityAfter?: number;
+  /** Warm clones made by this run (creating; ready in minutes). */
+  warmMade?: string[];
+  /** Why warm clones wanted were not made (no free slot yet: the copies just started make room). */
+  warmNotMade?: string;
 }
 
 export interface PoolMember {
@@ -209,6 +235,8 @@ export interface PoolMember {
   unmanaged?: string[];
   /** Available but without any instance: unusable, holding a slot (a crash left it half made). */
   noWriter?: boolean;
+  /** A warm clone waiting to be claimed: its writer class, and the instance-hours it has run unclaimed. */
+  warm?: { instanceClass: string; idleInstanceHours: number };
 }
 
 /**
@@ -241,6 +269,8 @@ export interface CloneDescription extends ClusterEndpoints {
   managerId?: string;
   role?: Role;
   passwordPending: boolean;
+  /** A warm clone not claimed yet: its writer's instance class. */
+  warm?: string;
 }
 
 /** `getClone`: a cluster's description and whether it can be used now. */
@@ -297,6 +327,8 @@ export interface CloneReadiness {
 
 export interface PoolStatus {
   readAt: string;
+  /** Warm clones waiting to be claimed, and the instance-hours they have run unclaimed so far. */
+  warmClones?: { count: number; idleInstanceHours: number };
   root: PoolMember;
   copies: PoolMember[];
   clones: PoolMember[];

@@ -170,7 +170,28 @@ export interface TagStep extends StepBase {
   tags: Tag[];
 }
 
+/**
+ * A warm clone made ahead of demand becomes this request's clone: under the root's lease its warm
+ * tag goes and the request's own tags (owner, key, expiry) are set, so no other request can claim
+ * it; then it takes the name the request asked for, if any.
+ */
+export interface ClaimStep extends StepBase {
+  kind: 'claim';
+  /** The warm clone's identifier when the plan was made. */
+  clusterId: string;
+  arn: string;
+  /** The name the request asked for, when it differs: ModifyDBCluster NewDBClusterIdentifier. */
+  newClusterId?: string;
+  instanceId: string;
+  sourceClusterId: string;
+  sourceArn: string;
+  dataTimestamp: string;
+  tags: Tag[];
+  removeKeys: string[];
+}
+
 export type Step =
+  | ClaimStep
   | CopyStep
   | WriterStep
   | WaitCopyStep
@@ -191,8 +212,13 @@ export interface Reservation {
   expiresAt: string;
 }
 
+/** Requests asked of a root per hour (the hour's ISO start → count): what maintenance sizes the pool by. */
+export type DemandCounts = Record<string, number>;
+
 export interface LeaseState {
   reservations: Reservation[];
+  /** Kept in the lease item because clones that are gone leave no trace in the inventory. */
+  demand?: DemandCounts;
 }
 
 export interface Plan {
@@ -207,5 +233,7 @@ export interface Plan {
   /** Free clone slots over the root and fresh copies, before and after the plan. */
   capacityBefore?: number;
   capacityAfter?: number;
+  /** Maintenance: warm clones to make once the steps are done (each is a provision of its own). */
+  warmToMake?: number;
   notes: string[];
 }

@@ -28,6 +28,8 @@ export interface ProvisionPolicy
   noFailOnExistingCluster: boolean;
   /** Time to live: the clone's `expires-at` is now + ttlMs. */
   ttlMs?: number;
+  /** Maintenance making a warm clone: never claims one, and tags the new clone warm. */
+  makeWarm?: boolean;
 }
 
 /** One maintenance config entry, validated. */
@@ -41,4 +43,15 @@ export interface MaintenancePolicy {
   copyInstanceClass?: string;
   purgeObsoleteCopies: boolean;
   deleteExpiredClones: boolean;
+  /** Ceiling of the free slots maintenance keeps; between the two, demand decides. */
+  maxCloneSlots: number;
+  /** Free slots wanted = the most requests seen in any window this long over the last week. */
+  demandWindowMs: number;
+  /** A provision that leaves fewer free slots starts a maintenance run (the Lambda) or says to (the CLI). */
+  lowWaterSlots: number;
+  /** Clones kept fully made, ready to be claimed by a request in seconds. */
+  warmClones: number;
+  warmCloneTtlMs: number;
+  /** Default: the root writer's class (what a request without an instance class gets). */
+  warmCloneInstanceClass?: string;
 }

@@ -23,6 +23,11 @@ export const TAG = {
    * copy-on-write clone (e.g. their own point-in-time restore), so it is not counted as one.
    */
   notAClone: `${TAG_PREFIX}not-a-clone`,
+  /**
+   * On a warm clone, made ahead of demand and not claimed yet: its writer's instance class. A request
+   * claims it by removing this tag (under the root's lease) and tagging its own owner, key and expiry.
+   */
+  warm: `${TAG_PREFIX}warm`,
 } as const;
 
 export const LEGACY_TAG = {
@@ -56,6 +61,8 @@ export interface ManagedTags {
   passwordKey?: string;
   passwordKeyCreated?: boolean;
   passwordPending?: boolean;
+  /** A warm clone not claimed yet: its writer's instance class. */
+  warm?: string;
   /** true when read from the first implementation's tags. */
   legacy: boolean;
 }
@@ -100,6 +107,7 @@ export function readManagedTags(tags: Record<string, string>): ManagedTags | und
   if (key) out.passwordKey = key;
   if (tags[TAG.passwordKeyCreated] === 'true') out.passwordKeyCreated = true;
   if (tags[TAG.passwordState] === 'pending') out.passwordPending = true;
+  if (role === 'clone' && tags[TAG.warm]) out.warm = tags[TAG.warm];
   return out;
 }
 
@@ -116,6 +124,7 @@ export interface ManagedTagInput {
   passwordKey?: string;
   passwordKeyCreated?: boolean;
   passwordPending?: boolean;
+  warm?: string;
 }
 
 /** Tags for a cluster the manager creates, user tags first so the manager's always win. */
@@ -134,5 +143,6 @@ export function managedTagList(input: ManagedTagInput, userTags: Record<string, 
   if (input.passwordKey) t[TAG.passwordKey] = input.passwordKey;
   if (input.passwordKeyCreated) t[TAG.passwordKeyCreated] = 'true';
   if (input.passwordPending) t[TAG.passwordState] = 'pending';
+  if (input.warm) t[TAG.warm] = input.warm;
   return Object.entries(t).map(([Key, Value]) => ({ Key, Value }));
 }

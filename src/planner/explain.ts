@@ -46,6 +46,8 @@ function stepLine(step: Step): string {
     }
     case 'reuse':
       return `reuse ${step.clusterId}`;
+    case 'claim':
+      return `claim warm clone ${step.clusterId}${step.newClusterId ? ` and rename it ${step.newClusterId}` : ''}${lease}`;
     case 'tag':
       return `tag ${step.clusterId}: ${step.tags.map((t) => `${t.Key}=${t.Value}`).join(', ')}${lease}`;
   }

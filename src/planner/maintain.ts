@@ -1,6 +1,7 @@
 // Planning one maintenance run for one source (behaviour.md §6): delete expired clones, purge
-// obsolete copies, then make enough copies that the free capacity reaches the target. Copies take
-// hours, so this runs ahead of demand (nightly) rather than inside a provision.
+// obsolete copies, then make enough copies that the free capacity reaches the target the demand
+// seen asks for (between the config's floor and ceiling), plus the slots of warm clones still to
+// make. Copies take hours, so this runs ahead of demand (hourly) rather than inside a provision.
 
 import type { Inventory } from '../model/inventory.ts';
 import { type LeaseState, PLAN_VERSION, type Plan, type Step } from '../model/plan.ts';
@@ -9,11 +10,13 @@ import { ValidationError } from '../util/errors.ts';
 import { joinIdentifier } from '../util/identifiers.ts';
 import { checkTargetCloneSlots } from '../validation/index.ts';
 import { copySteps } from './copy.ts';
+import { demandTarget } from './demand.ts';
 import { NameBook, resolveIdSuffix } from './names.ts';
 import { assessPool, checkPoolNumbers, readPool, unmanagedNotes, writerInstanceClass } from './pool.ts';
 import { liveReservations } from './provision.ts';
 import { planExpiredClones, planObsoleteCopies, withoutDeleted } from './purge.ts';
 import { planStranded } from './stranded.ts';
+import { warmClones } from './warm.ts';
 
 export interface MaintenanceInput {
   inventory: Inventory;
@@ -84,12 +87,21 @@ export function planMaintenance(input: MaintenanceInput): Plan {
       : pool.freeCapacity;
 
   const max = policy.maxClonesPerSource;
-  const deficit = policy.targetCloneSlots - afterDeletes;
+  const wanted = demandTarget(policy, input.lease?.demand, now);
+  plan.notes.push(wanted.reason);
+  // Warm clones still to make take free slots too: the copies are sized for both.
+  const warmReady = warmClones(pool).length;
+  const warmToMake = Math.max(0, policy.warmClones - warmReady);
+  if (policy.warmClones > 0 || warmReady > 0) {
+    plan.notes.push(
+      `warm clones: ${warmReady} ready, ${policy.warmClones} wanted${warmToMake ? `: ${warmToMake} to make after the copies` : ''}${warmReady > policy.warmClones ? ' (the extra ones go when they expire)' : ''}`,
+    );
+  }
+  const goal = wanted.target + warmToMake;
+  const deficit = goal - afterDeletes;
   const count = deficit > 0 ? Math.ceil(deficit / max) : 0;
   if (count === 0) {
-    plan.notes.push(
-      `free capacity ${afterDeletes} already meets the target ${policy.targetCloneSlots}: no copy needed`,
-    );
+    plan.notes.push(`free capacity ${afterDeletes} already meets the target ${goal}: no copy needed`);
   }
   if (!instanceClass && (count > 0 || stranded.repairs.length > 0)) {
     throw new ValidationError(
@@ -109,12 +121,13 @@ export function planMaintenance(input: MaintenanceInput): Plan {
         instanceClass: instanceClass ?? '',
         managerId,
         now,
-        reason: `free capacity ${afterDeletes} is ${deficit} short of the target ${policy.targetCloneSlots}; ${count} cop${count === 1 ? 'y' : 'ies'} of ${max} slots each (ceil(${deficit}/${max})): copy ${i} of ${count}`,
+        reason: `free capacity ${afterDeletes} is ${deficit} short of the target ${goal}${warmToMake ? ` (${wanted.target} free + ${warmToMake} warm clones to make)` : ''}; ${count} cop${count === 1 ? 'y' : 'ies'} of ${max} slots each (ceil(${deficit}/${max})): copy ${i} of ${count}`,
       }),
     );
   }
   // Copies first, under the lease, so a provision running now sees them; repairs and deletions after it.
   plan.steps = [...copies, ...stranded.repairs, ...plan.steps];
   plan.capacityAfter = afterDeletes + count * max;
+  if (warmToMake > 0) plan.warmToMake = warmToMake;
   return plan;
 }

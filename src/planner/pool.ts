@@ -358,29 +358,50 @@ export function poolStatus(pool: Pool): PoolStatus {
     if (s.kind === 'copy' && lacksWriter(s.cluster)) m.noWriter = true;
     return m;
   };
+  const clones = pool.clones.map(cloneMember);
+  const warm = clones.filter((c) => c.warm);
   return {
     readAt: pool.options.now.toISOString(),
+    ...(warm.length
+      ? {
+          warmClones: {
+            count: warm.length,
+            idleInstanceHours:
+              Math.round(warm.reduce((n, c) => n + (c.warm?.idleInstanceHours ?? 0), 0) * 10) / 10,
+          },
+        }
+      : {}),
     root: member(pool.root),
     copies: pool.copies.map(member),
-    clones: pool.clones.map((c) => {
-      const m: PoolMember = {
-        clusterId: c.cluster.id,
-        arn: c.cluster.arn,
-        role: 'clone',
-        status: c.cluster.status,
-        dataTimestamp: c.dataTimestamp.toISOString(),
-        ageMs: c.ageMs,
-      };
-      if (c.sourceClusterId !== undefined) m.sourceClusterId = c.sourceClusterId;
-      if (c.cluster.managed?.owner !== undefined) m.owner = c.cluster.managed.owner;
-      if (c.expiresAt) m.expiresAt = c.expiresAt.toISOString();
-      if (lacksWriter(c.cluster)) m.noWriter = true;
-      return m;
-    }),
+    clones,
     freeCapacity: pool.freeCapacity,
     maxClonesPerSource: pool.options.maxClonesPerSource,
     maxCopyAgeMs: pool.options.maxCopyAgeMs,
   };
+
+  function cloneMember(c: PoolClone): PoolMember {
+    const m: PoolMember = {
+      clusterId: c.cluster.id,
+      arn: c.cluster.arn,
+      role: 'clone',
+      status: c.cluster.status,
+      dataTimestamp: c.dataTimestamp.toISOString(),
+      ageMs: c.ageMs,
+    };
+    if (c.sourceClusterId !== undefined) m.sourceClusterId = c.sourceClusterId;
+    if (c.cluster.managed?.owner !== undefined) m.owner = c.cluster.managed.owner;
+    if (c.expiresAt) m.expiresAt = c.expiresAt.toISOString();
+    if (lacksWriter(c.cluster)) m.noWriter = true;
+    const warm = c.owned && !c.expired ? c.cluster.managed?.warm : undefined;
+    if (warm) m.warm = { instanceClass: warm, idleInstanceHours: instanceHours(c.cluster, pool.options.now) };
+    return m;
+  }
+}
+
+/** Instance-hours a cluster's instances have run since it was made (what an idle warm clone costs). */
+function instanceHours(c: ClusterInfo, now: Date): number {
+  const since = c.createdAt?.getTime() ?? now.getTime();
+  return Math.round((Math.max(0, now.getTime() - since) / 3_600_000) * c.members.length * 10) / 10;
 }
 
 function lacksWriter(c: ClusterInfo): boolean {

@@ -20,6 +20,7 @@ import { formatDuration } from '../util/duration.ts';
 import { ClusterExistsError, NoCapacityError, SourcesRefusedError, ValidationError } from '../util/errors.ts';
 import { identifierProblem, joinIdentifier } from '../util/identifiers.ts';
 import { copySteps } from './copy.ts';
+import { recordRequest } from './demand.ts';
 import { NameBook, resolveIdSuffix } from './names.ts';
 import {
   assessSource,
@@ -35,6 +36,7 @@ import {
 import { planObsoleteCopies, withoutDeleted } from './purge.ts';
 import { serverlessRange } from './serverless.ts';
 import { planStranded, STRANDED_AFTER_MS } from './stranded.ts';
+import { claimStep, pickWarmClone } from './warm.ts';
 
 /**
  * How long a slot on a copy being made stays held for a waiting request unless the request renews
@@ -122,7 +124,7 @@ export function planProvision(input: ProvisionInput): Plan {
     createdAt: now.toISOString(),
     sources: [pool.root, ...pool.copies].map(assessSource),
     steps: [],
-    lease: { reservations: others },
+    lease: { reservations: others, ...(input.lease?.demand ? { demand: input.lease.demand } : {}) },
     capacityBefore: pool.freeCapacity,
     notes: unmanagedNotes(pool),
   };
@@ -139,6 +141,27 @@ export function planProvision(input: ProvisionInput): Plan {
   const earlier = request.requestKey ? findByRequestKey(inventory, request.requestKey, managerId) : undefined;
   if (earlier) {
     plan.steps.push(...reuseSteps(ctx, earlier));
+    plan.capacityAfter = pool.freeCapacity;
+    return plan;
+  }
+  // A new request: counted in the demand maintenance sizes the pool by (warm clones it makes are not).
+  if (!request.makeWarm && plan.lease) plan.lease.demand = recordRequest(plan.lease.demand, now);
+
+  const warm = mine ? {} : pickWarmClone(pool, request, instanceClass);
+  if (warm.note) plan.notes.push(warm.note);
+  if (warm.clone) {
+    const named =
+      request.clusterId !== undefined && request.clusterId.toLowerCase() !== warm.clone.cluster.id;
+    const claim = claimStep(warm.clone, request, managerId, now, named ? nameClone(ctx) : undefined);
+    plan.steps.push(claim);
+    if (request.wait) {
+      plan.steps.push({
+        kind: 'wait',
+        clusterId: claim.newClusterId ?? claim.clusterId,
+        instanceId: claim.instanceId,
+        reason: 'wait was asked for: until the clone and its writer are available',
+      });
+    }
     plan.capacityAfter = pool.freeCapacity;
     return plan;
   }
@@ -161,7 +184,8 @@ export function planProvision(input: ProvisionInput): Plan {
 
   let capacityAfterCreate = -1;
   const chosen = held && cloneId && heldReady ? held : cloneId ? undefined : pool.cloneable[0];
-  const waitable = held && cloneId ? held : roomOnCopyBeingMade(pool);
+  // A warm clone is only worth making from a slot free now; maintenance comes back for it later.
+  const waitable = held && cloneId ? held : request.makeWarm ? undefined : roomOnCopyBeingMade(pool);
   if (chosen) {
     markChosen(plan.sources, chosen);
     const reason =
@@ -341,6 +365,7 @@ function cloneStep(ctx: Context, source: CloneSource, clusterId: string, reason:
         ...(request.owner ? { owner: request.owner } : {}),
         ...(request.ttlMs !== undefined ? { expiresAt: new Date(now.getTime() + request.ttlMs) } : {}),
         ...(request.password?.manageMasterUserPassword ? { passwordPending: true } : {}),
+        ...(request.makeWarm ? { warm: ctx.instanceClass } : {}),
       },
       request.tags,
     ),

@@ -20,7 +20,11 @@ export {
 } from './identifiers.ts';
 export { checkInstanceClass } from './instance-class.ts';
 export { checkInstant } from './instants.ts';
-export { parseMaintenanceConfig, validateMaintenanceSource } from './maintenance.ts';
+export {
+  DEFAULT_LOW_WATER_SLOTS,
+  parseMaintenanceConfig,
+  validateMaintenanceSource,
+} from './maintenance.ts';
 export { validateManagerOptions } from './manager.ts';
 export {
   checkMaxClonesPerSource,

@@ -9,7 +9,7 @@ import { checkDuration } from './durations.ts';
 import { type FieldKey, type FieldNames, namer } from './fields.ts';
 import { checkClusterId } from './identifiers.ts';
 import { checkInstanceClass } from './instance-class.ts';
-import { checkMaxClonesPerSource, checkTargetCloneSlots } from './numbers.ts';
+import { checkMaxClonesPerSource, checkTargetCloneSlots, checkWarmClones } from './numbers.ts';
 import { fieldReader, isPlainObject, type KnownKeys } from './objects.ts';
 import { Problems } from './problems.ts';
 import { booleanValue } from './raw.ts';
@@ -22,8 +22,23 @@ const SOURCE_KEYS: KnownKeys<MaintenanceSource> = {
   copyInstanceClass: true,
   purgeObsoleteCopies: true,
   deleteExpiredClones: true,
+  maxCloneSlots: true,
+  demandWindow: true,
+  lowWaterSlots: true,
+  warmClones: true,
+  warmCloneTtl: true,
+  warmCloneInstanceClass: true,
   dryRun: true,
 };
+
+/** Default ceiling of the demand-sized target: three copies' worth of slots over the floor's. */
+const DEFAULT_CEILING_COPIES = 3;
+/** Default demand window: a full copy's typical build time on AWS (2 h) plus the hourly schedule. */
+export const DEFAULT_DEMAND_WINDOW_MS = 3 * 3_600_000;
+/** Default low-water mark: a third of a copy's slots. */
+export const DEFAULT_LOW_WATER_SLOTS = 5;
+/** Warm clones older than this are replaced, so the data a claim gets stays recent. */
+export const DEFAULT_WARM_CLONE_TTL_MS = 12 * 3_600_000;
 
 /**
  * One maintenance entry against the deployment's defaults. Fields are named `<path>.<key>` unless
@@ -45,7 +60,19 @@ export function validateMaintenanceSource(
   const copyInstanceClass = take('copyInstanceClass', checkInstanceClass);
   const purgeObsoleteCopies = take('purgeObsoleteCopies', booleanValue);
   const deleteExpiredClones = take('deleteExpiredClones', booleanValue);
+  const maxCloneSlots = take('maxCloneSlots', checkTargetCloneSlots);
+  const demandWindowMs = take('demandWindow', checkDuration);
+  const lowWaterSlots = take('lowWaterSlots', checkTargetCloneSlots);
+  const warmClones = take('warmClones', checkWarmClones);
+  const warmCloneTtlMs = take('warmCloneTtl', checkDuration);
+  const warmCloneInstanceClass = take('warmCloneInstanceClass', checkInstanceClass);
   take('dryRun', booleanValue);
+  if (maxCloneSlots !== undefined && targetCloneSlots !== undefined && maxCloneSlots < targetCloneSlots) {
+    problems.add(
+      name('maxCloneSlots' as FieldKey),
+      `${maxCloneSlots} is below targetCloneSlots ${targetCloneSlots}: the ceiling must not be under the floor`,
+    );
+  }
   problems.throwIfAny();
 
   const policy: MaintenancePolicy = {
@@ -55,8 +82,19 @@ export function validateMaintenanceSource(
     maxCopyAgeMs: maxCopyAgeMs ?? defaults.maxCopyAgeMs,
     purgeObsoleteCopies: purgeObsoleteCopies ?? true,
     deleteExpiredClones: deleteExpiredClones ?? true,
+    maxCloneSlots:
+      maxCloneSlots ??
+      Math.max(
+        targetCloneSlots!,
+        DEFAULT_CEILING_COPIES * (maxClonesPerSource ?? defaults.maxClonesPerSource),
+      ),
+    demandWindowMs: demandWindowMs ?? DEFAULT_DEMAND_WINDOW_MS,
+    lowWaterSlots: lowWaterSlots ?? DEFAULT_LOW_WATER_SLOTS,
+    warmClones: warmClones ?? 0,
+    warmCloneTtlMs: warmCloneTtlMs ?? DEFAULT_WARM_CLONE_TTL_MS,
   };
   if (copyInstanceClass !== undefined) policy.copyInstanceClass = copyInstanceClass;
+  if (warmCloneInstanceClass !== undefined) policy.warmCloneInstanceClass = warmCloneInstanceClass;
   return policy;
 }
 

@@ -50,3 +50,16 @@ export function checkTargetCloneSlots(value: unknown, field: string): number {
       `${MAX_TARGET_CLONE_SLOTS} is ${MAX_COPIES_PER_TARGET} copies`,
   );
 }
+
+/** Warm clones kept ready per source: each holds a slot and runs an instance while it waits. */
+export const MAX_WARM_CLONES = 50;
+
+export function checkWarmClones(value: unknown, field: string): number {
+  return wholeNumberIn(
+    value,
+    field,
+    0,
+    MAX_WARM_CLONES,
+    'each warm clone is a running instance billed while it waits',
+  );
+}

@@ -7,8 +7,11 @@ import { Problems } from './problems.ts';
 import { describeValue, stringValue } from './raw.ts';
 
 export const MAX_TAGS_PER_RESOURCE = 50;
-/** Every tag the manager may set on one cluster (see model/tags.ts managedTagList); not-a-clone is the user's. */
-export const MANAGER_TAG_COUNT = Object.keys(TAG).filter((k) => k !== 'notAClone').length;
+/**
+ * Every tag the manager may set on one cluster with a user's tags (see model/tags.ts managedTagList);
+ * not-a-clone is the user's, and warm is only on clones no user has tagged yet (it goes before theirs come).
+ */
+export const MANAGER_TAG_COUNT = Object.keys(TAG).filter((k) => k !== 'notAClone' && k !== 'warm').length;
 export const MAX_USER_TAGS = MAX_TAGS_PER_RESOURCE - MANAGER_TAG_COUNT;
 export const MAX_TAG_KEY_LENGTH = 128;
 export const MAX_TAG_VALUE_LENGTH = 256;

@@ -53,6 +53,8 @@ export interface ClusterOptions {
   request?: string;
   owner?: string;
   expiresAt?: Date;
+  /** A warm clone not claimed yet, with this writer class. */
+  warm?: string;
   /** Extra tags (user tags, or raw tags for odd cases). */
   tags?: Record<string, string>;
   instanceClass?: string;
@@ -127,6 +129,7 @@ export function cluster(options: ClusterOptions = {}): ClusterInfo {
           ...(options.request ? { request: options.request } : {}),
           ...(options.owner ? { owner: options.owner } : {}),
           ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+          ...(options.warm ? { warm: options.warm } : {}),
         },
         tags,
       );

@@ -5,8 +5,8 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { startEmulator } from '../../src/emulator/index.ts';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.ts';
 

@@ -73,7 +73,10 @@ describe('daily CLI use', () => {
       /^CLUSTER\s+ROLE\s+SOURCE\s+STATUS\s+OWNER\s+DATA TIMESTAMP\s+EXPIRES\s+ENDPOINT$/,
     );
     assert.deepEqual(
-      lines.slice(1).filter((l) => !l.startsWith('-')).map((l) => l.split(/\s+/)[0]),
+      lines
+        .slice(1)
+        .filter((l) => !l.startsWith('-'))
+        .map((l) => l.split(/\s+/)[0]),
       ['billing-alice', 'orders-alice', 'orders-bob'],
     );
     assert.match(

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { clientConfig, endpointFor, resolveAwsConfig } from '../../src/aws/config.ts';
 import { AwsConfigurationError } from '../../src/util/errors.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Progress } from '../../src/cli/progress.ts';
 import { envLines, textOf } from '../../src/cli/output.ts';
+import { Progress } from '../../src/cli/progress.ts';
 import { closest } from '../../src/cli/suggest.ts';
 
 describe('did you mean', () => {

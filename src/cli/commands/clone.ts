@@ -1,8 +1,9 @@
 import { userInfo } from 'node:os';
 import { getClone, provisionClone } from '../../engine/api.ts';
-import type { ProgressEvent, ProvisionRequest } from '../../model/api.ts';
+import type { ProgressEvent, ProvisionRequest, ProvisionResult } from '../../model/api.ts';
 import { ValidationError } from '../../util/errors.ts';
 import {
+  DEFAULT_LOW_WATER_SLOTS,
   type FieldNames,
   LIBRARY_DEFAULTS,
   tagValueProblem,
@@ -91,7 +92,28 @@ export async function runClone(options: CloneOptions, io: Io): Promise<number> {
     table: () => formatProvisionResult(result, request.sourceClusterId),
     env: async () => connectionEnv(await getClone(result.clusterId, manager)),
   });
+  const low = lowWaterHint(result, request.sourceClusterId, options.target);
+  if (low) io.stderr(low);
   return 0;
+}
+
+/** A request that left its source low says so: the next one may wait hours for a full copy. */
+function lowWaterHint(result: ProvisionResult, source: string, target: string[]): string | undefined {
+  if (result.dryRun || result.reused || result.freeCapacity === undefined) return undefined;
+  if (result.freeCapacity >= DEFAULT_LOW_WATER_SLOTS && !result.claimedWarmClone) return undefined;
+  const cli = [
+    'aurora-clone-manager',
+    'maintain',
+    '--source',
+    source,
+    '--target-slots',
+    String(2 * DEFAULT_LOW_WATER_SLOTS),
+    ...target,
+  ].join(' ');
+  const what = result.claimedWarmClone
+    ? `this request claimed warm clone ${result.claimedWarmClone}`
+    : `${source} has ${result.freeCapacity} free clone slot${result.freeCapacity === 1 ? '' : 's'} left (under ${DEFAULT_LOW_WATER_SLOTS})`;
+  return `note: ${what}; a deployed stack tops its pool up by itself, otherwise run: ${cli}\n`;
 }
 
 /** What Ctrl-C leaves behind in AWS, and the commands to follow or remove it. */

@@ -17,13 +17,19 @@ export function provisionPolicy(overrides: Partial<ProvisionPolicy> = {}): Provi
 }
 
 export function maintenancePolicy(overrides: Partial<MaintenancePolicy> = {}): MaintenancePolicy {
+  const targetCloneSlots = overrides.targetCloneSlots ?? 30;
   return {
     clusterId: 'prod',
-    targetCloneSlots: 30,
+    targetCloneSlots,
     maxClonesPerSource: 15,
     maxCopyAgeMs: 3 * DAY_MS,
     purgeObsoleteCopies: true,
     deleteExpiredClones: true,
+    maxCloneSlots: Math.max(targetCloneSlots, 45),
+    demandWindowMs: 3 * HOUR_MS,
+    lowWaterSlots: 5,
+    warmClones: 0,
+    warmCloneTtlMs: 12 * HOUR_MS,
     ...overrides,
   };
 }

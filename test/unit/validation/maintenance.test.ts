@@ -19,6 +19,12 @@ describe('validateMaintenanceSource', () => {
         maxCopyAgeMs: 86_400_000,
         purgeObsoleteCopies: true,
         deleteExpiredClones: true,
+        // Demand decides between the floor and three copies' worth; no warm clones unless asked.
+        maxCloneSlots: 45,
+        demandWindowMs: 3 * 3_600_000,
+        lowWaterSlots: 5,
+        warmClones: 0,
+        warmCloneTtlMs: 12 * 3_600_000,
       },
     );
   });
@@ -32,6 +38,12 @@ describe('validateMaintenanceSource', () => {
       copyInstanceClass: 'db.serverless',
       purgeObsoleteCopies: false,
       deleteExpiredClones: false,
+      maxCloneSlots: 20,
+      demandWindow: 'PT90M',
+      lowWaterSlots: 2,
+      warmClones: 3,
+      warmCloneTtl: 'PT6H',
+      warmCloneInstanceClass: 'db.r6g.large',
       dryRun: true,
     };
     assert.deepEqual(validateMaintenanceSource(source, DEFAULTS, 's'), {
@@ -42,7 +54,26 @@ describe('validateMaintenanceSource', () => {
       copyInstanceClass: 'db.serverless',
       purgeObsoleteCopies: false,
       deleteExpiredClones: false,
+      maxCloneSlots: 20,
+      demandWindowMs: 90 * 60_000,
+      lowWaterSlots: 2,
+      warmClones: 3,
+      warmCloneTtlMs: 6 * 3_600_000,
+      warmCloneInstanceClass: 'db.r6g.large',
     });
+  });
+
+  it('refuses a ceiling under the floor and more warm clones than it allows, naming the fields', () => {
+    const bad = {
+      clusterId: 'prod',
+      targetCloneSlots: 30,
+      maxCloneSlots: 20,
+      warmClones: 51,
+    } as MaintenanceSource;
+    assert.deepEqual(
+      fieldsOf(() => validateMaintenanceSource(bad, DEFAULTS, 'sources[0]')),
+      ['sources[0].maxCloneSlots', 'sources[0].warmClones'],
+    );
   });
 
   it('names each problem by its path, or by the names the edge gives', () => {
