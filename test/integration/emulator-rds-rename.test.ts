@@ -395,7 +395,7 @@ describe('emulator: renames and Serverless v2 at 0 ACU', { concurrency: true }, 
     after(() => emulator.stop());
 
     test('modify-db-cluster --new-db-cluster-identifier; restore with MinCapacity=0', async () => {
-      // Act: both at once (each CLI call costs about half a second)
+      // Act: both at once (each CLI call costs about half a second); the result read with the SDK
       const [renaming, restored] = await Promise.all([
         aws(
           'modify-db-cluster',
@@ -419,11 +419,10 @@ describe('emulator: renames and Serverless v2 at 0 ACU', { concurrency: true }, 
         ),
       ]);
       clock.advance(1_000);
-      const described = await aws('describe-db-clusters', '--db-cluster-identifier', 'carol-dev');
+      const renamed = await describeOne(rdsClient(emulator), 'carol-dev');
       // Assess
       assert.equal(renaming.DBCluster!.Status, 'renaming');
       assert.deepEqual(renaming.DBCluster!.PendingModifiedValues, { DBClusterIdentifier: 'carol-dev' });
-      const renamed = (described.DBClusters as unknown as Record<string, unknown>[])[0]!;
       assert.equal(renamed.Status, 'available');
       assert.equal(renamed.DBClusterArn, 'arn:aws:rds:us-east-1:000000000000:cluster:carol-dev');
       assert.deepEqual(restored.DBCluster!.ServerlessV2ScalingConfiguration, {
