@@ -140,6 +140,8 @@ export function formatMaintenanceReports(reports: MaintenanceReport[]): string {
     if (r.error) lines.push(`${r.clusterId}: failed: ${r.error}`);
     if (r.created.length) lines.push(`${r.clusterId}: created ${r.created.join(', ')}`);
     if (r.deleted.length) lines.push(`${r.clusterId}: deleted ${r.deleted.join(', ')}`);
+    if (r.warmMade?.length) lines.push(`${r.clusterId}: warm clones made ${r.warmMade.join(', ')}`);
+    if (r.warmNotMade) lines.push(`${r.clusterId}: warm clones ${r.warmNotMade}`);
   }
   const plans = reports.filter((r) => r.dryRun && r.plan).map((r) => `\n${formatPlan(r.plan!).trimEnd()}\n`);
   return table + (lines.length ? `\n${lines.join('\n')}\n` : '') + plans.join('');

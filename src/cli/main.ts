@@ -48,7 +48,7 @@ ${lines.join('\n')}
 Run \`${PROGRAM} <command> --help\` for a command's options.
 Try it locally, without AWS: \`${PROGRAM} demo\`.
 
-Exit codes: 0 success, 1 the operation failed, 2 bad usage or input.
+Exit codes: 0 success, 1 the operation failed, 2 bad usage or input, 130 interrupted.
 `;
 }
 

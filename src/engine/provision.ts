@@ -20,6 +20,7 @@ import {
   LeaseLostError,
   RestoreRefusedError,
   SourcesRefusedError,
+  WaitTimeoutError,
 } from '../util/errors.ts';
 import { validateProvision } from '../validation/index.ts';
 import { type EngineContext, engineContext } from './context.ts';
@@ -102,6 +103,15 @@ async function provision(
       { clusterId: policy.sourceClusterId },
     );
   } catch (err) {
+    // Waiting that ran out of time is not a failure of the clone: it is kept and goes on being made.
+    const made = execution.madeClusters();
+    if (err instanceof WaitTimeoutError && made.length > 0) {
+      throw new WaitTimeoutError(
+        `${err.message}; clone ${made.join(', ')} is kept and goes on being made (delete it if it is no longer wanted)`,
+        { ...err.context, clusterId: made.join(',') },
+        { cause: err },
+      );
+    }
     // A failed provision leaves nothing behind: the clone this request made (and its secret) go again.
     await execution.undo();
     throw err;

@@ -5,7 +5,7 @@ import type { DBCluster } from '../aws/rds.ts';
 import { toClusterInfo } from '../inventory/read.ts';
 import type { ClaimStep, DeleteStep, PasswordStep, Step } from '../model/plan.ts';
 import { TAG } from '../model/tags.ts';
-import { errorMessage } from '../util/errors.ts';
+import { AwsInvalidStateError, errorMessage } from '../util/errors.ts';
 import type { ExecutorContext } from './context.ts';
 import { createWriter, restore } from './create.ts';
 import { type Deleted, deleteManaged } from './delete.ts';
@@ -76,6 +76,11 @@ export class Execution {
       if (applied.outcome !== 'done') return applied.outcome;
     }
     return 'done';
+  }
+
+  /** The clones this execution made (or claimed), by their current names. */
+  madeClusters(): string[] {
+    return this.made.map((m) => m.clusterId);
   }
 
   /** Removes the clones this execution made (and their secrets): a failed provision leaves nothing. */
@@ -161,17 +166,54 @@ export class Execution {
     this.made.push({ clusterId: step.clusterId });
     if (!step.newClusterId) return ctx.retry(() => ctx.rds.describeCluster(step.clusterId));
     const newId = step.newClusterId;
-    // A repeated call after a lost answer finds the rename done: the cluster answers to its new name.
-    await ctx.retry(
-      async () => (await ctx.rds.describeCluster(newId)) ?? ctx.rds.renameCluster(step.clusterId, newId),
-    );
-    // RDS may keep the old name while the cluster is `renaming`: what follows uses the new one.
+    const renamed = await this.rename(step, newId);
+    const made = this.made.find((m) => m.clusterId === step.clusterId);
+    if (made) made.clusterId = newId;
+    return renamed;
+  }
+
+  /**
+   * Renames the claimed clone and waits until it answers to its new name. Repeating it is harmless: a
+   * cluster already under the new name, or renaming towards it, is not renamed again. While it is
+   * `renaming`, RDS may answer to either name.
+   */
+  private async rename(step: ClaimStep, newId: string): Promise<DBCluster | undefined> {
+    const { ctx } = this;
+    const describe = (id: string) => ctx.rds.describeCluster(id);
+    const towardsNew = (c: DBCluster) =>
+      c.PendingModifiedValues?.DBClusterIdentifier?.toLowerCase() === newId.toLowerCase();
+    await ctx.retry(async () => {
+      if (await describe(newId)) return;
+      const old = await describe(step.clusterId);
+      if (!old) {
+        if (await describe(newId)) return;
+        throw new ClusterGoneError(`clone ${step.clusterId} went away before its rename to ${newId}`, {
+          clusterId: step.clusterId,
+        });
+      }
+      if (towardsNew(old)) return;
+      try {
+        await ctx.rds.renameCluster(step.clusterId, newId);
+      } catch (err) {
+        if (!(err instanceof AwsInvalidStateError)) throw err;
+        // Not renameable yet (its writer still being made, a modify under way): once it is available.
+        await waitUntilUsable(ctx, {
+          clusterId: step.clusterId,
+          instanceId: step.instanceId,
+          phase: 'clone',
+        });
+        await ctx.rds.renameCluster(step.clusterId, newId);
+      }
+    });
     let renamed: DBCluster | undefined;
     await waitUntil(
       async () => {
-        renamed = await ctx.rds.describeCluster(newId);
+        renamed = await describe(newId);
         if (renamed) return { done: true, status: renamed.Status ?? 'renamed' };
-        const old = await ctx.rds.describeCluster(step.clusterId);
+        const old = await describe(step.clusterId);
+        // The rename may finish between the two reads: the new name is asked once more.
+        renamed = old ? undefined : await describe(newId);
+        if (renamed) return { done: true, status: renamed.Status ?? 'renamed' };
         if (!old) {
           throw new ClusterGoneError(`clone ${step.clusterId} went away while being renamed ${newId}`, {
             clusterId: newId,
@@ -189,8 +231,6 @@ export class Execution {
           ctx.progress({ clusterId: newId, phase: 'clone', status: `renaming (${status})`, elapsedMs }),
       },
     );
-    const made = this.made.find((m) => m.clusterId === step.clusterId);
-    if (made) made.clusterId = newId;
     return renamed;
   }
 

@@ -90,7 +90,7 @@ export async function ensureLeaseTable(
     if (!create) {
       throw new ValidationError(
         'leaseTable',
-        `DynamoDB table ${table} does not exist in this account and Region: deploy the manager's stack (it creates the table every deployment and CLI user shares), or create it once with createLeaseTable: true`,
+        `DynamoDB table ${table} does not exist in this account and Region: deploy the manager's stack (it creates the table every deployment and CLI user shares), or use the table of a stack that is deployed (--lease-table, ACM_LEASE_TABLE; the library's leaseTable), or create it once from the library with createLeaseTable: true`,
       );
     }
     logger.info('creating the lease table', { table });

@@ -147,11 +147,10 @@ export function planProvision(input: ProvisionInput): Plan {
   // A new request: counted in the demand maintenance sizes the pool by (warm clones it makes are not).
   if (!request.makeWarm && plan.lease) plan.lease.demand = recordRequest(plan.lease.demand, now);
 
-  const warm = mine ? {} : pickWarmClone(pool, request, instanceClass);
+  const named = request.clusterId !== undefined;
+  const warm = mine ? {} : pickWarmClone(pool, request, instanceClass, named);
   if (warm.note) plan.notes.push(warm.note);
   if (warm.clone) {
-    const named =
-      request.clusterId !== undefined && request.clusterId.toLowerCase() !== warm.clone.cluster.id;
     const claim = claimStep(warm.clone, request, managerId, now, named ? nameClone(ctx) : undefined);
     plan.steps.push(claim);
     if (request.wait) {

@@ -43,8 +43,10 @@ export function pickWarmClone(
   pool: Pool,
   request: ProvisionPolicy,
   instanceClass: string,
+  /** The request names its clone: only an `available` cluster can be renamed. */
+  rename: boolean,
 ): { clone?: PoolClone; note?: string } {
-  const warm = warmClones(pool);
+  const warm = warmClones(pool).filter((c) => !rename || c.cluster.status === 'available');
   if (warm.length === 0) return {};
   const refusal = claimRefusal(request);
   if (refusal) return { note: `${warm.length} warm clone(s) not claimed: ${refusal}` };

@@ -200,6 +200,20 @@ describe('daily CLI use', () => {
     assert.match(errorLine(flag), /--sorce: unknown option for "clone"; did you mean --source\?/);
   });
 
+  it('maintain --warm-clones keeps clones ready; the next clone claims one in seconds and says so', async () => {
+    const made = await runCli(['maintain', '--source', 'billing', '--target-slots', '0', '--warm-clones', '2', ...at]);
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stdout, /^billing: warm clones made billing-warm-\S+-1, billing-warm-\S+-2$/m);
+    const status = await runCli(['status', '--source', 'billing', ...at]);
+    assert.match(status.stdout, /\(warm, idle [\d.]+ instance-h\)/);
+    assert.match(status.stdout, /2 warm clones ready to claim \(idle so far: [\d.]+ instance-hours\)/);
+    const claimed = await runCli(['clone', '--source', 'billing', '--cluster-id', 'billing-pr-1', '--wait', ...at]);
+    assert.equal(claimed.code, 0, claimed.stderr);
+    assert.match(claimed.stdout, /^ {2}warm clone claimed +billing-warm-\S+$/m);
+    assert.match(claimed.stdout, /^ {2}endpoint +billing-pr-1\.cluster-/m);
+    assert.match(claimed.stderr, /note: this request claimed warm clone billing-warm-\S+; a deployed stack tops its pool up by itself, otherwise run: aurora-clone-manager maintain --source billing/);
+  });
+
   it('emulator -h shows its help and exits 0', async () => {
     const r = await runCli(['emulator', '-h']);
     assert.equal(r.code, 0);

@@ -65,3 +65,37 @@ describe('a long clone --wait outside a terminal', () => {
     assert.equal(left.DBClusters?.length, 1, 'the clone the message names exists');
   });
 });
+
+describe('--wait-timeout', () => {
+  it('gives up waiting with exit 1 and keeps the clone, which goes on being made', async () => {
+    const emulator = await startEmulator({ port: 0, awsTimings: true, timeScale: 0.01 });
+    try {
+      emulator.createSourceCluster({ id: 'slow' });
+      const { done } = spawnCli([
+        'clone',
+        '--source',
+        'slow',
+        '--cluster-id',
+        'slow-timeout',
+        '--wait',
+        '--wait-timeout',
+        '2s',
+        '--endpoint-url',
+        emulator.url,
+      ]);
+      const run = await done;
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /clone slow-timeout is kept and goes on being made/);
+      const rds = new RDSClient({
+        endpoint: emulator.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 't', secretAccessKey: 't' },
+      });
+      const left = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'slow-timeout' }));
+      rds.destroy();
+      assert.notEqual(left.DBClusters?.[0]?.Status, 'deleting');
+    } finally {
+      await emulator.stop();
+    }
+  });
+});

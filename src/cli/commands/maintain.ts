@@ -26,8 +26,28 @@ export const MAINTAIN_FIELDS: FieldNames = {
   maxClonesPerSource: '--max-clones-per-source',
   copyInstanceClass: '--copy-instance-class',
   purgeObsoleteCopies: '--no-purge',
+  maxCloneSlots: '--max-slots',
+  demandWindow: '--demand-window',
+  lowWaterSlots: '--low-water-slots',
+  warmClones: '--warm-clones',
+  warmCloneTtl: '--warm-clone-ttl',
+  warmCloneInstanceClass: '--warm-clone-instance-class',
   dryRun: '--dry-run',
 };
+
+/** The single-source flags that are numbers, strings or switches, by their field. */
+const NUMBER_FLAGS = {
+  maxCloneSlots: 'max-slots',
+  lowWaterSlots: 'low-water-slots',
+  warmClones: 'warm-clones',
+} as const;
+const STRING_FLAGS = {
+  maxCopyAge: 'max-copy-age',
+  copyInstanceClass: 'copy-instance-class',
+  demandWindow: 'demand-window',
+  warmCloneTtl: 'warm-clone-ttl',
+  warmCloneInstanceClass: 'warm-clone-instance-class',
+} as const;
 
 export interface MaintainOptions extends CommonOptions {
   sources: MaintenanceSource[];
@@ -58,9 +78,13 @@ export async function maintainOptions(flags: Flags, io: Io): Promise<MaintainOpt
   const max = common.manager.maxClonesPerSource;
   let sources: MaintenanceSource[];
   if (configPath !== undefined) {
-    const clash = ['source', 'target-slots', 'max-copy-age', 'copy-instance-class', 'no-purge'].find((f) =>
-      flags.has(f),
-    );
+    const clash = [
+      'source',
+      'target-slots',
+      'no-purge',
+      ...Object.values(NUMBER_FLAGS),
+      ...Object.values(STRING_FLAGS),
+    ].find((f) => flags.has(f));
     if (clash)
       throw new ValidationError(`--${clash}`, 'cannot be combined with --config (put it in the config file)');
     sources = parseMaintenanceConfig(await readConfig(configPath), '--config');
@@ -69,10 +93,14 @@ export async function maintainOptions(flags: Flags, io: Io): Promise<MaintainOpt
       clusterId: flags.required('source'),
       targetCloneSlots: flags.wholeNumber('target-slots') ?? missing('target-slots'),
     };
-    const maxCopyAge = flags.string('max-copy-age');
-    if (maxCopyAge !== undefined) source.maxCopyAge = maxCopyAge;
-    const cls = flags.string('copy-instance-class');
-    if (cls !== undefined) source.copyInstanceClass = cls;
+    for (const [field, flag] of Object.entries(STRING_FLAGS)) {
+      const v = flags.string(flag);
+      if (v !== undefined) source[field as keyof typeof STRING_FLAGS] = v;
+    }
+    for (const [field, flag] of Object.entries(NUMBER_FLAGS)) {
+      const v = flags.wholeNumber(flag);
+      if (v !== undefined) source[field as keyof typeof NUMBER_FLAGS] = v;
+    }
     if (flags.bool('no-purge')) source.purgeObsoleteCopies = false;
     if (max !== undefined) source.maxClonesPerSource = max;
     validateMaintenanceSource(source, LIBRARY_DEFAULTS, 'source', MAINTAIN_FIELDS);
@@ -114,7 +142,8 @@ export const maintainCommand: Command = {
   name: 'maintain',
   summary: 'Keep a pool ready: purge obsolete copies, delete expired clones, make copies up to a target.',
   usage: 'maintain (--source ID --target-slots N | --config FILE) [--dry-run] [options]',
-  help: `Run it on a schedule (e.g. nightly): full copies take hours, so they are made ahead of demand.
+  help: `Run it on a schedule (hourly): full copies take hours, so they are made ahead of demand, sized
+by the requests seen in the last week (counted in the lease table).
 Each source is maintained on its own; one failing does not stop the others (exit 1 if any failed).
 
 Options:
@@ -123,11 +152,22 @@ Options:
                                (0 to ${MAX_TARGET_CLONE_SLOTS}: every 15 above the free capacity is a full copy)
   --max-copy-age DURATION      copies older than this are obsolete and purged (default ${formatDuration(3 * 86_400_000)}, P3D)
   --copy-instance-class C      instance class of new copies' instance (default: the root writer's)
+  --max-slots N                ceiling of the free slots kept: between --target-slots and this, the
+                               busiest --demand-window of the last week decides (default: the target
+                               or 45, whichever is more)
+  --demand-window DURATION     how far ahead spare slots must last: a full copy's build time plus the
+                               time to the next run (default PT3H)
+  --low-water-slots N          a clone request leaving fewer free slots starts maintenance (default 5)
+  --warm-clones N              clones kept fully made, claimed by requests in seconds (default 0);
+                               each is a running instance while it waits
+  --warm-clone-ttl DURATION    warm clones older than this are replaced (default PT12H)
+  --warm-clone-instance-class C  writer class of warm clones (default: the root writer's)
   --no-purge                   keep obsolete copies
   --config FILE                JSON list of sources instead, each
                                {"clusterId", "targetCloneSlots", "maxCopyAge"?, "maxClonesPerSource"?,
                                 "copyInstanceClass"?, "purgeObsoleteCopies"?, "deleteExpiredClones"?,
-                                "dryRun"?}
+                                "maxCloneSlots"?, "demandWindow"?, "lowWaterSlots"?, "warmClones"?,
+                                "warmCloneTtl"?, "warmCloneInstanceClass"?, "dryRun"?}
   --dry-run                    print the plan and why; change nothing
 
 Example:
@@ -137,6 +177,12 @@ Example:
     'target-slots': { type: 'string' },
     'max-copy-age': { type: 'string' },
     'copy-instance-class': { type: 'string' },
+    'max-slots': { type: 'string' },
+    'demand-window': { type: 'string' },
+    'low-water-slots': { type: 'string' },
+    'warm-clones': { type: 'string' },
+    'warm-clone-ttl': { type: 'string' },
+    'warm-clone-instance-class': { type: 'string' },
     'no-purge': { type: 'boolean' },
     config: { type: 'string' },
     'dry-run': { type: 'boolean' },
