@@ -3,8 +3,6 @@
 // an AwsConfig: the same code talks to AWS, to the embedded emulator or to moto; only the endpoint differs.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadSharedConfigFiles } from '@smithy/core/config';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AwsConfigurationError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { BoundedRetryStrategy } from './retry-strategy.ts';
@@ -168,12 +166,14 @@ export function clientConfig(config: AwsConfig, service: ServiceEnvName, env: En
     ...(config.profile !== undefined ? { profile: config.profile } : {}),
     maxAttempts: config.maxAttempts ?? 8,
     retryStrategy: new BoundedRetryStrategy(config.maxAttempts ?? 8),
-    requestHandler: new NodeHttpHandler({
+    // Options, not a handler: the client builds its own handler from them when it is built, so the
+    // HTTP handler's module loads with the first client, not with `--help`.
+    requestHandler: {
       connectionTimeout: 5_000,
       requestTimeout: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       // Without it the SDK only warns and keeps waiting on a request that never answers.
       throwOnRequestTimeout: true,
-    }),
+    },
     ...(endpoint ? { endpoint } : {}),
     ...(credentials ? { credentials } : {}),
     ...(config.callLogger ? { logger: sdkCallLogger(config.callLogger) } : {}),
@@ -224,6 +224,7 @@ async function sharedConfigFiles(env: Env) {
   const home = set(env.HOME) ?? set(env.USERPROFILE) ?? homedir();
   const configPath = set(env.AWS_CONFIG_FILE) ?? join(home, '.aws', 'config');
   const credentialsPath = set(env.AWS_SHARED_CREDENTIALS_FILE) ?? join(home, '.aws', 'credentials');
+  const { loadSharedConfigFiles } = await import('@smithy/core/config');
   const files = await loadSharedConfigFiles({
     configFilepath: configPath,
     filepath: credentialsPath,

@@ -2,7 +2,12 @@
 // The modules are large (importing one costs tens of ms of CPU): `--help`, a validation error or a
 // Lambda request that never reaches AWS loads none, and a request loads only the clients it uses.
 import { AcmError } from '../util/errors.ts';
+import { refuseWebPages } from './call.ts';
 import type { AwsConfig } from './config.ts';
+
+interface Stacked {
+  middlewareStack: { add(middleware: unknown, options: Record<string, string>): void };
+}
 
 /** Something an adapter calls `send` on: an SDK v3 client. */
 interface SdkClient {
@@ -69,6 +74,12 @@ export abstract class SdkAdapter<Sdk, Client extends SdkClient> {
       // user's environment (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED) is left alone.
       core.state.warningEmitted = true;
       this.made = this.build(sdk, this.config);
+      // Low priority in the deserialize step: it sees the raw HTTP answer before the SDK parses it.
+      (this.made as unknown as Stacked).middlewareStack.add(refuseWebPages(), {
+        step: 'deserialize',
+        priority: 'low',
+        name: 'refuseWebPages',
+      });
     }
     return [sdk, this.made];
   }

@@ -54,12 +54,8 @@ Exit codes: 0 success, 1 the operation failed, 2 bad usage or input, 130 interru
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io?: Io): Promise<number> {
-  if (!io) {
-    // Node 20 is supported (package.json engines); the SDK's notice about its future releases would
-    // otherwise precede every command's output on stderr. A user's own setting wins.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    io = processIo();
-  }
+  // The SDK's notice about its future Node.js releases is kept off by the adapters (src/aws).
+  io ??= processIo();
   try {
     return await dispatch(argv, io);
   } catch (err) {

@@ -118,6 +118,23 @@ export class AwsUnreachableError extends AwsCallError {}
 /** AWS refused a restore from this source now (no instance, not available, gone): try another one. */
 export class RestoreRefusedError extends AwsCallError {}
 
+/**
+ * No credentials anywhere the SDK looks (variables, profile, SSO, instance role): fixed by
+ * configuration, so exit 2, with what to do.
+ */
+export class AwsCredentialsError extends AwsCallError {
+  override readonly exitCode = 2 as const;
+  constructor(action: string, cause: unknown, context: ErrorContext = {}) {
+    super(action, cause, context, false);
+    this.message = `no AWS credentials found for ${action}: run \`aws configure\` (or \`aws sso login\`), set AWS_PROFILE or give --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (${errorMessage(cause)})`;
+  }
+}
+
+/** What answered was not AWS (a web page from a proxy, a wrong port): retrying will not help. */
+export class NotAnAwsEndpointError extends AcmError {
+  override readonly exitCode = 2 as const;
+}
+
 export class WaitTimeoutError extends AcmError {}
 
 /** Another process holds the lease on a source for longer than we are prepared to wait. */

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -165,6 +167,44 @@ region = eu-west-1
         (id) => id.startsWith('shop-2'),
       ),
     );
+  });
+
+  it('says there are no credentials, and how to get some, when AWS is asked without any (exit 2)', async () => {
+    // A home with no AWS files at all.
+    const bare = mkdtempSync(join(tmpdir(), 'acm-home-'));
+    const run = await runCliProcess(
+      ['status', '--source', 'shop', '--region', 'eu-west-1', '--lease-table', 'none'],
+      {
+        HOME: bare,
+      },
+    );
+    assert.equal(run.code, 2);
+    assert.match(
+      run.stderr,
+      /no AWS credentials found for rds:DescribeDBClusters: run `aws configure` \(or `aws sso login`\)/,
+    );
+  });
+
+  it('says a web page is not AWS instead of reading it as an empty account or retrying it', async () => {
+    const web = createServer((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html><body>Bad gateway</body></html>');
+    });
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    try {
+      const run = await runCliProcess(
+        ['status', '--source', 'shop', '--endpoint-url', url, '--lease-table', 'none'],
+        { HOME: home },
+      );
+      assert.equal(run.code, 2);
+      assert.match(
+        run.stderr,
+        new RegExp(`${url.replace(/[.]/g, '\\.')} answered HTTP 502 with a web page, not an AWS response`),
+      );
+    } finally {
+      web.close();
+    }
   });
 
   it('takes each endpoint from the profile as the AWS CLI does (services section)', async () => {
