@@ -279,6 +279,7 @@ export async function makeWarmClone(
     noFailOnExistingCluster: true,
     ttlMs: policy.warmCloneTtlMs,
     makeWarm: true,
+    pauseWhenIdle: policy.pauseWhenIdle,
     ...(policy.warmCloneInstanceClass ? { instanceClass: policy.warmCloneInstanceClass } : {}),
   };
   return provision(ctx, warm, requestIdSuffix(ctx.clock.now(), clusterId));

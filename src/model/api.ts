@@ -198,6 +198,12 @@ export interface MaintenanceSource {
   warmCloneTtl?: string;
   /** Default: the root writer's class, which requests without an instance class get. */
   warmCloneInstanceClass?: string;
+  /**
+   * Copies and warm clones whose class is db.serverless run at 0 ACUs minimum and pause after 5
+   * minutes without connections: they cost storage only while they wait (default false; the engine
+   * version must support 0 ACUs).
+   */
+  pauseWhenIdle?: boolean;
   dryRun?: boolean;
 }
 

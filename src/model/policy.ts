@@ -30,6 +30,8 @@ export interface ProvisionPolicy
   ttlMs?: number;
   /** Maintenance making a warm clone: never claims one, and tags the new clone warm. */
   makeWarm?: boolean;
+  /** With makeWarm and a db.serverless writer: down to 0 ACUs, paused while unclaimed. */
+  pauseWhenIdle?: boolean;
 }
 
 /** One maintenance config entry, validated. */
@@ -54,4 +56,6 @@ export interface MaintenancePolicy {
   warmCloneTtlMs: number;
   /** Default: the root writer's class (what a request without an instance class gets). */
   warmCloneInstanceClass?: string;
+  /** db.serverless copies and warm clones go down to 0 ACUs and pause while idle. */
+  pauseWhenIdle: boolean;
 }

@@ -3,7 +3,7 @@
 import type { ClusterInfo } from '../model/inventory.ts';
 import type { CopyStep, WriterStep } from '../model/plan.ts';
 import { managedTagList } from '../model/tags.ts';
-import { serverlessRange } from './serverless.ts';
+import { idleRange, serverlessRange } from './serverless.ts';
 
 export interface CopyPlan {
   root: ClusterInfo;
@@ -13,6 +13,8 @@ export interface CopyPlan {
   managerId: string;
   now: Date;
   reason: string;
+  /** A db.serverless copy goes down to 0 ACUs and pauses while no one clones it. */
+  pauseWhenIdle?: boolean;
 }
 
 export function copySteps(c: CopyPlan): [CopyStep, WriterStep] {
@@ -36,7 +38,7 @@ export function copySteps(c: CopyPlan): [CopyStep, WriterStep] {
       restore: {
         securityGroupIds: root.securityGroupIds,
         ...(root.subnetGroup ? { subnetGroup: root.subnetGroup } : {}),
-        ...serverlessRange(c.instanceClass, root),
+        ...idleRange(serverlessRange(c.instanceClass, root), c.pauseWhenIdle),
       },
       tags,
       underLease: true,

@@ -121,6 +121,7 @@ export function planMaintenance(input: MaintenanceInput): Plan {
         instanceClass: instanceClass ?? '',
         managerId,
         now,
+        pauseWhenIdle: policy.pauseWhenIdle,
         reason: `free capacity ${afterDeletes} is ${deficit} short of the target ${goal}${warmToMake ? ` (${wanted.target} free + ${warmToMake} warm clones to make)` : ''}; ${count} cop${count === 1 ? 'y' : 'ies'} of ${max} slots each (ceil(${deficit}/${max})): copy ${i} of ${count}`,
       }),
     );

@@ -34,7 +34,7 @@ import {
   writerInstanceClass,
 } from './pool.ts';
 import { planObsoleteCopies, withoutDeleted } from './purge.ts';
-import { serverlessRange } from './serverless.ts';
+import { idleRange, serverlessRange } from './serverless.ts';
 import { planStranded, STRANDED_AFTER_MS } from './stranded.ts';
 import { claimStep, pickWarmClone } from './warm.ts';
 
@@ -308,7 +308,10 @@ function restoreFrom(ctx: Context, source: ClusterInfo): RestoreSettings {
   const { request } = ctx.input;
   const out: RestoreSettings = {
     securityGroupIds: request.vpcSecurityGroupIds ?? source.securityGroupIds,
-    ...serverlessRange(ctx.instanceClass, source, ctx.root),
+    ...idleRange(
+      serverlessRange(ctx.instanceClass, source, ctx.root),
+      request.makeWarm && request.pauseWhenIdle,
+    ),
   };
   const subnet = request.dbSubnetGroupName ?? source.subnetGroup;
   if (subnet) out.subnetGroup = subnet;

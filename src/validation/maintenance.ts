@@ -28,6 +28,7 @@ const SOURCE_KEYS: KnownKeys<MaintenanceSource> = {
   warmClones: true,
   warmCloneTtl: true,
   warmCloneInstanceClass: true,
+  pauseWhenIdle: true,
   dryRun: true,
 };
 
@@ -66,7 +67,14 @@ export function validateMaintenanceSource(
   const warmClones = take('warmClones', checkWarmClones);
   const warmCloneTtlMs = take('warmCloneTtl', checkDuration);
   const warmCloneInstanceClass = take('warmCloneInstanceClass', checkInstanceClass);
+  const pauseWhenIdle = take('pauseWhenIdle', booleanValue);
   take('dryRun', booleanValue);
+  if (pauseWhenIdle && copyInstanceClass !== 'db.serverless' && warmCloneInstanceClass !== 'db.serverless') {
+    problems.add(
+      name('pauseWhenIdle' as FieldKey),
+      'only Serverless v2 writers pause: set copyInstanceClass or warmCloneInstanceClass to db.serverless',
+    );
+  }
   if (maxCloneSlots !== undefined && targetCloneSlots !== undefined && maxCloneSlots < targetCloneSlots) {
     problems.add(
       name('maxCloneSlots' as FieldKey),
@@ -92,6 +100,7 @@ export function validateMaintenanceSource(
     lowWaterSlots: lowWaterSlots ?? DEFAULT_LOW_WATER_SLOTS,
     warmClones: warmClones ?? 0,
     warmCloneTtlMs: warmCloneTtlMs ?? DEFAULT_WARM_CLONE_TTL_MS,
+    pauseWhenIdle: pauseWhenIdle ?? false,
   };
   if (copyInstanceClass !== undefined) policy.copyInstanceClass = copyInstanceClass;
   if (warmCloneInstanceClass !== undefined) policy.warmCloneInstanceClass = warmCloneInstanceClass;

@@ -147,3 +147,38 @@ describe('a pool sized by demand', () => {
     assert.equal(dry?.capacityAfter, 18);
   });
 });
+
+describe('warm clones that pause', () => {
+  it('with pauseWhenIdle, db.serverless warm clones are restored down to 0 ACUs, pausing after 5 minutes', async () => {
+    const env = await engineEnv();
+    emulators.push(env.emulator);
+    env.emulator.createSourceCluster({
+      id: 'lean',
+      engine: 'aurora-postgresql',
+      engineVersion: '16.4',
+      instanceClass: 'db.r6g.large',
+    });
+    const [report] = await maintainPool(
+      [
+        {
+          clusterId: 'lean',
+          targetCloneSlots: 0,
+          warmClones: 1,
+          warmCloneInstanceClass: 'db.serverless',
+          pauseWhenIdle: true,
+        },
+      ],
+      env.options,
+    );
+    assert.equal(report?.ok, true, report?.error);
+    const rds = sdkFor(env.emulator);
+    const id = report?.warmMade?.[0] ?? '';
+    const c = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
+    rds.destroy();
+    assert.equal(c?.ServerlessV2ScalingConfiguration?.MinCapacity, 0);
+    assert.equal(c?.ServerlessV2ScalingConfiguration?.SecondsUntilAutoPause, 300);
+    // A request for a serverless clone claims it.
+    const r = await provisionClone({ sourceClusterId: 'lean', instanceClass: 'db.serverless' }, env.options);
+    assert.equal(r.claimedWarmClone, id);
+  });
+});

@@ -32,6 +32,7 @@ export const MAINTAIN_FIELDS: FieldNames = {
   warmClones: '--warm-clones',
   warmCloneTtl: '--warm-clone-ttl',
   warmCloneInstanceClass: '--warm-clone-instance-class',
+  pauseWhenIdle: '--pause-when-idle',
   dryRun: '--dry-run',
 };
 
@@ -82,6 +83,7 @@ export async function maintainOptions(flags: Flags, io: Io): Promise<MaintainOpt
       'source',
       'target-slots',
       'no-purge',
+      'pause-when-idle',
       ...Object.values(NUMBER_FLAGS),
       ...Object.values(STRING_FLAGS),
     ].find((f) => flags.has(f));
@@ -102,6 +104,7 @@ export async function maintainOptions(flags: Flags, io: Io): Promise<MaintainOpt
       if (v !== undefined) source[field as keyof typeof NUMBER_FLAGS] = v;
     }
     if (flags.bool('no-purge')) source.purgeObsoleteCopies = false;
+    if (flags.bool('pause-when-idle')) source.pauseWhenIdle = true;
     if (max !== undefined) source.maxClonesPerSource = max;
     validateMaintenanceSource(source, LIBRARY_DEFAULTS, 'source', MAINTAIN_FIELDS);
     sources = [source];
@@ -162,6 +165,8 @@ Options:
                                each is a running instance while it waits
   --warm-clone-ttl DURATION    warm clones older than this are replaced (default PT12H)
   --warm-clone-instance-class C  writer class of warm clones (default: the root writer's)
+  --pause-when-idle            db.serverless copies and warm clones go down to 0 ACUs and pause after
+                               5 minutes without connections (storage cost only while they wait)
   --no-purge                   keep obsolete copies
   --config FILE                JSON list of sources instead, each
                                {"clusterId", "targetCloneSlots", "maxCopyAge"?, "maxClonesPerSource"?,
@@ -184,6 +189,7 @@ Example:
     'warm-clone-ttl': { type: 'string' },
     'warm-clone-instance-class': { type: 'string' },
     'no-purge': { type: 'boolean' },
+    'pause-when-idle': { type: 'boolean' },
     config: { type: 'string' },
     'dry-run': { type: 'boolean' },
   },

@@ -30,6 +30,7 @@ export function maintenancePolicy(overrides: Partial<MaintenancePolicy> = {}): M
     lowWaterSlots: 5,
     warmClones: 0,
     warmCloneTtlMs: 12 * HOUR_MS,
+    pauseWhenIdle: false,
     ...overrides,
   };
 }

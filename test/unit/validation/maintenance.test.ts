@@ -25,6 +25,7 @@ describe('validateMaintenanceSource', () => {
         lowWaterSlots: 5,
         warmClones: 0,
         warmCloneTtlMs: 12 * 3_600_000,
+        pauseWhenIdle: false,
       },
     );
   });
@@ -60,6 +61,7 @@ describe('validateMaintenanceSource', () => {
       warmClones: 3,
       warmCloneTtlMs: 6 * 3_600_000,
       warmCloneInstanceClass: 'db.r6g.large',
+      pauseWhenIdle: false,
     });
   });
 
@@ -74,6 +76,8 @@ describe('validateMaintenanceSource', () => {
       fieldsOf(() => validateMaintenanceSource(bad, DEFAULTS, 'sources[0]')),
       ['sources[0].maxCloneSlots', 'sources[0].warmClones'],
     );
+    const noServerless = { clusterId: 'prod', targetCloneSlots: 0, pauseWhenIdle: true } as MaintenanceSource;
+    assert.deepEqual(fieldsOf(() => validateMaintenanceSource(noServerless, DEFAULTS, 's')), ['s.pauseWhenIdle']);
   });
 
   it('names each problem by its path, or by the names the edge gives', () => {
