@@ -43,6 +43,13 @@ export interface EmulatorOptions {
   cloneGroupLimit?: number;
   /** The CloneGroupId a full-copy restore reports: `new` (default) or `inherit` its source's. */
   fullCopyCloneGroup?: 'new' | 'inherit';
+  /**
+   * Which name a cluster answers to while `renaming` (unconfirmed on AWS): the old one until the
+   * rename ends (`end`, default) or the new one at once (`start`).
+   */
+  renameTakesEffect?: 'end' | 'start';
+  /** Which engine versions accept a Serverless v2 minimum of 0 ACUs (default the documented ones). */
+  serverlessV2MinZero?: 'supported-versions' | 'all-versions';
   /** Clusters and instances per Region (default 40 each). */
   quotas?: Partial<RdsQuotas>;
   /** Simulated data size of new clusters (drives full-copy durations). */
@@ -105,6 +112,8 @@ const KNOWN_OPTIONS = new Set([
   'timeScale',
   'cloneGroupLimit',
   'fullCopyCloneGroup',
+  'renameTakesEffect',
+  'serverlessV2MinZero',
   'quotas',
   'defaultSizeGiB',
   'faults',
@@ -137,6 +146,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
       ...(options.cloneGroupLimit !== undefined ? { cloneGroupLimit: options.cloneGroupLimit } : {}),
       ...(options.fullCopyCloneGroup ? { fullCopyCloneGroup: options.fullCopyCloneGroup } : {}),
+      ...(options.renameTakesEffect ? { renameTakesEffect: options.renameTakesEffect } : {}),
+      ...(options.serverlessV2MinZero ? { serverlessV2MinZero: options.serverlessV2MinZero } : {}),
       ...(options.quotas ? { quotas: options.quotas } : {}),
       ...(options.defaultSizeGiB !== undefined ? { defaultSizeGiB: options.defaultSizeGiB } : {}),
     },
