@@ -16,6 +16,8 @@ export interface ExtendInput {
   ttlMs: number;
   managerId: string;
   now: Date;
+  /** Instances of the cluster being deleted (maintenance or a delete has started on it). */
+  instancesDeleting?: string[];
 }
 
 /**
@@ -41,6 +43,12 @@ export function planExtend(input: ExtendInput): Plan {
   }
   if (cluster.status === 'deleting') {
     throw new NotManagedError(cluster.id, 'it is being deleted');
+  }
+  if (input.instancesDeleting?.length) {
+    throw new NotManagedError(
+      cluster.id,
+      `it is being deleted (its instance ${input.instancesDeleting.join(', ')} is going; it had expired or was deleted)`,
+    );
   }
   const plan: Plan = {
     version: PLAN_VERSION,
