@@ -68,6 +68,16 @@ export function endpointFor(
   return set(config.endpoint) ?? set(env[`AWS_ENDPOINT_URL_${service}`]) ?? set(env.AWS_ENDPOINT_URL);
 }
 
+/** An endpoint of AWS itself (none given, or a host under AWS's domains, a VPC endpoint included). */
+export function isAwsEndpoint(endpoint: string | undefined): boolean {
+  if (endpoint === undefined) return true;
+  try {
+    return /(^|\.)(amazonaws\.com|amazonaws\.com\.cn|api\.aws)$/i.test(new URL(endpoint).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** An endpoint on this machine: the embedded emulator, moto, LocalStack. */
 export function isLocalEndpoint(endpoint: string | undefined): boolean {
   return endpoint !== undefined && /^https?:\/\/(127\.|localhost|\[::1\])/.test(endpoint);

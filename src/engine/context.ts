@@ -6,6 +6,7 @@ import {
   awsConfigKey,
   describeTarget,
   endpointFor,
+  isAwsEndpoint,
   isLocalEndpoint,
   resolveAwsConfig,
 } from '../aws/config.ts';
@@ -102,8 +103,9 @@ function resolvedAws(config: AwsConfig): Promise<AwsConfig> {
  * way round, would be serialised with nobody: refuse instead of splitting one request.
  */
 function refuseSplitEndpoints(aws: AwsConfig): void {
-  const rds = isLocalEndpoint(endpointFor(aws, 'RDS'));
-  if (rds === isLocalEndpoint(endpointFor(aws, 'DYNAMODB'))) return;
+  // AWS on one side and anything else (the emulator, moto, a host of the user's) on the other.
+  const rds = isAwsEndpoint(endpointFor(aws, 'RDS'));
+  if (rds === isAwsEndpoint(endpointFor(aws, 'DYNAMODB'))) return;
   throw new AwsConfigurationError(
     `RDS calls go to ${describeTarget(aws, 'RDS')} but the lease table is in ${describeTarget(aws, 'DYNAMODB')}: ` +
       'point both at the same place (--endpoint-url, AWS_ENDPOINT_URL, or AWS_ENDPOINT_URL_DYNAMODB too), or use --lease-table none',

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { clientConfig, endpointFor, resolveAwsConfig } from '../../src/aws/config.ts';
+import { clientConfig, endpointFor, isAwsEndpoint, resolveAwsConfig } from '../../src/aws/config.ts';
 import { AwsConfigurationError } from '../../src/util/errors.ts';
 
 describe('clientConfig', () => {
@@ -31,6 +31,18 @@ describe('clientConfig', () => {
     assert.equal(clientConfig({}, 'RDS', {}).region, undefined);
     assert.equal(clientConfig({ region: 'eu-west-1' }, 'RDS', {}).region, 'eu-west-1');
     assert.equal(clientConfig({ profile: 'dev' }, 'RDS', {}).profile, 'dev');
+  });
+});
+
+describe('isAwsEndpoint', () => {
+  it('knows AWS hosts, VPC endpoints included, from everything else', () => {
+    assert.equal(isAwsEndpoint(undefined), true);
+    assert.equal(isAwsEndpoint('https://rds.eu-west-1.amazonaws.com'), true);
+    assert.equal(isAwsEndpoint('https://vpce-0a1b.rds.eu-west-1.vpce.amazonaws.com'), true);
+    assert.equal(isAwsEndpoint('https://rds.cn-north-1.amazonaws.com.cn'), true);
+    assert.equal(isAwsEndpoint('http://127.0.0.1:4510'), false);
+    assert.equal(isAwsEndpoint('http://emulator.internal:4510'), false);
+    assert.equal(isAwsEndpoint('https://amazonaws.com.evil.example'), false);
   });
 });
 
