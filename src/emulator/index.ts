@@ -50,6 +50,8 @@ export interface EmulatorOptions {
   renameTakesEffect?: 'end' | 'start';
   /** Which engine versions accept a Serverless v2 minimum of 0 ACUs (default the documented ones). */
   serverlessV2MinZero?: 'supported-versions' | 'all-versions';
+  /** Whether a `creating` cluster reports its CloneGroupId (unconfirmed on AWS; default shown). */
+  cloneGroupIdWhileCreating?: 'shown' | 'hidden';
   /** Clusters and instances per Region (default 40 each). */
   quotas?: Partial<RdsQuotas>;
   /** Simulated data size of new clusters (drives full-copy durations). */
@@ -114,6 +116,7 @@ const KNOWN_OPTIONS = new Set([
   'fullCopyCloneGroup',
   'renameTakesEffect',
   'serverlessV2MinZero',
+  'cloneGroupIdWhileCreating',
   'quotas',
   'defaultSizeGiB',
   'faults',
@@ -148,6 +151,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ...(options.fullCopyCloneGroup ? { fullCopyCloneGroup: options.fullCopyCloneGroup } : {}),
       ...(options.renameTakesEffect ? { renameTakesEffect: options.renameTakesEffect } : {}),
       ...(options.serverlessV2MinZero ? { serverlessV2MinZero: options.serverlessV2MinZero } : {}),
+      ...(options.cloneGroupIdWhileCreating
+        ? { cloneGroupIdWhileCreating: options.cloneGroupIdWhileCreating }
+        : {}),
       ...(options.quotas ? { quotas: options.quotas } : {}),
       ...(options.defaultSizeGiB !== undefined ? { defaultSizeGiB: options.defaultSizeGiB } : {}),
     },

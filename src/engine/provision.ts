@@ -14,6 +14,7 @@ import type { MaintenancePolicy, ProvisionPolicy } from '../model/policy.ts';
 import { requestIdSuffix } from '../planner/names.ts';
 import { clusterIdFromArn } from '../planner/pool.ts';
 import { DEFAULT_RESERVATION_TTL_MS, planProvision } from '../planner/provision.ts';
+import { recentRestores } from '../planner/recent.ts';
 import {
   AcmError,
   errorMessage,
@@ -155,7 +156,16 @@ async function planAndStart(
           idSuffix,
         });
       let plan = planWith(
-        await ctx.retry(() => refreshPool(ctx.rds, outside, policy.sourceClusterId, now, ctx.where)),
+        await ctx.retry(() =>
+          refreshPool(
+            ctx.rds,
+            outside,
+            policy.sourceClusterId,
+            now,
+            ctx.where,
+            recentRestores(state, now).map((r) => r.clusterId),
+          ),
+        ),
       );
       if (plan.steps.some((s) => s.kind === 'copy')) {
         // A copy costs hours and money: decided on the whole account as it is now, in case another

@@ -87,6 +87,9 @@ export async function readAllClusters(rds: RdsAdapter): Promise<ClusterInfo[]> {
   return (await rds.describeAllClusters()).map(toClusterInfo);
 }
 
+/** Identifiers per `db-cluster-id` filter: a page of ids stays well within what RDS takes. */
+const ID_FILTER_VALUES = 50;
+
 /**
  * The inventory read before taking a root's lease, brought up to date under it in two calls (plus
  * pages), whatever the account's size: the pool's sources (the root and its copies) by id, then every
@@ -102,16 +105,23 @@ export async function refreshPool(
   rootIdOrArn: string,
   now: Date,
   where?: string,
+  /** Clusters restored under this lease lately (the lease item's recent restores): read by id too. */
+  recentIds: readonly string[] = [],
 ): Promise<Inventory> {
   const root = findCluster(stale.clusters, rootIdOrArn);
   if (!root) throw new SourceNotFoundError(rootIdOrArn, where);
-  const sourceIds = [
+  const poolIds = [
     root,
     ...stale.clusters.filter((c) => c.managed?.role === 'copy' && c.managed.rootArn === root.arn),
-  ].map((c) => c.id);
-  const sources = (await rds.describeAllClusters([{ Name: 'db-cluster-id', Values: sourceIds }])).map(
-    toClusterInfo,
-  );
+  ].map((c) => c.id.toLowerCase());
+  const sourceIds = [...new Set([...poolIds, ...recentIds.map((id) => id.toLowerCase())])];
+  const sources: ClusterInfo[] = [];
+  for (let i = 0; i < sourceIds.length; i += ID_FILTER_VALUES) {
+    const ids = sourceIds.slice(i, i + ID_FILTER_VALUES);
+    sources.push(
+      ...(await rds.describeAllClusters([{ Name: 'db-cluster-id', Values: ids }])).map(toClusterInfo),
+    );
+  }
   if (!findCluster(sources, root.arn)) throw new SourceNotFoundError(rootIdOrArn, where);
   const groups = [...new Set(sources.map((c) => c.cloneGroupId).filter((g): g is string => g !== undefined))];
   const members = groups.length
@@ -119,11 +129,11 @@ export async function refreshPool(
     : [];
   const fresh = new Map([...sources, ...members].map((c) => [c.id, c]));
   const asked = new Set(sourceIds);
+  const isAsked = (c: ClusterInfo) => asked.has(c.id.toLowerCase());
   const groupSet = new Set(groups);
   // Stale entries of what was read again are replaced, or dropped when they are gone.
   const kept = stale.clusters.filter(
-    (c) =>
-      !fresh.has(c.id) && !asked.has(c.id) && !(c.cloneGroupId !== undefined && groupSet.has(c.cloneGroupId)),
+    (c) => !fresh.has(c.id) && !isAsked(c) && !(c.cloneGroupId !== undefined && groupSet.has(c.cloneGroupId)),
   );
   return { readAt: now, clusters: [...kept, ...fresh.values()], instances: stale.instances };
 }

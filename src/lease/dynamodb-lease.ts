@@ -5,19 +5,46 @@ import type { Clock } from '../util/clock.ts';
 import { ValidationError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { withRetries } from '../util/retry.ts';
-import { type HeldLease, type LeaseState, type LeaseStore, parseDemand, parseReservations } from './lease.ts';
+import {
+  type HeldLease,
+  type LeaseState,
+  type LeaseStore,
+  parseDemand,
+  parseRecent,
+  parseReservations,
+} from './lease.ts';
 
-const NAMES = {
-  '#owner': 'owner',
-  '#exp': 'expiresAt',
-  '#ttl': 'ttl',
-  '#res': 'reservations',
-  '#dem': 'demand',
-};
+const NAMES = { '#owner': 'owner', '#exp': 'expiresAt', '#ttl': 'ttl' };
+
+/** Each part of the lease state, one JSON attribute each. */
+const PARTS = { reservations: '#res', demand: '#dem', recent: '#rec' } as const;
 
 function stateOf(item: Record<string, { S?: string }> | undefined): LeaseState {
   const demand = parseDemand(item?.demand?.S);
-  return { reservations: parseReservations(item?.reservations?.S), ...(demand ? { demand } : {}) };
+  const recent = parseRecent(item?.recent?.S);
+  return {
+    reservations: parseReservations(item?.reservations?.S),
+    ...(demand ? { demand } : {}),
+    ...(recent ? { recent } : {}),
+  };
+}
+
+/**
+ * The SET clause writing the state back. Optional parts go back only when the holder has them, so a
+ * holder that never read them (an older version) does not erase them.
+ */
+function stateUpdate(state: LeaseState) {
+  const sets: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, { S: string }> = {};
+  for (const [part, alias] of Object.entries(PARTS) as [keyof typeof PARTS, string][]) {
+    const value = state[part];
+    if (value === undefined) continue;
+    sets.push(`${alias} = :${part}`);
+    names[alias] = part;
+    values[`:${part}`] = { S: JSON.stringify(value) };
+  }
+  return { set: sets.join(', '), names, values };
 }
 
 export class DynamoDbLeaseStore implements LeaseStore {
@@ -50,24 +77,14 @@ export class DynamoDbLeaseStore implements LeaseStore {
     return {
       state: stateOf(item),
       release: async (state) => {
+        const written = stateUpdate(state);
         const done = await this.db.conditionalUpdate({
           table: this.table,
           key: { pk: { S: key } },
-          // The demand counts go back only when there are any, so a holder that never read them
-          // (an older version) does not erase them.
-          update: `REMOVE #owner, #exp SET #res = :res${state.demand ? ', #dem = :dem' : ''}`,
+          update: `REMOVE #owner, #exp SET ${written.set}`,
           condition: '#owner = :me',
-          names: {
-            '#owner': NAMES['#owner'],
-            '#exp': NAMES['#exp'],
-            '#res': NAMES['#res'],
-            ...(state.demand ? { '#dem': NAMES['#dem'] } : {}),
-          },
-          values: {
-            ':me': { S: owner },
-            ':res': { S: JSON.stringify(state.reservations) },
-            ...(state.demand ? { ':dem': { S: JSON.stringify(state.demand) } } : {}),
-          },
+          names: { '#owner': NAMES['#owner'], '#exp': NAMES['#exp'], ...written.names },
+          values: { ':me': { S: owner }, ...written.values },
         });
         return done !== undefined;
       },

@@ -215,10 +215,17 @@ export interface Reservation {
 /** Requests asked of a root per hour (the hour's ISO start → count): what maintenance sizes the pool by. */
 export type DemandCounts = Record<string, number>;
 
+/** A cluster restored under the lease (clone or copy), read again by id by the next holders for a while. */
+export interface RecentRestore {
+  clusterId: string;
+  at: string;
+}
+
 export interface LeaseState {
   reservations: Reservation[];
   /** Kept in the lease item because clones that are gone leave no trace in the inventory. */
   demand?: DemandCounts;
+  recent?: RecentRestore[];
 }
 
 export interface Plan {

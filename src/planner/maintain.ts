@@ -15,6 +15,7 @@ import { NameBook, resolveIdSuffix } from './names.ts';
 import { assessPool, checkPoolNumbers, readPool, unmanagedNotes, writerInstanceClass } from './pool.ts';
 import { liveReservations } from './provision.ts';
 import { planExpiredClones, planObsoleteCopies, withoutDeleted } from './purge.ts';
+import { withRecentRestores } from './recent.ts';
 import { planStranded } from './stranded.ts';
 import { warmClones } from './warm.ts';
 
@@ -130,5 +131,7 @@ export function planMaintenance(input: MaintenanceInput): Plan {
   plan.steps = [...copies, ...stranded.repairs, ...plan.steps];
   plan.capacityAfter = afterDeletes + count * max;
   if (warmToMake > 0) plan.warmToMake = warmToMake;
+  const copyIds = copies.filter((s) => s.kind === 'copy').map((s) => s.clusterId);
+  if (input.lease && copyIds.length) plan.lease = withRecentRestores(input.lease, copyIds, now);
   return plan;
 }

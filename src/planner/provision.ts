@@ -34,6 +34,7 @@ import {
   writerInstanceClass,
 } from './pool.ts';
 import { planObsoleteCopies, withoutDeleted } from './purge.ts';
+import { recentRestores, withRecentRestores } from './recent.ts';
 import { idleRange, serverlessRange } from './serverless.ts';
 import { planStranded, STRANDED_AFTER_MS } from './stranded.ts';
 import { claimStep, pickWarmClone } from './warm.ts';
@@ -124,7 +125,7 @@ export function planProvision(input: ProvisionInput): Plan {
     createdAt: now.toISOString(),
     sources: [pool.root, ...pool.copies].map(assessSource),
     steps: [],
-    lease: { reservations: others, ...(input.lease?.demand ? { demand: input.lease.demand } : {}) },
+    lease: keptLeaseState(input, others),
     capacityBefore: pool.freeCapacity,
     notes: unmanagedNotes(pool),
   };
@@ -225,7 +226,19 @@ export function planProvision(input: ProvisionInput): Plan {
   const deleted = plan.steps.filter((s) => s.kind === 'delete');
   const after = deleted.length ? readPool(withoutDeleted(inventory, deleted), root.id, pool.options) : pool;
   plan.capacityAfter = freeCapacity([after.root, ...after.copies]) + capacityAfterCreate;
+  const restored = plan.steps.filter((s) => s.kind === 'clone' || s.kind === 'copy').map((s) => s.clusterId);
+  if (plan.lease) plan.lease = withRecentRestores(plan.lease, restored, now);
   return plan;
+}
+
+/** What of the lease state a provision keeps: the demand counts and the recent restores. */
+function keptLeaseState(input: ProvisionInput, reservations: Reservation[]): LeaseState {
+  const recent = recentRestores(input.lease, input.now);
+  return {
+    reservations,
+    ...(input.lease?.demand ? { demand: input.lease.demand } : {}),
+    ...(recent.length ? { recent } : {}),
+  };
 }
 
 function reuseSteps(ctx: Context, earlier: ClusterInfo): Step[] {

@@ -49,7 +49,13 @@ const inNoDomain = () => () => false;
 
 const CLUSTER_FILTERS: Record<string, FilterTest<ClusterRecord>> = {
   'db-cluster-id': oneOf((c) => c.id, clusterIds),
-  'clone-group-id': oneOf((c) => c.cloneGroupId),
+  'clone-group-id': (values, model) => {
+    const wanted = new Set(values);
+    return (c) => {
+      const group = model.reportedCloneGroupId(c);
+      return group !== undefined && wanted.has(group);
+    };
+  },
   'db-cluster-resource-id': oneOf((c) => c.resourceId),
   engine: oneOf((c) => c.engine),
   domain: inNoDomain,

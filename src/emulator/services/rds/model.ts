@@ -43,6 +43,13 @@ export class RdsModel {
     return new Date(from.getTime() + Math.round(ms * this.options.timeScale)).toISOString();
   }
 
+  /** The CloneGroupId a describe shows for the cluster (see RdsOptions.cloneGroupIdWhileCreating). */
+  reportedCloneGroupId(c: ClusterRecord): string | undefined {
+    return this.options.cloneGroupIdWhileCreating === 'hidden' && c.status === 'creating'
+      ? undefined
+      : c.cloneGroupId;
+  }
+
   region(name: string = this.defaultRegion): RegionState {
     let r = this.state.regions[name];
     if (!r) {

@@ -80,6 +80,11 @@ export interface RdsOptions {
    * those AWS lists (see AUTO_PAUSE_VERSIONS; the exact minors are unconfirmed), or `all-versions`.
    */
   serverlessV2MinZero: 'supported-versions' | 'all-versions';
+  /**
+   * Whether a cluster still `creating` reports its CloneGroupId (and matches the clone-group-id
+   * filter): `shown` (default) or `hidden` until it is available. Unconfirmed on AWS.
+   */
+  cloneGroupIdWhileCreating: 'shown' | 'hidden';
 }
 
 export const DEFAULT_RDS_OPTIONS: RdsOptions = {
@@ -91,6 +96,7 @@ export const DEFAULT_RDS_OPTIONS: RdsOptions = {
   defaultSizeGiB: 10,
   renameTakesEffect: 'end',
   serverlessV2MinZero: 'supported-versions',
+  cloneGroupIdWhileCreating: 'shown',
 };
 
 export interface RdsOptionsInput {
@@ -104,6 +110,7 @@ export interface RdsOptionsInput {
   defaultSizeGiB?: number;
   renameTakesEffect?: 'end' | 'start';
   serverlessV2MinZero?: 'supported-versions' | 'all-versions';
+  cloneGroupIdWhileCreating?: 'shown' | 'hidden';
 }
 
 export function resolveRdsOptions(input: RdsOptionsInput = {}): RdsOptions {
@@ -117,6 +124,8 @@ export function resolveRdsOptions(input: RdsOptionsInput = {}): RdsOptions {
     defaultSizeGiB: input.defaultSizeGiB ?? DEFAULT_RDS_OPTIONS.defaultSizeGiB,
     renameTakesEffect: input.renameTakesEffect ?? DEFAULT_RDS_OPTIONS.renameTakesEffect,
     serverlessV2MinZero: input.serverlessV2MinZero ?? DEFAULT_RDS_OPTIONS.serverlessV2MinZero,
+    cloneGroupIdWhileCreating:
+      input.cloneGroupIdWhileCreating ?? DEFAULT_RDS_OPTIONS.cloneGroupIdWhileCreating,
   };
   const problems: string[] = [];
   for (const [key, value] of Object.entries(options.timings)) {
@@ -137,6 +146,10 @@ export function resolveRdsOptions(input: RdsOptionsInput = {}): RdsOptions {
   if (options.serverlessV2MinZero !== 'supported-versions' && options.serverlessV2MinZero !== 'all-versions')
     problems.push(
       `serverlessV2MinZero must be supported-versions or all-versions (got ${String(options.serverlessV2MinZero)})`,
+    );
+  if (options.cloneGroupIdWhileCreating !== 'shown' && options.cloneGroupIdWhileCreating !== 'hidden')
+    problems.push(
+      `cloneGroupIdWhileCreating must be shown or hidden (got ${String(options.cloneGroupIdWhileCreating)})`,
     );
   if (problems.length) throw new Error(`invalid RDS emulator options: ${problems.join('; ')}`);
   return options;

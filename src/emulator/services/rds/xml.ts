@@ -54,7 +54,7 @@ export function clusterFields(
     text('KmsKeyId', c.kmsKeyId),
     text('DbClusterResourceId', c.resourceId),
     text('DBClusterArn', c.arn),
-    text('CloneGroupId', c.cloneGroupId),
+    text('CloneGroupId', model.reportedCloneGroupId(c)),
     text('ClusterCreateTime', c.createdAt),
     c.pendingIdentifier !== undefined
       ? el('PendingModifiedValues', text('DBClusterIdentifier', c.pendingIdentifier))
