@@ -26,6 +26,8 @@ interface SizeFigures {
   clusters: number;
   inventory: ReadFigures;
   instances: ReadFigures;
+  /** From the emulator's records at the end (the reads restore nothing, so it must be 0). */
+  accidentalFullCopies: number;
 }
 
 /** Adds up the time the emulator's RDS service spends answering, to tell its share from the SDK's. */
@@ -110,7 +112,12 @@ async function runSize(n: number, reps: number, log: (l: string) => void): Promi
       );
     });
     log(`emulator-reads: ${n} clusters: inventory ${ms(inventory.ms)}, instances ${ms(instances.ms)}`);
-    return { clusters: n, inventory, instances };
+    return {
+      clusters: n,
+      inventory,
+      instances,
+      accidentalFullCopies: emulator.stats().rds.accidentalFullCopies,
+    };
   } finally {
     rds.client.destroy();
     await emulator.stop();
@@ -183,6 +190,8 @@ export const emulatorReads: Benchmark = {
         `a full run reports a problem when the per-cluster cost at ${count(b.clusters)} clusters exceeds ${GROWTH_LIMIT}× the one at ${count(a.clusters)}`,
       ],
       problems,
+      // A read that fails or misses a cluster throws, which fails the benchmark: none failed here.
+      checks: { accidentalFullCopies: a.accidentalFullCopies + b.accidentalFullCopies, failedRequests: 0 },
       data: { sizes: [a, b] },
     };
   },

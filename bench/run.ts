@@ -1,13 +1,14 @@
 // npm run bench [-- NAME…] [--size tiny|full] [--json]
 // Runs the benchmarks one after the other (they measure wall time, so never in parallel), prints one
 // table block per benchmark as it finishes (or one JSON document with --json), and exits 1 when a
-// benchmark reports a problem (an invariant that must be 0 was not).
+// benchmark reports a problem: an invariant that must be 0 was not (accidental full copies, failed
+// requests, sources over their limit), or the benchmark itself failed.
 import { cpus } from 'node:os';
 import { apiCalls } from './api-calls.ts';
 import { concurrency } from './concurrency.ts';
 import { emulatorReads } from './emulator-reads.ts';
 import { lambdaCold } from './lambda-cold.ts';
-import { type Benchmark, type BenchReport, formatReport, type Size } from './lib/report.ts';
+import { type Benchmark, type BenchReport, checkProblems, formatReport, type Size } from './lib/report.ts';
 import { soak } from './soak.ts';
 import { timeToClone } from './time-to-clone.ts';
 
@@ -88,7 +89,14 @@ async function main(): Promise<number> {
     let report: BenchReport;
     try {
       const r = await b.run({ size: args.size, log });
-      report = { name: b.name, title: b.title, elapsedMs: performance.now() - t0, ...r };
+      report = {
+        name: b.name,
+        title: b.title,
+        elapsedMs: performance.now() - t0,
+        ...r,
+        // A benchmark that lets a broken invariant through still fails the run.
+        problems: [...r.problems, ...checkProblems(r.checks)],
+      };
     } catch (err) {
       report = {
         name: b.name,

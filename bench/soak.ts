@@ -1,8 +1,9 @@
 // soak: hundreds of provisions and deletions through the engine with faults injected (20% Throttling,
 // 5% InternalFailure, jittered latency), a bounded number in flight, several sources with a small
-// clone limit so copies and reservations are exercised too. Every request must be answered; at the
-// end no cluster may be left that no request accounts for, and no source may ever have gone over
-// its limit (sampled from the emulator's own records throughout).
+// clone limit so copies and reservations are exercised too. Every request must be answered and
+// succeed (a failed provision or deletion fails the benchmark); at the end no cluster may be left that
+// no request accounts for, and no source may ever have gone over its limit (sampled from the
+// emulator's own records throughout).
 import type { RunningEmulator } from '../src/emulator/index.ts';
 import { deleteClone, provisionClone } from '../src/engine/api.ts';
 import { TAG } from '../src/model/tags.ts';
@@ -220,9 +221,12 @@ export const soak: Benchmark = {
         ['clusters left that no request accounts for (must be 0)', left.length],
       ];
       const problems: string[] = [];
+      const provFailed = all.length - provOk.length;
+      const delFailed = delTried.length - delOk.length;
+      if (provFailed) problems.push(`${provFailed} provision(s) failed (see failures by reason)`);
+      if (delFailed) problems.push(`${delFailed} deletion(s) failed (see failures by reason)`);
       if (left.length) problems.push(`clusters no request accounts for: ${left.slice(0, 10).join('; ')}`);
       if (overLimit.length) problems.push(`sources over their limit: ${overLimit.join(', ')}`);
-      if (accidental) problems.push(`${accidental} accidental full copies`);
       const unanswered = all.filter((l) => /no answer within/.test(`${l.provision} ${l.deletion}`)).length;
       if (unanswered)
         problems.push(`${unanswered} request(s) got no answer within ${ANSWER_TIMEOUT_MS / 1000} s`);
@@ -250,6 +254,10 @@ export const soak: Benchmark = {
           left.length ? `left: ${left.join('; ')}` : 'left: nothing but the roots and the pool copies',
         ],
         problems,
+        checks: {
+          accidentalFullCopies: accidental,
+          failedRequests: provFailed + delFailed + (total - all.length),
+        },
         data: {
           total,
           wallMs,

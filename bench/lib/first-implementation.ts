@@ -1,7 +1,8 @@
-// The inventory read of the first implementation, kept only as a baseline: page through
-// DescribeDBClusters, ignore the TagList that comes inline, and ask ListTagsForResource for every
-// cluster, one after the other (N + pages calls per request). It reads every page (the original
-// stopped after the first, which was a bug, not a saving).
+// The inventory read of the first implementation, kept only as a baseline, in two forms:
+// - as it was: one DescribeDBClusters call (the first page, 100 clusters), ignoring the TagList that
+//   comes inline, then ListTagsForResource for every cluster on it, one after the other. Above 100
+//   clusters it does not see the rest of the account, so its slot count can be wrong;
+// - corrected: every page, then ListTagsForResource for every cluster (N + pages calls).
 import { DescribeDBClustersCommand, ListTagsForResourceCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { AwsConfig } from '../../src/aws/config.ts';
 
@@ -12,6 +13,12 @@ export interface BaselineCluster {
   tags: Record<string, string>;
 }
 
+export interface BaselineRead {
+  clusters: BaselineCluster[];
+  /** False when pages were left unread (the account holds more than the read saw). */
+  complete: boolean;
+}
+
 export function baselineClient(aws: AwsConfig): RDSClient {
   return new RDSClient({
     region: aws.region ?? 'us-east-1',
@@ -20,7 +27,10 @@ export function baselineClient(aws: AwsConfig): RDSClient {
   });
 }
 
-export async function baselineInventory(client: RDSClient): Promise<BaselineCluster[]> {
+export async function baselineInventory(
+  client: RDSClient,
+  pages: 'first page only' | 'every page',
+): Promise<BaselineRead> {
   const clusters: BaselineCluster[] = [];
   let marker: string | undefined;
   for (let page = 0; page < 10_000; page++) {
@@ -34,11 +44,11 @@ export async function baselineInventory(client: RDSClient): Promise<BaselineClus
       });
     }
     marker = r.Marker;
-    if (!marker) break;
+    if (!marker || pages === 'first page only') break;
   }
   for (const c of clusters) {
     const r = await client.send(new ListTagsForResourceCommand({ ResourceName: c.arn }));
     for (const t of r.TagList ?? []) if (t.Key) c.tags[t.Key] = t.Value ?? '';
   }
-  return clusters;
+  return { clusters, complete: marker === undefined };
 }

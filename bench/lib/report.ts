@@ -18,8 +18,32 @@ export interface BenchReport {
   notes: string[];
   /** Violated invariants and suspected bugs; the runner exits 1 when any benchmark has one. */
   problems: string[];
+  /**
+   * The invariants every benchmark that drives the product checks, counted over the whole run: the
+   * runner prints them and reports any that is not 0 as a problem. Absent: the benchmark made no
+   * restore and answered no request (it cannot break them).
+   */
+  checks?: Checks;
   /** Raw figures for --json consumers. */
   data: Record<string, unknown>;
+}
+
+export interface Checks {
+  /** Copy-on-write restores AWS (the emulator) served as full copies, from its own records. */
+  accidentalFullCopies: number;
+  /** Requests of the product that failed (provisions, deletions, maintenance runs). */
+  failedRequests: number;
+}
+
+/** The checks as problems: each that is not 0. */
+export function checkProblems(checks: Checks | undefined): string[] {
+  if (!checks) return [];
+  const out: string[] = [];
+  if (checks.accidentalFullCopies !== 0)
+    out.push(`check failed: ${checks.accidentalFullCopies} accidental full copies (must be 0)`);
+  if (checks.failedRequests !== 0)
+    out.push(`check failed: ${checks.failedRequests} failed requests (must be 0)`);
+  return out;
 }
 
 export type Size = 'tiny' | 'full';
@@ -57,6 +81,10 @@ export function formatTable(table: Table): string {
 export function formatReport(r: BenchReport): string {
   const out = [`== ${r.name}: ${r.title} (${(r.elapsedMs / 1000).toFixed(1)} s) ==`, ''];
   for (const t of r.tables) out.push(formatTable(t), '');
+  if (r.checks)
+    out.push(
+      `checked: ${r.checks.accidentalFullCopies} accidental full copies, ${r.checks.failedRequests} failed requests (each must be 0)`,
+    );
   for (const n of r.notes) out.push(`note: ${n}`);
   for (const p of r.problems) out.push(`PROBLEM: ${p}`);
   return out.join('\n').trimEnd();

@@ -1,5 +1,5 @@
-// The simulation's agenda: events in virtual time, earliest first; ties keep insertion order so a
-// seeded run always replays the same way.
+// Timers in virtual time, earliest first; ties keep insertion order so a seeded run always replays
+// the same way.
 
 interface Entry<T> {
   at: number;
@@ -13,6 +13,11 @@ export class EventQueue<T> {
 
   get size(): number {
     return this.heap.length;
+  }
+
+  /** When the earliest entry is due; undefined when there is none. */
+  peekAt(): number | undefined {
+    return this.heap[0]?.at;
   }
 
   push(at: number, event: T): void {

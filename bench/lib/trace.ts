@@ -1,7 +1,7 @@
 // A seeded demand trace: weekday CI bursts (a pipeline fanning out 15 test databases within
 // 10 minutes) on top of requests spread over office hours, a few on weekends, each clone kept
 // 1–8 hours. The same seed gives the same trace.
-import { seededRandom } from '../../../src/emulator/faults.ts';
+import { seededRandom } from '../../src/emulator/faults.ts';
 
 export interface Demand {
   /** Virtual ms since the epoch. */

@@ -1,0 +1,149 @@
+// Replays a request trace against one requester in virtual time: each request arrives at its
+// instant, waits until its clone is usable, keeps it for its hold time and releases it; scheduled
+// work runs beside. Every figure is read from what happened: the requester's answers, the clock,
+// and the emulator's records (the ledger).
+import { errorMessage } from '../../../src/util/errors.ts';
+import type { Demand } from '../trace.ts';
+import { type Account, virtualAccount } from './account.ts';
+import { Ledger } from './ledger.ts';
+import type { BackgroundFigures, Requester } from './requester.ts';
+
+export interface ReplayFigures {
+  requests: number;
+  /** Request → usable, ms, sorted. */
+  latenciesMs: number[];
+  waitedForFullCopy: number;
+  /** `req-N: why`, for requests that got no clone and releases that failed. */
+  failures: string[];
+  copiesMade: number;
+  copyHours: number;
+  cloneHours: number;
+  /** Hours of full-size volumes: the pool's copies and the clones AWS silently served as full copies. */
+  fullVolumeHours: number;
+  /** Deletions the ledger did not see start (must be 0, or the hours are approximate). */
+  ledgerMissedEnds: number;
+  maxClonesOnASource: number;
+  accidentalFullCopies: number;
+  background: BackgroundFigures;
+  /** SDK commands the run sent, and clock moves it took. */
+  calls: number;
+  callsByCommand: Record<string, number>;
+  clockSteps: number;
+  wallMs: number;
+}
+
+const MUTATIONS = /^(Restore|Create|Delete)/;
+
+export async function replay(
+  demand: readonly Demand[],
+  window: { start: number; end: number },
+  sourceSizeGiB: number,
+  requesterFor: (account: Account) => Requester,
+): Promise<ReplayFigures> {
+  const t0 = performance.now();
+  // The clock starts an hour early: preparing happens before the first request.
+  const account = await virtualAccount(window.start - 3_600_000, sourceSizeGiB);
+  const { clock, inFlight, emulator } = account;
+  try {
+    const requester = requesterFor(account);
+    const prepared: { done: boolean; error?: unknown } = { done: false };
+    requester.prepare().then(
+      () => {
+        prepared.done = true;
+      },
+      (err: unknown) => {
+        prepared.done = true;
+        prepared.error = err;
+      },
+    );
+    await clock.run(inFlight, () => prepared.done);
+    if (prepared.error !== undefined) throw prepared.error;
+    const callsBefore = inFlight.started;
+    const byCommandBefore = new Map(inFlight.byCommand);
+    const stepsBefore = clock.steps;
+
+    const ledger = new Ledger(emulator);
+    const latencies: number[] = [];
+    const failures: string[] = [];
+    let waited = 0;
+    let open = demand.length + 1;
+    demand.forEach(async (d, i) => {
+      const key = `req-${i}`;
+      try {
+        await clock.sleepUntil(d.at);
+        let served: Awaited<ReturnType<Requester['request']>>;
+        try {
+          served = await requester.request(key);
+        } catch (err) {
+          failures.push(`${key}: ${errorMessage(err)}`);
+          return;
+        }
+        latencies.push(clock.ms - d.at);
+        if (served.waitedForFullCopy) waited++;
+        await clock.sleep(d.holdMs);
+        await requester.release(served.clusterId).catch((err: unknown) => {
+          failures.push(`${key}: release of ${served.clusterId} failed: ${errorMessage(err)}`);
+        });
+      } finally {
+        open--;
+      }
+    });
+    let background: BackgroundFigures = { runs: 0, copiesMade: 0, failures: [] };
+    requester
+      .background(window.start, window.end)
+      .then(
+        (b) => {
+          background = b;
+        },
+        (err: unknown) => {
+          background.failures.push(errorMessage(err));
+        },
+      )
+      .finally(() => {
+        open--;
+      });
+
+    let mutations = -1;
+    const mutationCount = () => {
+      let n = 0;
+      for (const [command, count] of inFlight.byCommand) if (MUTATIONS.test(command)) n += count;
+      return n;
+    };
+    await clock.run(inFlight, () => open === 0, {
+      atRest: (now) => {
+        const m = mutationCount();
+        if (m !== mutations) {
+          mutations = m;
+          ledger.sample(now);
+        }
+      },
+    });
+
+    latencies.sort((a, b) => a - b);
+    return {
+      requests: demand.length,
+      latenciesMs: latencies,
+      waitedForFullCopy: waited,
+      failures,
+      copiesMade: ledger.made('copy', window.start, window.end),
+      copyHours: ledger.hours((l) => l.kind === 'copy', window.start, window.end),
+      cloneHours: ledger.hours((l) => l.kind === 'clone', window.start, window.end),
+      fullVolumeHours: ledger.hours((l) => l.full, window.start, window.end),
+      ledgerMissedEnds: ledger.missedEnds,
+      maxClonesOnASource: ledger.maxClonesOnASource,
+      accidentalFullCopies: emulator.stats().rds.accidentalFullCopies,
+      background,
+      calls: inFlight.started - callsBefore,
+      callsByCommand: Object.fromEntries(
+        [...inFlight.byCommand]
+          .map(([c, n]) => [c.replace(/Command$/, ''), n - (byCommandBefore.get(c) ?? 0)] as const)
+          .filter(([, n]) => n > 0)
+          .sort((a, b) => b[1] - a[1]),
+      ),
+      clockSteps: clock.steps - stepsBefore,
+      wallMs: performance.now() - t0,
+    };
+  } finally {
+    await account.stop();
+  }
+}
