@@ -13,6 +13,6 @@ export function connectionEnv(clone: CloneDescription): string {
     ['ACM_CLUSTER_ARN', clone.arn],
     ['ACM_READER_HOST', clone.readerEndpoint],
     ['ACM_PASSWORD_SECRET_ARN', clone.passwordSecret],
-    ['ACM_STATUS', clone.status],
+    ['ACM_STATUS', clone.noWriter ? `${clone.status}-no-writer` : clone.status],
   ]);
 }

@@ -169,7 +169,7 @@ export function formatClusterList(clusters: CloneDescription[]): string {
       { header: 'CLUSTER', value: (c) => c.clusterId },
       { header: 'ROLE', value: (c) => c.role },
       { header: 'SOURCE', value: (c) => c.rootClusterId },
-      { header: 'STATUS', value: (c) => c.status },
+      { header: 'STATUS', value: (c) => (c.noWriter ? `${c.status}, NO WRITER` : c.status) },
       { header: 'OWNER', value: (c) => (c.warm ? '(warm)' : c.owner) },
       { header: 'DATA TIMESTAMP', value: (c) => shortInstant(c.dataTimestamp) },
       { header: 'EXPIRES', value: (c) => shortInstant(c.expiresAt) },

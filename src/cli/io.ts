@@ -12,7 +12,7 @@ export interface Io {
    * On Ctrl-C (or SIGTERM) call `say`, then exit 130. Returns the function that removes the handler.
    * Absent in tests that do not send signals.
    */
-  onInterrupt?(say: () => void): () => void;
+  onInterrupt?(say: () => void | Promise<void>): () => void;
 }
 
 export function processIo(): Io {
@@ -23,8 +23,10 @@ export function processIo(): Io {
     env: process.env,
     onInterrupt(say) {
       const handler = (signal: NodeJS.Signals) => {
-        say();
-        process.exit(signal === 'SIGTERM' ? 143 : 130);
+        const code = signal === 'SIGTERM' ? 143 : 130;
+        // A second Ctrl-C does not wait for the first one's clean-up.
+        process.once('SIGINT', () => process.exit(code));
+        Promise.resolve(say()).finally(() => process.exit(code));
       };
       process.once('SIGINT', handler);
       process.once('SIGTERM', handler);

@@ -1,6 +1,7 @@
 // What a waiting command shows. On a terminal one line ticks every second; anywhere else (a CI log)
 // a line on every change and at least one a minute, so CI systems that kill a silent step do not,
 // and the log says what is typical. It also remembers what is being created, for Ctrl-C.
+import { releaseIdleLeases } from '../engine/api.ts';
 import type { ProgressEvent } from '../model/api.ts';
 import { formatDuration } from '../util/duration.ts';
 import type { Io } from './io.ts';
@@ -28,9 +29,11 @@ export class Progress {
     private readonly heartbeatMs = heartbeatFrom(io.env ?? process.env),
   ) {}
 
-  /** The cluster being created or deleted when the user interrupts, if known. */
+  /** The cluster being created or deleted when the user interrupts, if known, with its last stage. */
   get current(): ProgressEvent | undefined {
-    return this.last;
+    if (!this.last) return undefined;
+    const stage = this.stages.get(this.last.clusterId);
+    return stage ? { ...this.last, stage } : this.last;
   }
 
   start(): this {
@@ -40,7 +43,12 @@ export class Progress {
     return this;
   }
 
+  private readonly stages = new Map<string, NonNullable<ProgressEvent['stage']>>();
+  private lastAt = Date.now();
+
   readonly onProgress = (event: ProgressEvent): void => {
+    if (event.stage) this.stages.set(event.clusterId, event.stage);
+    this.lastAt = Date.now();
     const changed =
       !this.last ||
       this.last.clusterId !== event.clusterId ||
@@ -79,7 +87,9 @@ export class Progress {
     const total = formatDuration(Date.now() - this.started);
     const e = this.last;
     if (!e) return `${this.task}: ${total} elapsed`;
-    const phase = e.elapsedMs !== undefined ? `, ${formatDuration(e.elapsedMs)} in this phase` : '';
+    // The phase's time as of the last event, plus the time since: heartbeats do not repeat a stale value.
+    const inPhase = e.elapsedMs !== undefined ? e.elapsedMs + (Date.now() - this.lastAt) : undefined;
+    const phase = inPhase !== undefined ? `, ${formatDuration(inPhase)} in this phase` : '';
     const typical = TYPICAL[e.phase];
     return `${e.phase} ${e.clusterId}: ${e.status ?? 'waiting'} (${total} elapsed${phase}${typical ? `; ${typical}` : ''})`;
   }
@@ -98,13 +108,20 @@ function heartbeatFrom(env: NodeJS.ProcessEnv): number {
 export async function watched<T>(
   io: Io,
   task: string,
-  interrupted: (current: ProgressEvent | undefined) => string,
+  interrupted: (current: ProgressEvent | undefined, leases: { released: number; kept: number }) => string,
   run: (onProgress: (event: ProgressEvent) => void) => Promise<T>,
 ): Promise<T> {
   const progress = new Progress(io, task).start();
-  const off = io.onInterrupt?.(() => {
+  const off = io.onInterrupt?.(async () => {
     progress.stop();
-    io.stderr(`\ninterrupted: ${interrupted(progress.current)}\n`);
+    // Others need not wait out the TTL of a lease this process holds while it sends nothing.
+    const leases = await Promise.race([
+      releaseIdleLeases(),
+      new Promise<{ released: number; kept: number }>((r) =>
+        setTimeout(() => r({ released: 0, kept: 0 }), 3_000),
+      ),
+    ]);
+    io.stderr(`\ninterrupted: ${interrupted(progress.current, leases)}\n`);
   });
   try {
     return await run(progress.onProgress);

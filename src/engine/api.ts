@@ -1,5 +1,7 @@
 // The engine's API: all that the CLI, the Lambda and library users call (src/model holds the types).
 
+/** For an interrupted process: give back the leases it holds while nothing is being sent under them. */
+export { releaseIdleLeases } from '../lease/with-lease.ts';
 export { formatPlan } from '../planner/explain.ts';
 export {
   cloneReadiness,

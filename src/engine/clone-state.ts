@@ -25,6 +25,7 @@ export function describeClone(c: DBCluster): CloneDescription {
   if (info.masterUsername) out.masterUsername = info.masterUsername;
   if (info.databaseName) out.databaseName = info.databaseName;
   if (info.createdAt) out.createdAt = info.createdAt.toISOString();
+  if (info.status === 'available' && info.members.length === 0) out.noWriter = true;
   const secret = m?.passwordSecret ?? c.MasterUserSecret?.SecretArn;
   if (secret) out.passwordSecret = secret;
   const key = m?.passwordKey ?? c.MasterUserSecret?.KmsKeyId;

@@ -37,9 +37,9 @@ export async function extendClone(
   const first = await decide();
   if (valid.dryRun || !first.changed) return first;
   // Read and decide again under the lease: a maintenance run that read the old expiry is not holding it.
-  const done = await withLease(leaseKey(first.plan.rootClusterId), leaseOptions(ctx), async (state) => {
+  const done = await withLease(leaseKey(first.plan.rootClusterId), leaseOptions(ctx), async (state, hold) => {
     const now = await decide();
-    await new Execution(ctx).apply(now.plan.steps);
+    await hold.sending(() => new Execution(ctx).apply(now.plan.steps));
     return { result: now, state };
   });
   // Maintenance decides on expiries under the lease but deletes after it: a deletion that read the

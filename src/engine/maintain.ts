@@ -50,7 +50,7 @@ async function maintainOne(
     }
     const made = await withLease(leaseKey(policy.clusterId), leaseOptions(ctx), async (state, hold) => {
       const p = await plan(ctx, policy, state);
-      await execution.apply(underLease(p.steps), restoreGuard(hold));
+      await hold.sending(() => execution.apply(underLease(p.steps), restoreGuard(hold)));
       return { result: p, state: p.lease ?? state };
     });
     await execution.apply(afterLease(made.steps));

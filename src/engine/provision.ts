@@ -176,7 +176,7 @@ async function planAndStart(
       }
       logPlan(ctx.logger, plan);
       try {
-        await execution.apply(underLease(plan.steps), restoreGuard(hold));
+        await hold.sending(() => execution.apply(underLease(plan.steps), restoreGuard(hold)));
       } catch (err) {
         if (!(err instanceof RestoreRefusedError)) throw err;
         return {

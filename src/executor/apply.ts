@@ -101,15 +101,20 @@ export class Execution {
     const { ctx } = this;
     ctx.logger.debug('applying step', { kind: step.kind, reason: step.reason });
     switch (step.kind) {
-      case 'copy':
-        return {
-          step,
-          outcome: 'done',
-          cluster: await ctx.retry(() => restore(ctx, step, beforeEachAttempt)),
-        };
+      case 'copy': {
+        const cluster = await ctx.retry(() => restore(ctx, step, beforeEachAttempt));
+        ctx.progress({ clusterId: step.clusterId, phase: 'copy', status: 'full copy requested', stage: 'restored' });
+        return { step, outcome: 'done', cluster };
+      }
       case 'clone': {
         const cluster = await ctx.retry(() => restore(ctx, step, beforeEachAttempt));
         this.made.push({ clusterId: step.clusterId });
+        ctx.progress({
+          clusterId: step.clusterId,
+          phase: 'clone',
+          status: 'restore requested',
+          stage: 'restored',
+        });
         return { step, outcome: 'done', cluster };
       }
       case 'copy-writer':
@@ -123,6 +128,12 @@ export class Execution {
         return { step, outcome: 'done' };
       case 'clone-writer':
         await ctx.retry(() => createWriter(ctx, step));
+        ctx.progress({
+          clusterId: step.clusterId,
+          phase: 'clone',
+          status: `writer ${step.instanceId} requested`,
+          stage: 'writer-requested',
+        });
         return { step, outcome: 'done' };
       case 'wait-copy':
         return this.waitForCopy(step);
@@ -164,6 +175,12 @@ export class Execution {
     await ctx.retry(() => ctx.rds.removeTags(step.arn, step.removeKeys));
     await ctx.retry(() => ctx.rds.addTags(step.arn, tags));
     this.made.push({ clusterId: step.clusterId });
+    ctx.progress({
+      clusterId: step.clusterId,
+      phase: 'clone',
+      status: 'warm clone claimed',
+      stage: 'claimed',
+    });
     if (!step.newClusterId) return ctx.retry(() => ctx.rds.describeCluster(step.clusterId));
     const newId = step.newClusterId;
     const renamed = await this.rename(step, newId);

@@ -19,6 +19,11 @@ export interface LeaseOptions {
 export interface Hold {
   /** Time left before others may take the lease, by this process's clock. */
   remainingMs(): number;
+  /**
+   * Runs `work` that sends what the count was made for (restores, claims): while it runs, the lease
+   * must not be given back early (releaseIdleLeases), or another holder could count before AWS shows it.
+   */
+  sending<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** The default time a holder may keep the lease before others may take it. */
@@ -49,13 +54,26 @@ export async function withLease<T>(
     });
     if (lease) {
       let next = lease.state;
-      const hold: Hold = { remainingMs: () => asked + ttl - options.clock.now().getTime() };
+      const entry: HeldEntry = { lease, state: lease.state, sending: 0 };
+      held.add(entry);
+      const hold: Hold = {
+        remainingMs: () => asked + ttl - options.clock.now().getTime(),
+        sending: async (work) => {
+          entry.sending++;
+          try {
+            return await work();
+          } finally {
+            entry.sending--;
+          }
+        },
+      };
       try {
         const { result, state } = await fn(lease.state, hold);
         next = state;
         return result;
       } finally {
-        await release(lease, next, key, ttl, options);
+        // Given back already when the process was interrupted before sending anything.
+        if (held.delete(entry)) await release(lease, next, key, ttl, options);
         wakeNext(key);
       }
     }
@@ -71,6 +89,35 @@ export async function withLease<T>(
     ]);
     released.cancel();
   }
+}
+
+interface HeldEntry {
+  lease: HeldLease;
+  /** The state as taken: what an early release writes back (nothing was done under it). */
+  state: LeaseState;
+  sending: number;
+}
+
+// The leases this process holds now, for an interrupted CLI to give back before it exits.
+const held = new Set<HeldEntry>();
+
+/**
+ * Gives back the leases this process holds that are not sending anything (an interrupted command
+ * exits next): others need not wait out their TTL. Leases under which a restore may be on its way
+ * stay taken until their TTL, so nobody counts before AWS shows the new cluster. Best effort.
+ */
+export async function releaseIdleLeases(): Promise<{ released: number; kept: number }> {
+  let released = 0;
+  let kept = 0;
+  for (const entry of [...held]) {
+    if (entry.sending > 0) {
+      kept++;
+      continue;
+    }
+    held.delete(entry);
+    if (await entry.lease.release(entry.state).catch(() => false)) released++;
+  }
+  return { released, kept };
 }
 
 /** The longest a waiter sleeps between two attempts to take a lease held by another process. */

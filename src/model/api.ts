@@ -16,6 +16,11 @@ export interface ProgressEvent {
   phase: string;
   status?: string;
   elapsedMs?: number;
+  /**
+   * What now exists of a new clone: restored (its writer not asked for yet: it cannot become usable
+   * as it is), writer-requested, or claimed (a warm clone is this request's).
+   */
+  stage?: 'restored' | 'writer-requested' | 'claimed';
 }
 
 /** Settings shared by every operation of one manager deployment. */
@@ -277,6 +282,8 @@ export interface CloneDescription extends ClusterEndpoints {
   passwordPending: boolean;
   /** A warm clone not claimed yet: its writer's instance class. */
   warm?: string;
+  /** Available but without any instance: unusable as it is (a request stopped before its writer). */
+  noWriter?: boolean;
 }
 
 /** `getClone`: a cluster's description and whether it can be used now. */

@@ -12,7 +12,7 @@ import {
   RestoreDBClusterToPointInTimeCommand,
 } from '@aws-sdk/client-rds';
 import { startEmulator } from '../../src/emulator/index.ts';
-import type { CloneDescription, CloneDetails } from '../../src/model/api.ts';
+import type { CloneDescription, CloneDetails, PoolStatus } from '../../src/model/api.ts';
 import { clusterList, errorLine, jsonOf, runCli } from './cli-harness.ts';
 
 describe('daily CLI use', () => {
@@ -116,7 +116,11 @@ describe('daily CLI use', () => {
     writeFileSync(file, r.stdout);
     const seen = execFileSync(
       'bash',
-      ['-c', `set -eu; . "${file}"; echo "$PGHOST|$PGPORT|$PGUSER|$PGDATABASE|$ACM_CLUSTER_ID"`],
+      // As the help says: with set -a the variables reach the programs the shell starts (psql here).
+      [
+        '-c',
+        `set -eu; set -a; . "${file}"; set +a; bash -c 'echo "$PGHOST|$PGPORT|$PGUSER|$PGDATABASE|$ACM_CLUSTER_ID"'`,
+      ],
       {
         encoding: 'utf8',
       },
@@ -201,17 +205,43 @@ describe('daily CLI use', () => {
   });
 
   it('maintain --warm-clones keeps clones ready; the next clone claims one in seconds and says so', async () => {
-    const made = await runCli(['maintain', '--source', 'billing', '--target-slots', '0', '--warm-clones', '2', ...at]);
+    const made = await runCli([
+      'maintain',
+      '--source',
+      'billing',
+      '--target-slots',
+      '0',
+      '--warm-clones',
+      '2',
+      ...at,
+    ]);
     assert.equal(made.code, 0, made.stderr);
     assert.match(made.stdout, /^billing: warm clones made billing-warm-\S+-1, billing-warm-\S+-2$/m);
+    // A warm clone can take a name once it is available (a few hundred ms here, ~13 min on AWS).
+    for (let i = 0; i < 100; i++) {
+      const pool = jsonOf(await runCli(['status', '--source', 'billing', '--json', ...at])) as PoolStatus;
+      if (pool.clones.filter((c) => c.warm && c.status === 'available').length === 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const status = await runCli(['status', '--source', 'billing', ...at]);
     assert.match(status.stdout, /\(warm, idle [\d.]+ instance-h\)/);
     assert.match(status.stdout, /2 warm clones ready to claim \(idle so far: [\d.]+ instance-hours\)/);
-    const claimed = await runCli(['clone', '--source', 'billing', '--cluster-id', 'billing-pr-1', '--wait', ...at]);
+    const claimed = await runCli([
+      'clone',
+      '--source',
+      'billing',
+      '--cluster-id',
+      'billing-pr-1',
+      '--wait',
+      ...at,
+    ]);
     assert.equal(claimed.code, 0, claimed.stderr);
     assert.match(claimed.stdout, /^ {2}warm clone claimed +billing-warm-\S+$/m);
     assert.match(claimed.stdout, /^ {2}endpoint +billing-pr-1\.cluster-/m);
-    assert.match(claimed.stderr, /note: this request claimed warm clone billing-warm-\S+; a deployed stack tops its pool up by itself, otherwise run: aurora-clone-manager maintain --source billing/);
+    assert.match(
+      claimed.stderr,
+      /note: this request claimed warm clone billing-warm-\S+; a deployed stack tops its pool up by itself, otherwise run: aurora-clone-manager maintain --source billing/,
+    );
   });
 
   it('emulator -h shows its help and exits 0', async () => {

@@ -2,6 +2,7 @@
 // heartbeat with the phase, the time elapsed and what is typical; Ctrl-C says what is left in AWS.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { startEmulator } from '../../src/emulator/index.ts';
 import { spawnCli } from '../helpers/cli-process.ts';
@@ -53,7 +54,7 @@ describe('a long clone --wait outside a terminal', () => {
     await new Promise<void>((resolve) => {
       child.stderr!.on('data', (c) => {
         stderr += c;
-        if (/… clone slow-int:/.test(stderr)) resolve();
+        if (/… clone slow-int: writer slow-int-writer requested/.test(stderr)) resolve();
       });
     });
     child.kill('SIGINT');
@@ -97,5 +98,73 @@ describe('--wait-timeout', () => {
     } finally {
       await emulator.stop();
     }
+  });
+});
+
+describe('Ctrl-C at the awkward moments', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let rds: RDSClient;
+
+  before(async () => {
+    // Every call takes ~400 ms, so a signal lands between two calls.
+    emulator = await startEmulator({ port: 0, faults: { latencyMs: 400, jitterMs: 0 } });
+    emulator.createSourceCluster({ id: 'src' });
+    rds = new RDSClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    });
+  });
+  after(async () => {
+    rds?.destroy();
+    await emulator?.stop();
+  });
+
+  /** Starts `clone`, sends SIGINT once stderr matches `when`, and returns what it printed. */
+  async function interruptWhen(args: string[], when: RegExp) {
+    const { child, done } = spawnCli(['clone', '--source', 'src', '--endpoint-url', emulator.url, ...args]);
+    let stderr = '';
+    let sent = false;
+    child.stderr!.on('data', (c) => {
+      stderr += c;
+      if (!sent && when.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    return done;
+  }
+
+  it('after the restore, before the writer: names the clone, says it cannot become usable, and how to remove it', async () => {
+    const run = await interruptWhen(['--cluster-id', 'half-made'], /… clone half-made: restore requested/);
+    assert.equal(run.code, 130);
+    assert.match(
+      run.stderr,
+      /interrupted: clone half-made was restored but its writer instance was not asked for: it cannot become usable as it is and holds a clone slot; delete it: aurora-clone-manager delete half-made --endpoint-url http:\/\/127\.0\.0\.1:\d+ \(maintenance removes it after 15 minutes otherwise\)\n$/,
+    );
+    const c = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'half-made' })))
+      .DBClusters?.[0];
+    assert.equal(c?.DBClusterMembers?.length ?? 0, 0, 'the message told the truth: no writer');
+  });
+
+  it('while it holds the lease and has asked nothing: gives the lease back, so the next request does not wait out its TTL', async () => {
+    // --debug shows the lease being taken (the UpdateItem on the lease table).
+    const run = await interruptWhen(['--cluster-id', 'never', '--debug'], /"call":"DynamoDB\.UpdateItem"/);
+    assert.equal(run.code, 130);
+    assert.match(run.stderr, /interrupted: nothing was asked of AWS yet \(the lease on src was given back\)/);
+    const ddb = new DynamoDBClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    });
+    const item = await ddb.send(
+      new GetItemCommand({ TableName: 'aurora-clone-manager-leases', Key: { pk: { S: 'root#src' } } }),
+    );
+    ddb.destroy();
+    assert.equal(item.Item?.owner, undefined, 'nobody holds the lease');
+    const made = (await rds.send(new DescribeDBClustersCommand({}))).DBClusters?.map(
+      (x) => x.DBClusterIdentifier,
+    );
+    assert.ok(!made?.includes('never'));
   });
 });

@@ -84,7 +84,7 @@ export async function runClone(options: CloneOptions, io: Io): Promise<number> {
   const result = await watched(
     io,
     `clone of ${request.sourceClusterId}`,
-    (current) => cloneInterrupted(options, current),
+    (current, leases) => cloneInterrupted(options, current, leases),
     (onProgress) => provisionClone(request, { ...manager, onProgress }),
   );
   await render(io, options.output, {
@@ -117,19 +117,36 @@ function lowWaterHint(result: ProvisionResult, source: string, target: string[])
 }
 
 /** What Ctrl-C leaves behind in AWS, and the commands to follow or remove it. */
-function cloneInterrupted(options: CloneOptions, current: ProgressEvent | undefined): string {
+function cloneInterrupted(
+  options: CloneOptions,
+  current: ProgressEvent | undefined,
+  leases: { released: number; kept: number },
+): string {
   const { request } = options;
   const cli = (args: string) => ['aurora-clone-manager', args, ...options.target].join(' ');
   const again = request.requestKey
-    ? `run the same command again (same --request-key) to pick the request up`
+    ? 'run the same command again (same --request-key) to pick the request up'
     : 'run the same command again to continue';
+  if (current?.phase === 'clone' && current.stage === 'restored') {
+    const finish = request.requestKey
+      ? `run the same command again (same --request-key) to finish it, or delete it: ${cli(`delete ${current.clusterId}`)}`
+      : `delete it: ${cli(`delete ${current.clusterId}`)} (maintenance removes it after 15 minutes otherwise)`;
+    return `clone ${current.clusterId} was restored but its writer instance was not asked for: it cannot become usable as it is and holds a clone slot; ${finish}`;
+  }
+  if (current?.phase === 'clone' && current.stage === 'claimed') {
+    return `warm clone ${current.clusterId} is this request's now (claimed). Follow it: ${cli(`get ${current.clusterId}`)}; delete it: ${cli(`delete ${current.clusterId}`)}`;
+  }
   if (current?.phase === 'clone') {
     return `clone ${current.clusterId} is still being created in AWS and runs (and is billed) until deleted. Follow it: ${cli(`get ${current.clusterId}`)}; delete it: ${cli(`delete ${current.clusterId}`)}`;
   }
   if (current?.phase === 'copy') {
     return `full copy ${current.clusterId} is still being made in AWS for this request; it stays in the pool for the next requests (maintenance purges it when obsolete). No clone was made yet: ${again}.`;
   }
-  return `the clone may already have been requested from AWS. See ${cli(`list --source ${request.sourceClusterId}${request.owner ? ` --owner ${request.owner}` : ''}`)}; ${again}.`;
+  if (leases.kept === 0) {
+    const given = leases.released ? ` (the lease on ${request.sourceClusterId} was given back)` : '';
+    return `nothing was asked of AWS yet${given}: ${again}.`;
+  }
+  return `a restore for this request may be on its way to AWS. See ${cli(`list --source ${request.sourceClusterId}${request.owner ? ` --owner ${request.owner}` : ''}`)}; ${again}.`;
 }
 
 export const cloneCommand: Command = {

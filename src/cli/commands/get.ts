@@ -34,12 +34,13 @@ export const getCommand: Command = {
   usage: 'get ID [--output table|json|text|env] [options]',
   help: `ID is a cluster identifier or ARN. A cluster that does not exist is an error (exit 1).
 
---output env prints its connection details as KEY=value lines a CI step can source:
+--output env prints its connection details as KEY=value lines (for GitHub's $GITHUB_ENV, an
+--env-file, or a shell with set -a so the variables reach the programs it starts):
   PGHOST, PGPORT, PGUSER, PGDATABASE, ACM_CLUSTER_ID, ACM_CLUSTER_ARN, ACM_READER_HOST,
   ACM_PASSWORD_SECRET_ARN (the secret holding the password, when the manager set one), ACM_STATUS
 
 Example:
-  eval "$(aurora-clone-manager get pr-42 --output env)" && psql -c 'select 1'`,
+  set -a; eval "$(aurora-clone-manager get pr-42 --output env)"; set +a; psql -c 'select 1'`,
   options: {},
   positionals: 1,
   run: (flags, io) => runGet(getOptions(flags, io), io),
