@@ -21,7 +21,8 @@ export async function loadMaintenanceConfig(
   } catch (err) {
     throw new ValidationError(parameter, `is not JSON: ${errorMessage(err)}`);
   }
-  return parseMaintenanceConfig(data, parameter);
+  // A stack starts with `[]`: its scheduled run has nothing to do, which is not a failure.
+  return parseMaintenanceConfig(data, parameter, { allowEmpty: true });
 }
 
 export async function publishEvents(

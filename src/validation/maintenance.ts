@@ -109,16 +109,22 @@ export function validateMaintenanceSource(
 
 /**
  * Validates parsed JSON; `field` prefixes every path (e.g. `--config`, the SSM parameter's name).
- * Throws ValidationError(s) listing every problem of every entry.
+ * Throws ValidationError(s) listing every problem of every entry. An empty list is refused unless
+ * `allowEmpty`: a deployed stack's parameter starts as `[]` (no pools yet), a file given to the
+ * CLI that lists nothing is a mistake.
  */
-export function parseMaintenanceConfig(data: unknown, field: string): MaintenanceSource[] {
+export function parseMaintenanceConfig(
+  data: unknown,
+  field: string,
+  { allowEmpty = false }: { allowEmpty?: boolean } = {},
+): MaintenanceSource[] {
   if (!Array.isArray(data)) {
     throw new ValidationError(
       field,
       'must be a JSON list of sources, e.g. [{"clusterId": "prod", "targetCloneSlots": 20}]',
     );
   }
-  if (data.length === 0) throw new ValidationError(field, 'lists no sources');
+  if (data.length === 0 && !allowEmpty) throw new ValidationError(field, 'lists no sources');
   const problems = new Problems();
   const seen = new Set<string>();
   data.forEach((entry: unknown, i) => {

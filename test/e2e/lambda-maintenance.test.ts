@@ -119,6 +119,13 @@ describe('scheduled maintenance through the Lambda bundle', () => {
     assert.equal(h.emulator.rds.clusters().length, before);
   });
 
+  it('a fresh stack\'s empty config ([], the template\'s default) is a run with nothing to do, not a failure', async () => {
+    await putConfig([]);
+    const out = await h.invoke(SCHEDULED_EVENT);
+    assert.equal(out.functionError, undefined, JSON.stringify(out.payload));
+    assert.deepEqual(out.payload, { parameter: PARAMETER, ok: true, reports: [] });
+  });
+
   it('a config that is not JSON, or a missing parameter, fails naming the parameter', async () => {
     await putConfig('[{"clusterId": "prod",');
     const notJson = await h.invoke(MAINTAIN);
