@@ -21,14 +21,19 @@ const startedAt = Date.now();
 
 await writeAll(
   await bundle({
-    entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', emulator: 'src/emulator/index.ts' },
+    entryPoints: {
+      cli: 'src/cli/main.ts',
+      index: 'src/index.ts',
+      emulator: 'src/emulator/index.ts',
+      cdk: 'src/cdk/index.ts',
+    },
     outdir: 'dist',
     chunkNames: 'chunks/[name]-[hash]',
     splitting: true,
     target: 'node20',
     packages: 'external',
   }),
-  ['dist/index.js', 'dist/emulator.js', 'dist/cli.js'],
+  ['dist/index.js', 'dist/emulator.js', 'dist/cli.js', 'dist/cdk.js'],
 );
 await removeLeftovers('dist/chunks');
 if (await declarationsStale()) {

@@ -37,7 +37,7 @@ export interface AuroraCloneManagerProps {
   readonly maxCopyAge?: string | Duration;
   /** Clones made from one cluster before the next source is used, 1–15. Default 15. */
   readonly maxClonesPerSource?: number;
-  /** When the pool maintenance runs. Default `rate(1 day)`. */
+  /** When the pool maintenance runs. Default `rate(1 hour)`: copies take hours, demand is counted per hour. */
   readonly maintenanceSchedule?: Schedule;
   /**
    * The pools maintenance keeps ready (the SSM parameter `/<stack>/maintenance-config`). Default: none
@@ -157,7 +157,7 @@ export function managerSettings(scope: IConstruct, props: AuroraCloneManagerProp
     customResourceType: props.customResourceType ?? DEFAULT_RESOURCE_TYPE,
     maxCopyAge: durationText(props.maxCopyAge, DEFAULT_MAX_COPY_AGE, check),
     maxClonesPerSource: props.maxClonesPerSource ?? DEFAULT_MAX_CLONES_PER_SOURCE,
-    scheduleExpression: (props.maintenanceSchedule ?? Schedule.rate(Duration.days(1))).expressionString,
+    scheduleExpression: (props.maintenanceSchedule ?? Schedule.rate(Duration.hours(1))).expressionString,
     maintenanceConfig: '[]',
     leaseTableName: props.leaseTableName ?? DEFAULT_LEASE_TABLE,
     defaultSecretPrefix: props.defaultSecretPrefix ?? '/aurora-clone-manager/',

@@ -18,7 +18,8 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AuroraCloneManager, type AuroraCloneManagerProps } from '../../../src/cdk/index.ts';
 import { findLambdaBundle } from '../../../src/cdk/lambda-code.ts';
-import { type Json, loadTemplate, type Obj, repoRoot } from '../infra/cfn.ts';
+import { type Template as CfnTemplate, type Json, loadTemplate, type Obj, repoRoot } from '../infra/cfn.ts';
+import { describeManagerIam } from '../infra/manager-iam-checks.ts';
 import { assertCfnLintClean, propsProblems } from './checks.ts';
 import { type Comparable, decided, inTemplateForm, templateNames } from './template-forms.ts';
 
@@ -475,3 +476,10 @@ test('the synthesised manager templates pass cfn-lint', { timeout: 60_000 }, () 
     [defaultsStack, customStack].map((s) => join(outdir, assembly.getStackByName(s.stackName).templateFile)),
   );
 });
+
+// infra/template.yaml's least-privilege checks on the synthesised role, in the template's names and
+// parameters, every condition true (so every statement is there).
+describeManagerIam('least privilege of the role AuroraCloneManager synthesises', {
+  ...inTemplateForm(synthesised(parametersOn.stack), templateNames(parametersOn.stack, parametersOn.manager)),
+  Parameters: (synthesised(parametersOn.stack) as Obj)['Parameters'],
+} as unknown as CfnTemplate);

@@ -116,7 +116,7 @@ describe('function configuration', () => {
       CustomResourceType: 'Custom::AuroraClone',
       MaxCopyAge: 'P3D',
       MaxClonesPerSource: 15,
-      MaintenanceSchedule: 'rate(1 day)',
+      MaintenanceSchedule: 'rate(1 hour)',
       DefaultSecretPrefix: '/aurora-clone-manager/',
       SetupDefaultAccess: 'false',
       DefaultAccessGroups: '',
