@@ -103,7 +103,12 @@ export class Execution {
     switch (step.kind) {
       case 'copy': {
         const cluster = await ctx.retry(() => restore(ctx, step, beforeEachAttempt));
-        ctx.progress({ clusterId: step.clusterId, phase: 'copy', status: 'full copy requested', stage: 'restored' });
+        ctx.progress({
+          clusterId: step.clusterId,
+          phase: 'copy',
+          status: 'full copy requested',
+          stage: 'restored',
+        });
         return { step, outcome: 'done', cluster };
       }
       case 'clone': {

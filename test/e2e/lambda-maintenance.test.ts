@@ -119,7 +119,7 @@ describe('scheduled maintenance through the Lambda bundle', () => {
     assert.equal(h.emulator.rds.clusters().length, before);
   });
 
-  it('a fresh stack\'s empty config ([], the template\'s default) is a run with nothing to do, not a failure', async () => {
+  it("a fresh stack's empty config ([], the template's default) is a run with nothing to do, not a failure", async () => {
     await putConfig([]);
     const out = await h.invoke(SCHEDULED_EVENT);
     assert.equal(out.functionError, undefined, JSON.stringify(out.payload));

@@ -208,19 +208,25 @@ region = eu-west-1
   });
 
   it('refuses clusters and leases split between AWS and any other host, not only this machine', async () => {
-    const rdsElsewhere = await runCliProcess(['clone', '--source', 'shop', '--dry-run', '--region', 'eu-west-1'], {
-      HOME: home,
-      AWS_ENDPOINT_URL_RDS: 'http://emulator.internal:4510',
-    });
+    const rdsElsewhere = await runCliProcess(
+      ['clone', '--source', 'shop', '--dry-run', '--region', 'eu-west-1'],
+      {
+        HOME: home,
+        AWS_ENDPOINT_URL_RDS: 'http://emulator.internal:4510',
+      },
+    );
     assert.equal(rdsElsewhere.code, 2);
     assert.match(
       rdsElsewhere.stderr,
       /RDS calls go to Region eu-west-1, endpoint http:\/\/emulator\.internal:4510 but the lease table is in Region eu-west-1:/,
     );
-    const leasesElsewhere = await runCliProcess(['clone', '--source', 'shop', '--dry-run', '--region', 'eu-west-1'], {
-      HOME: home,
-      AWS_ENDPOINT_URL_DYNAMODB: 'http://dynamodb-local:8000',
-    });
+    const leasesElsewhere = await runCliProcess(
+      ['clone', '--source', 'shop', '--dry-run', '--region', 'eu-west-1'],
+      {
+        HOME: home,
+        AWS_ENDPOINT_URL_DYNAMODB: 'http://dynamodb-local:8000',
+      },
+    );
     assert.equal(leasesElsewhere.code, 2);
     assert.match(
       leasesElsewhere.stderr,

@@ -77,7 +77,10 @@ describe('validateMaintenanceSource', () => {
       ['sources[0].maxCloneSlots', 'sources[0].warmClones'],
     );
     const noServerless = { clusterId: 'prod', targetCloneSlots: 0, pauseWhenIdle: true } as MaintenanceSource;
-    assert.deepEqual(fieldsOf(() => validateMaintenanceSource(noServerless, DEFAULTS, 's')), ['s.pauseWhenIdle']);
+    assert.deepEqual(
+      fieldsOf(() => validateMaintenanceSource(noServerless, DEFAULTS, 's')),
+      ['s.pauseWhenIdle'],
+    );
   });
 
   it('names each problem by its path, or by the names the edge gives', () => {
