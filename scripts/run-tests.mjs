@@ -1,6 +1,6 @@
 // Runs every *.test.ts under the given folders (default: test/) with Node's own test runner.
-// Node 20's --test does not search for .ts files, so the list is made here. Three files run at a
-// time on two cores: most tests wait on timers and servers, not on the CPU.
+// Node 20's --test does not search for .ts files, so the list is made here. Four files run at a
+// time on two cores: most tests wait on timers, servers and child processes, not on the CPU.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
@@ -21,11 +21,14 @@ for (const root of roots.length ? roots : ['test']) {
 }
 // The longest files start first, so they do not run alone at the end (they mostly wait on real time).
 const SLOW_FIRST = [
-  'test/integration/engine-faults.test.ts',
-  'test/integration/engine-provision.test.ts',
-  'test/integration/bench-smoke.test.ts',
-  'test/e2e/lambda-wait.test.ts',
   'test/e2e/readme-quickstart.test.ts',
+  'test/integration/engine-faults.test.ts',
+  'test/integration/bench-smoke.test.ts',
+  'test/integration/cli-aws-target.test.ts',
+  'test/integration/engine-lease-table.test.ts',
+  'test/e2e/lambda-wait.test.ts',
+  'test/integration/engine-provision.test.ts',
+  'test/integration/cli-long-wait.test.ts',
 ];
 const rank = (f) => {
   const i = SLOW_FIRST.indexOf(f.split(sep).join('/'));
@@ -38,7 +41,7 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=3', '--test-reporter=spec', ...passThrough, ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=4', '--test-reporter=spec', ...passThrough, ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -162,7 +162,7 @@ export async function driveOrDiscard(
   }
 }
 
-async function discardReplacement(state: ContinuationState, deps: Deps): Promise<void> {
+export async function discardReplacement(state: ContinuationState, deps: Deps): Promise<void> {
   const arn = state.clusterArn;
   if (state.request.RequestType !== 'Update' || !arn || arn === state.request.PhysicalResourceId) return;
   try {

@@ -6,6 +6,7 @@ import type { LambdaContext } from './context.ts';
 import {
   CONTINUATION_VERSION,
   type ContinuationEvent,
+  discardReplacement,
   driveOrDiscard,
   failureId,
   handOff,
@@ -41,10 +42,15 @@ export async function continueCustomResource(
         run,
         failurePhysicalId: () => failureId(state),
         // Runs only when the work has not claimed the answer: it is still running, and stops.
-        onTimeout: async () =>
-          deps.clock.now().getTime() >= state.deadline
-            ? timedOut(state, 'invocation about to time out')
-            : handOff(state, deps, context, 'invocation about to time out'),
+        onTimeout: async () => {
+          if (deps.clock.now().getTime() < state.deadline) {
+            return handOff(state, deps, context, 'invocation about to time out');
+          }
+          // The answer goes first; the failed Update's replacement is deleted in the second left
+          // (a few calls, without waiting), as the work would have done had it had the time.
+          void discardReplacement(state, deps);
+          return timedOut(state, 'invocation about to time out');
+        },
       },
       async (budget) => {
         if (event.version !== CONTINUATION_VERSION) {
