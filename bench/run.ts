@@ -11,6 +11,7 @@ import { lambdaCold } from './lambda-cold.ts';
 import { type Benchmark, type BenchReport, checkProblems, formatReport, type Size } from './lib/report.ts';
 import { soak } from './soak.ts';
 import { timeToClone } from './time-to-clone.ts';
+import { warmClaim } from './warm-claim.ts';
 
 // The SDK's notice that it will need Node 22 next year is noise between tables; other warnings still print.
 process.removeAllListeners('warning');
@@ -25,6 +26,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   concurrency,
   soak,
   emulatorReads,
+  warmClaim,
 ];
 
 const USAGE = `usage: npm run bench -- [NAME…] [--size tiny|full] [--json]

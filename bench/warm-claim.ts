@@ -1,16 +1,20 @@
 // warm-claim: consecutive `aurora-clone-manager clone --wait` calls, each its own CLI process as a
 // user or CI job runs it, against a source with warm clones, on the emulator replaying AWS-like
-// durations 100× faster (--aws-timings --time-scale 0.01: a clone's volume ~3 s, its writer ~5 s).
-// Baseline, measured in the same run: the same command against a source without warm clones (a
-// copy-on-write restore and a new writer, what every request costs without them).
+// durations 100× faster (--aws-timings --time-scale 0.01: a clone's volume ~3 s, its writer ~5 s;
+// a tiny run 1,000× faster). Baseline, measured in the same run: the same command against a source
+// without warm clones (a copy-on-write restore and a new writer, what every request costs without
+// them).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describePool, maintainPool } from '../src/engine/api.ts';
-import { type BenchEnv, benchEnv, overLimit, until } from './lib/env.ts';
+import type { RunningEmulator } from '../src/emulator/index.ts';
+import { maintainPool } from '../src/engine/api.ts';
+import { TAG } from '../src/model/tags.ts';
+import { type BenchEnv, benchEnv, overLimit, poolReady, until } from './lib/env.ts';
 import { type Benchmark, ms, percentile, ratio } from './lib/report.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TIME_SCALE = 0.01;
+/** Target (issue 13): a claim, as the user waits for it, in at most this long. */
+const WARM_P95_TARGET_MS = 5_000;
 
 interface Timed {
   wallMs: number;
@@ -75,21 +79,43 @@ async function build(): Promise<void> {
   });
 }
 
-async function warmPoolReady(env: BenchEnv, source: string, wanted: number): Promise<boolean> {
-  const pool = await describePool(source, env.options);
-  const warm = pool.clones.filter((c) => c.warm && c.status === 'available');
-  return warm.length >= wanted && pool.copies.every((c) => c.status === 'available');
+/**
+ * At least `wanted` warm clones usable now (cluster and writer available) and every copy ready,
+ * from the emulator's records: a warm clone whose writer is still being made would be claimed and
+ * then waited for, which is not what a claim costs.
+ */
+function warmPoolReady(emulator: RunningEmulator, wanted: number): boolean {
+  const instances = emulator.rds.instances();
+  const usable = emulator.rds
+    .clusters()
+    .filter(
+      (c) =>
+        c.status === 'available' &&
+        c.tags.some((t) => t.Key === TAG.warm) &&
+        instances.some((i) => i.clusterId === c.id && i.status === 'available'),
+    );
+  return usable.length >= wanted && poolReady(emulator);
+}
+
+/** Nothing being made: every cluster and instance available. */
+function settled(emulator: RunningEmulator): boolean {
+  return (
+    emulator.rds.clusters().every((c) => c.status === 'available') &&
+    emulator.rds.instances().every((i) => i.status === 'available')
+  );
 }
 
 export const warmClaim: Benchmark = {
   name: 'warm-claim',
-  title: 'consecutive clone --wait processes: warm clones against restoring (AWS-like timings ×0.01)',
+  title:
+    'consecutive clone --wait processes: claiming warm clones against restoring (AWS-like timings ×0.01, ×0.001 on a tiny run)',
   async run({ size, log }) {
     const requests = size === 'tiny' ? 3 : 20;
     const baselineRequests = size === 'tiny' ? 1 : 3;
+    const timeScale = size === 'tiny' ? 0.001 : 0.01;
     await build();
     const env = await benchEnv(
-      { awsTimings: true, timeScale: TIME_SCALE },
+      { awsTimings: true, timeScale },
       { managerId: 'bench', pollMinMs: 200, pollMaxMs: 1_000 },
     );
     try {
@@ -104,21 +130,16 @@ export const warmClaim: Benchmark = {
         log(
           `warm-claim: maintenance made ${report?.created.length ?? 0} copies, ${report?.warmMade?.length ?? 0} warm clones`,
         );
-        let ready = false;
-        for (let i = 0; i < 120 && !ready; i++) {
-          ready = await warmPoolReady(env, 'prod', requests);
-          if (!ready) await new Promise((r) => setTimeout(r, 500));
-        }
-        if (ready) break;
+        // Until what this run started is made: then either they are all there, or the next run makes the rest.
+        await until(() => settled(env.emulator), 120_000, 100);
+        if (warmPoolReady(env.emulator, requests)) break;
       }
-      if (!(await warmPoolReady(env, 'prod', requests)))
-        throw new Error(`${requests} warm clones were not ready`);
+      if (!warmPoolReady(env.emulator, requests)) throw new Error(`${requests} warm clones were not ready`);
       const warm: Timed[] = [];
       for (let i = 0; i < requests; i++) warm.push(await cloneOnce(env, 'prod'));
       const cold: Timed[] = [];
       for (let i = 0; i < baselineRequests; i++) cold.push(await cloneOnce(env, 'cold'));
       for (const t of [...warm, ...cold]) if (!t.ok) failures.push(t.error ?? 'a clone was not available');
-      await until(() => true, 0);
       const sorted = (ts: Timed[]) => ts.map((t) => t.wallMs).sort((a, b) => a - b);
       const w = sorted(warm);
       const c = sorted(cold);
@@ -127,7 +148,7 @@ export const warmClaim: Benchmark = {
       return {
         tables: [
           {
-            title: `${requests} consecutive clone --wait processes, request → usable (wall)`,
+            title: `warm-claim: ${requests} consecutive clone --wait processes, request → usable (wall)`,
             columns: ['pool', 'requests', 'claimed a warm clone', 'p50', 'p95', 'max'],
             rows: [
               [
@@ -158,8 +179,8 @@ export const warmClaim: Benchmark = {
           },
         ],
         notes: [
-          `emulator at --aws-timings --time-scale ${TIME_SCALE}: on AWS a restore's clone takes ~13 min to be usable; a claim takes what the CLI and a few API calls take`,
-          `target: warm p95 ≤ 5 s wall; measured ${ms(percentile(w, 95))}`,
+          `emulator at --aws-timings --time-scale ${timeScale}: on AWS a restore's clone takes ~13 min to be usable; a claim takes what the CLI and a few API calls take. Each request is a new process (Node start, the CLI, the SDK) with the CLI's own poll intervals (2 s doubling to 30 s)`,
+          `target (issue 13): warm p95 ≤ ${ms(WARM_P95_TARGET_MS)} wall; measured ${ms(percentile(w, 95))}: ${percentile(w, 95) <= WARM_P95_TARGET_MS ? 'met' : `missed by ${ms(percentile(w, 95) - WARM_P95_TARGET_MS)}`}`,
         ],
         problems: [...failures, ...over.map((o) => `over the clone limit: ${o}`)],
         checks: { accidentalFullCopies: stats.rds.accidentalFullCopies, failedRequests: failures.length },

@@ -12,7 +12,7 @@ import {
   RestoreDBClusterToPointInTimeCommand,
 } from '@aws-sdk/client-rds';
 import { type Account, SOURCE, SOURCE_CLASS, SOURCE_ENGINE } from './account.ts';
-import type { Requester, Served } from './requester.ts';
+import { noBackground, type Requester, type Served } from './requester.ts';
 
 /** `aws rds wait db-instance-available` looks every 30 s; a script runs it until the clone is there. */
 const WAITER_DELAY_MS = 30_000;
@@ -58,7 +58,7 @@ export function noPool(account: Account): Requester {
       await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: clusterId, SkipFinalSnapshot: true }));
     },
     async background() {
-      return { runs: 0, copiesMade: 0, failures: [] };
+      return noBackground();
     },
   };
 }

@@ -6,13 +6,22 @@ import { errorMessage } from '../../../src/util/errors.ts';
 import type { Demand } from '../trace.ts';
 import { type Account, virtualAccount } from './account.ts';
 import { Ledger } from './ledger.ts';
-import type { BackgroundFigures, Requester } from './requester.ts';
+import { type BackgroundFigures, noBackground, type Requester } from './requester.ts';
+
+export interface ServedRequest {
+  at: number;
+  ms: number;
+  waitedForFullCopy: boolean;
+  claimedWarmClone: boolean;
+}
 
 export interface ReplayFigures {
   requests: number;
   /** Request → usable, ms, sorted. */
   latenciesMs: number[];
   waitedForFullCopy: number;
+  /** Each request answered, in arrival order: when it arrived (virtual ms), how long it took, how it was served. */
+  served: ServedRequest[];
   /** `req-N: why`, for requests that got no clone and releases that failed. */
   failures: string[];
   copiesMade: number;
@@ -20,6 +29,9 @@ export interface ReplayFigures {
   cloneHours: number;
   /** Hours of full-size volumes: the pool's copies and the clones AWS silently served as full copies. */
   fullVolumeHours: number;
+  /** Warm clones made, and the instance-hours they ran unclaimed. */
+  warmMade: number;
+  warmIdleHours: number;
   /** Deletions the ledger did not see start (must be 0, or the hours are approximate). */
   ledgerMissedEnds: number;
   maxClonesOnASource: number;
@@ -32,7 +44,8 @@ export interface ReplayFigures {
   wallMs: number;
 }
 
-const MUTATIONS = /^(Restore|Create|Delete)/;
+/** Calls after which the ledger reads the records again: what creates, deletes, claims (tags) or renames. */
+const MUTATIONS = /^(Restore|Create|Delete|AddTagsToResource|RemoveTagsFromResource|ModifyDBCluster)/;
 
 export async function replay(
   demand: readonly Demand[],
@@ -63,32 +76,39 @@ export async function replay(
     const stepsBefore = clock.steps;
 
     const ledger = new Ledger(emulator);
+    let waited = 0;
     const latencies: number[] = [];
     const failures: string[] = [];
-    let waited = 0;
+    const served: ServedRequest[] = [];
     let open = demand.length + 1;
     demand.forEach(async (d, i) => {
       const key = `req-${i}`;
       try {
         await clock.sleepUntil(d.at);
-        let served: Awaited<ReturnType<Requester['request']>>;
+        let answer: Awaited<ReturnType<Requester['request']>>;
         try {
-          served = await requester.request(key);
+          answer = await requester.request(key);
         } catch (err) {
           failures.push(`${key}: ${errorMessage(err)}`);
           return;
         }
         latencies.push(clock.ms - d.at);
-        if (served.waitedForFullCopy) waited++;
+        served.push({
+          at: d.at,
+          ms: clock.ms - d.at,
+          waitedForFullCopy: answer.waitedForFullCopy,
+          claimedWarmClone: answer.claimedWarmClone === true,
+        });
+        if (answer.waitedForFullCopy) waited++;
         await clock.sleep(d.holdMs);
-        await requester.release(served.clusterId).catch((err: unknown) => {
-          failures.push(`${key}: release of ${served.clusterId} failed: ${errorMessage(err)}`);
+        await requester.release(answer.clusterId).catch((err: unknown) => {
+          failures.push(`${key}: release of ${answer.clusterId} failed: ${errorMessage(err)}`);
         });
       } finally {
         open--;
       }
     });
-    let background: BackgroundFigures = { runs: 0, copiesMade: 0, failures: [] };
+    let background: BackgroundFigures = noBackground();
     requester
       .background(window.start, window.end)
       .then(
@@ -124,11 +144,14 @@ export async function replay(
       requests: demand.length,
       latenciesMs: latencies,
       waitedForFullCopy: waited,
+      served: served.sort((a, b) => a.at - b.at),
       failures,
       copiesMade: ledger.made('copy', window.start, window.end),
       copyHours: ledger.hours((l) => l.kind === 'copy', window.start, window.end),
       cloneHours: ledger.hours((l) => l.kind === 'clone', window.start, window.end),
       fullVolumeHours: ledger.hours((l) => l.full, window.start, window.end),
+      warmMade: ledger.made('warm', window.start, window.end),
+      warmIdleHours: ledger.warmIdleHours(window.start, window.end),
       ledgerMissedEnds: ledger.missedEnds,
       maxClonesOnASource: ledger.maxClonesOnASource,
       accidentalFullCopies: emulator.stats().rds.accidentalFullCopies,
