@@ -82,10 +82,18 @@ export function planMaintenance(input: MaintenanceInput): Plan {
     plan.notes.push(...purge.notes);
   }
   const deletions = plan.steps.filter((s) => s.kind === 'delete');
-  const afterDeletes =
-    deletions.length > 0
-      ? readPool(withoutDeleted(inventory, deletions), root.id, options).freeCapacity
-      : pool.freeCapacity;
+  // Copies that turn obsolete within the demand window count as gone: their replacement must be
+  // ready when they stop counting, not start then (a full copy takes hours).
+  const ahead = { ...options, maxCopyAgeMs: Math.max(1, policy.maxCopyAgeMs - policy.demandWindowMs) };
+  const remaining = withoutDeleted(inventory, deletions);
+  const afterDeletes = readPool(remaining, root.id, ahead).freeCapacity;
+  const afterDeletesNow = readPool(remaining, root.id, options).freeCapacity;
+  const agingOut = pool.freeCapacity - readPool(inventory, root.id, ahead).freeCapacity;
+  if (agingOut > 0) {
+    plan.notes.push(
+      `${agingOut} free slot${agingOut === 1 ? '' : 's'} on copies that turn obsolete within the demand window are not counted: their replacement is made now`,
+    );
+  }
 
   const max = policy.maxClonesPerSource;
   const wanted = demandTarget(policy, input.lease?.demand, now);
@@ -129,7 +137,8 @@ export function planMaintenance(input: MaintenanceInput): Plan {
   }
   // Copies first, under the lease, so a provision running now sees them; repairs and deletions after it.
   plan.steps = [...copies, ...stranded.repairs, ...plan.steps];
-  plan.capacityAfter = afterDeletes + count * max;
+  // As the pool counts it once the plan is applied (copies aging out still count until they do).
+  plan.capacityAfter = afterDeletesNow + count * max;
   if (warmToMake > 0) plan.warmToMake = warmToMake;
   const copyIds = copies.filter((s) => s.kind === 'copy').map((s) => s.clusterId);
   if (input.lease && copyIds.length) plan.lease = withRecentRestores(input.lease, copyIds, now);

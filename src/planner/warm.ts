@@ -62,10 +62,11 @@ export function pickWarmClone(
       note: `${warm.length} warm clone(s) not claimed: none has writer class ${instanceClass} and data recent enough for this request`,
     };
   }
+  // The longest-waiting first: its writer is the most likely to be up (the inventory does not say),
+  // while the newest may be the one a claim's top-up has just started (~8 more minutes on AWS).
   const rank = (c: PoolClone) => (c.cluster.status === 'available' ? 0 : 1);
-  const clone = [...fits].sort(
-    (a, b) => rank(a) - rank(b) || b.dataTimestamp.getTime() - a.dataTimestamp.getTime(),
-  )[0];
+  const made = (c: PoolClone) => c.cluster.createdAt?.getTime() ?? Number.MAX_SAFE_INTEGER;
+  const clone = [...fits].sort((a, b) => rank(a) - rank(b) || made(a) - made(b))[0];
   return clone ? { clone } : {};
 }
 

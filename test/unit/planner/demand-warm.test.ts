@@ -104,9 +104,10 @@ describe('warm clones', () => {
       managerId: MANAGER_ID,
       now: NOW,
     });
+    // The one that waited longest: the newest may be one a claim's top-up has just started.
     assert.deepEqual(
       p.steps.map((s) => `${s.kind} ${s.clusterId}`),
-      ['claim prod-warm-2', 'wait prod-warm-2'],
+      ['claim prod-warm-1', 'wait prod-warm-1'],
     );
     const claim = claimOf(p)!;
     assert.equal(claim.underLease, true);
@@ -193,5 +194,26 @@ describe('warm clones', () => {
     assert.equal(p.warmToMake, 4);
     assert.equal(p.steps.filter((s) => s.kind === 'copy').length, 1);
     assert.ok(p.notes.includes('warm clones: 2 ready, 6 wanted: 4 to make after the copies'));
+  });
+});
+
+describe('copies about to age out', () => {
+  it('are not counted: their replacement is made before they stop counting', () => {
+    const r = root({ id: 'prod' });
+    // Free slots: root 0, the copy 15; it turns obsolete (3 days) in 2 hours, inside the 3-hour window.
+    const c = copy({ of: r, id: 'prod-old', ageHours: 70 });
+    const p = planMaintenance({
+      inventory: inventory(r, c, ...clones(15, r)),
+      policy: maintenancePolicy({ targetCloneSlots: 10 }),
+      managerId: MANAGER_ID,
+      now: NOW,
+    });
+    assert.equal(p.steps.filter((s) => s.kind === 'copy').length, 1);
+    assert.ok(
+      p.notes.some((n) =>
+        /^15 free slots on copies that turn obsolete within the demand window are not counted/.test(n),
+      ),
+    );
+    assert.equal(p.capacityAfter, 30, 'the old copy still counts until it turns obsolete');
   });
 });
