@@ -17,7 +17,10 @@ export const DEFAULT_HEARTBEAT_MS = 60_000;
 
 export class Progress {
   private last: ProgressEvent | undefined;
-  private lastLine = '';
+  /** When `last` came: a heartbeat adds the time since to the phase's time. */
+  private lastAt = Date.now();
+  /** The last stage each cluster reached (the wait's events do not repeat it). */
+  private readonly stages = new Map<string, NonNullable<ProgressEvent['stage']>>();
   private readonly started = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private drawn = false;
@@ -38,13 +41,10 @@ export class Progress {
 
   start(): this {
     const every = this.io.stderrIsTTY ? 1_000 : this.heartbeatMs;
-    this.timer = setInterval(() => this.tick(), every);
+    this.timer = setInterval(() => this.show(false), every);
     this.timer.unref();
     return this;
   }
-
-  private readonly stages = new Map<string, NonNullable<ProgressEvent['stage']>>();
-  private lastAt = Date.now();
 
   readonly onProgress = (event: ProgressEvent): void => {
     if (event.stage) this.stages.set(event.clusterId, event.stage);
@@ -66,21 +66,16 @@ export class Progress {
     this.drawn = false;
   }
 
-  private tick(): void {
-    this.show(false);
-  }
-
   private show(changed: boolean): void {
     const line = this.describe();
     if (this.io.stderrIsTTY) {
       // One line, redrawn in place; a change of phase keeps the finished line above it.
-      if (changed && this.drawn && line !== this.lastLine) this.io.stderr('\n');
+      if (changed && this.drawn) this.io.stderr('\n');
       this.io.stderr(`\r\x1b[K  … ${line}`);
       this.drawn = true;
     } else {
       this.io.stderr(`  … ${changed ? '' : 'still working: '}${line}\n`);
     }
-    this.lastLine = line;
   }
 
   private describe(): string {
