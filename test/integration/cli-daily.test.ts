@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   ListTagsForResourceCommand,
-  RDSClient,
+  type RDSClient,
   RestoreDBClusterToPointInTimeCommand,
 } from '@aws-sdk/client-rds';
 import { startEmulator } from '../../src/emulator/index.ts';
 import type { CloneDescription, CloneDetails, PoolStatus } from '../../src/model/api.ts';
 import { clusterList, errorLine, jsonOf, runCli } from './cli-harness.ts';
+import { rdsClient } from './emulator-rds-harness.ts';
 
 describe('daily CLI use', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -25,11 +26,7 @@ describe('daily CLI use', () => {
     emulator.createSourceCluster({ id: 'orders', masterUsername: 'app', databaseName: 'orders' });
     emulator.createSourceCluster({ id: 'billing' });
     at = ['--endpoint-url', emulator.url];
-    rds = new RDSClient({
-      endpoint: emulator.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    });
+    rds = rdsClient(emulator);
     const clone = async (source: string, id: string, owner: string) => {
       const r = await runCli([
         'clone',

@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { startEmulator } from '../../src/emulator/index.ts';
 import { spawnCli } from '../helpers/cli-process.ts';
+import { rdsClient } from './emulator-rds-harness.ts';
 
 describe('a long clone --wait outside a terminal', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -15,11 +16,7 @@ describe('a long clone --wait outside a terminal', () => {
     // AWS-like durations 200× faster: a clone is ~4 s (5 min volume, 8 min writer on AWS).
     emulator = await startEmulator({ port: 0, awsTimings: true, timeScale: 0.005 });
     emulator.createSourceCluster({ id: 'slow' });
-    rds = new RDSClient({
-      endpoint: emulator.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    });
+    rds = rdsClient(emulator);
   });
   after(async () => {
     rds?.destroy();
@@ -87,11 +84,7 @@ describe('--wait-timeout', () => {
       const run = await done;
       assert.equal(run.code, 1);
       assert.match(run.stderr, /clone slow-timeout is kept and goes on being made/);
-      const rds = new RDSClient({
-        endpoint: emulator.url,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 't', secretAccessKey: 't' },
-      });
+      const rds = rdsClient(emulator);
       const left = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'slow-timeout' }));
       rds.destroy();
       assert.notEqual(left.DBClusters?.[0]?.Status, 'deleting');
@@ -109,11 +102,7 @@ describe('Ctrl-C at the awkward moments', () => {
     // Every call takes ~400 ms, so a signal lands between two calls.
     emulator = await startEmulator({ port: 0, faults: { latencyMs: 400, jitterMs: 0 } });
     emulator.createSourceCluster({ id: 'src' });
-    rds = new RDSClient({
-      endpoint: emulator.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    });
+    rds = rdsClient(emulator);
   });
   after(async () => {
     rds?.destroy();

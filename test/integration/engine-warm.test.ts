@@ -3,25 +3,18 @@
 // request, nothing silently fully copied, and a pool that grows with the demand it has seen.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { ManualClock } from '../../src/emulator/index.ts';
 import { describePool, maintainPool, provisionClone } from '../../src/engine/api.ts';
 import { TAG } from '../../src/model/tags.ts';
 import { engineEnv } from '../helpers/engine-env.ts';
+import { rdsClient } from './emulator-rds-harness.ts';
 
 const emulators: RunningEmulator[] = [];
 after(async () => {
   for (const e of emulators) await e.stop();
 });
-
-function sdkFor(emulator: RunningEmulator): RDSClient {
-  return new RDSClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
-  });
-}
 
 async function tagsOf(rds: RDSClient, id: string): Promise<Record<string, string>> {
   const c = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
@@ -75,7 +68,7 @@ describe('warm clones', () => {
     assert.equal(results.filter((r) => !r.claimedWarmClone && !r.copyMade).length, 20);
     assert.equal(new Set(results.map((r) => r.clusterId)).size, 30);
     assert.equal(env.emulator.stats().rds.accidentalFullCopies, 0);
-    const rds = sdkFor(env.emulator);
+    const rds = rdsClient(env.emulator);
     for (const r of results.filter((x) => x.claimedWarmClone)) {
       const tags = await tagsOf(rds, r.clusterId);
       assert.equal(tags[TAG.warm], undefined);
@@ -103,7 +96,7 @@ describe('warm clones', () => {
       assert.equal(r.clusterId, 'pr-42');
       assert.equal(r.status, 'available');
       assert.match(r.endpoint ?? '', /^pr-42\.cluster-/);
-      const rds = sdkFor(env.emulator);
+      const rds = rdsClient(env.emulator);
       const ids = ((await rds.send(new DescribeDBClustersCommand({}))).DBClusters ?? []).map(
         (c) => c.DBClusterIdentifier,
       );
@@ -174,7 +167,7 @@ describe('warm clones that pause', () => {
       env.options,
     );
     assert.equal(report?.ok, true, report?.error);
-    const rds = sdkFor(env.emulator);
+    const rds = rdsClient(env.emulator);
     const id = report?.warmMade?.[0] ?? '';
     const c = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
     rds.destroy();
