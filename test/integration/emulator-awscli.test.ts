@@ -1,58 +1,21 @@
 // The emulator through the AWS CLI, a client nobody here wrote (botocore's own Query encoding and
 // XML parsing). A representative subset: each CLI call costs about half a second.
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { CreateDBClusterCommand } from '@aws-sdk/client-rds';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 import { ManualClock } from '../../src/util/clock.ts';
+import { awsCli, hasAwsCli } from './emulator-cli-harness.ts';
 import { rdsClient } from './emulator-rds-harness.ts';
 
-const run = promisify(execFile);
-const hasAws = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 describe('emulator: through the AWS CLI', {
-  skip: hasAws ? false : 'the aws command is not installed (.ci/run installs it)',
+  skip: hasAwsCli ? false : 'the aws command is not installed (.ci/run installs it)',
 }, () => {
   let emulator: RunningEmulator;
   let clock: ManualClock;
 
   // Asynchronous on purpose: the emulator answers from this same process.
-  const aws = async (...args: string[]): Promise<CliResult> => {
-    try {
-      const { stdout, stderr } = await run(
-        'aws',
-        ['--endpoint-url', emulator.url, '--region', 'us-east-1', '--output', 'json', 'rds', ...args],
-        {
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            AWS_ACCESS_KEY_ID: 'test',
-            AWS_SECRET_ACCESS_KEY: 'test',
-            AWS_CONFIG_FILE: '/dev/null',
-            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-            AWS_MAX_ATTEMPTS: '1',
-            AWS_PAGER: '',
-          },
-        },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code?: number; stdout?: string; stderr?: string };
-      return {
-        code: typeof e.code === 'number' ? e.code : 1,
-        stdout: e.stdout ?? '',
-        stderr: e.stderr ?? '',
-      };
-    }
-  };
+  const aws = (...args: string[]) => awsCli(emulator.url, 'rds', ...args);
   const ok = async (...args: string[]) => {
     const r = await aws(...args);
     assert.equal(r.code, 0, `aws rds ${args.join(' ')} failed: ${r.stderr}`);

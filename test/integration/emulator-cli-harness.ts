@@ -1,5 +1,5 @@
 // The AWS CLI against an emulator: throw-away credentials, no user configuration, no retries, no
-// pager. (emulator-awscli.test.ts and emulator-json-cli.test.ts still carry their own copy.)
+// pager. Shared by every test that checks the emulator with the AWS CLI.
 import { execFile, spawnSync } from 'node:child_process';
 
 export const hasAwsCli = spawnSync('sh', ['-c', 'command -v aws']).status === 0;

@@ -3,11 +3,11 @@
 // independent calls run concurrently and only a representative subset is covered here.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { awsCli } from './emulator-cli-harness.ts';
 import { type JsonEmulator, startJsonEmulator } from './emulator-json-harness.ts';
 
 let emu: JsonEmulator;
@@ -25,30 +25,10 @@ interface CliResult {
   stderr: string;
 }
 
-/** Runs `aws <args>` against the emulator with throw-away credentials and no user configuration. */
-function aws(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      'aws',
-      ['--endpoint-url', emu.url, '--region', 'us-east-1', '--output', 'json', ...args],
-      {
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          HOME: process.env['HOME'] ?? '/tmp',
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          AWS_MAX_ATTEMPTS: '1',
-          AWS_PAGER: '',
-        },
-      },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, json: stdout.trim() ? JSON.parse(stdout) : undefined, stderr });
-      },
-    );
-  });
+/** `aws <args>` against the emulator, its output parsed. */
+async function aws(...args: string[]): Promise<CliResult> {
+  const r = await awsCli(emu.url, ...args);
+  return { code: r.code, json: r.stdout.trim() ? JSON.parse(r.stdout) : undefined, stderr: r.stderr };
 }
 
 function assertAwsError(result: CliResult, code: string): void {
