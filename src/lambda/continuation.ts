@@ -162,7 +162,16 @@ export async function driveOrDiscard(
   }
 }
 
-export async function discardReplacement(state: ContinuationState, deps: Deps): Promise<void> {
+/**
+ * For the timeout path, which answers FAILED while the work is still running: the failed Update's
+ * replacement is deleted in the time left after the answer (a few calls, without waiting), as the
+ * work would have done had it had the time. Best effort, never awaited.
+ */
+export function discardAtTimeout(state: ContinuationState, deps: Deps): void {
+  void discardReplacement(state, deps);
+}
+
+async function discardReplacement(state: ContinuationState, deps: Deps): Promise<void> {
   const arn = state.clusterArn;
   if (state.request.RequestType !== 'Update' || !arn || arn === state.request.PhysicalResourceId) return;
   try {

@@ -6,7 +6,7 @@ import type { LambdaContext } from './context.ts';
 import {
   CONTINUATION_VERSION,
   type ContinuationEvent,
-  discardReplacement,
+  discardAtTimeout,
   driveOrDiscard,
   failureId,
   handOff,
@@ -46,9 +46,7 @@ export async function continueCustomResource(
           if (deps.clock.now().getTime() < state.deadline) {
             return handOff(state, deps, context, 'invocation about to time out');
           }
-          // The answer goes first; the failed Update's replacement is deleted in the second left
-          // (a few calls, without waiting), as the work would have done had it had the time.
-          void discardReplacement(state, deps);
+          discardAtTimeout(state, deps);
           return timedOut(state, 'invocation about to time out');
         },
       },

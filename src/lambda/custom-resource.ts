@@ -10,6 +10,7 @@ import type { LambdaContext } from './context.ts';
 import {
   type ContinuationState,
   deadlineFor,
+  discardAtTimeout,
   drive,
   driveOrDiscard,
   failureId,
@@ -149,6 +150,7 @@ export async function handleCustomResource(
           if (state && deps.clock.now().getTime() < state.deadline) {
             return handOff(state, deps, context, 'invocation about to time out');
           }
+          if (state) discardAtTimeout(state, deps);
           return {
             status: 'FAILED',
             reason: reasonFor(
