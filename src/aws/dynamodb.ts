@@ -68,14 +68,18 @@ export class DynamoDbAdapter extends SdkAdapter<Sdk, DynamoDBClient> {
   }
 
   /** Conditional update; returns the item after the update, or undefined when the condition failed. */
-  async conditionalUpdate(input: {
-    table: string;
-    key: Item;
-    update: string;
-    condition: string;
-    names: Record<string, string>;
-    values: Item;
-  }): Promise<Item | undefined> {
+  async conditionalUpdate(input: UpdateInput & { condition: string }): Promise<Item | undefined> {
+    const r = await this.tryUpdate(input);
+    return r.ok ? r.item : undefined;
+  }
+
+  /**
+   * Update, conditional when `condition` is given. When the condition fails: `ok` false, with the item
+   * as it was (ReturnValuesOnConditionCheckFailure ALL_OLD) when `seeOnFailure` asks for it.
+   */
+  async tryUpdate(
+    input: UpdateInput & { seeOnFailure?: boolean },
+  ): Promise<{ ok: true; item: Item } | { ok: false; item?: Item }> {
     const [{ UpdateItemCommand, ConditionalCheckFailedException }, client] = await this.sdk();
     try {
       const r = await client.send(
@@ -83,17 +87,28 @@ export class DynamoDbAdapter extends SdkAdapter<Sdk, DynamoDBClient> {
           TableName: input.table,
           Key: input.key,
           UpdateExpression: input.update,
-          ConditionExpression: input.condition,
+          ...(input.condition ? { ConditionExpression: input.condition } : {}),
           ExpressionAttributeNames: input.names,
-          ExpressionAttributeValues: input.values,
+          ...(Object.keys(input.values).length ? { ExpressionAttributeValues: input.values } : {}),
           ReturnValues: 'ALL_NEW',
+          ...(input.seeOnFailure ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
         }),
       );
-      return r.Attributes ?? {};
+      return { ok: true, item: r.Attributes ?? {} };
     } catch (err) {
       // The condition failed: someone else holds the lease. Anything else is an error.
-      if (err instanceof ConditionalCheckFailedException) return undefined;
+      if (err instanceof ConditionalCheckFailedException)
+        return { ok: false, ...(err.Item ? { item: err.Item } : {}) };
       throw awsError('dynamodb:UpdateItem', err, { table: input.table });
     }
   }
+}
+
+interface UpdateInput {
+  table: string;
+  key: Item;
+  update: string;
+  condition?: string;
+  names: Record<string, string>;
+  values: Item;
 }

@@ -35,8 +35,9 @@ export type LeaseUse = 'take' | 'read';
 
 // One in-process store per process, so two calls in one process also exclude each other without a table.
 const processLeases = new InProcessLeaseStore();
-// Lease tables already known to exist, so only the first call of a process checks.
-const readyTables = new Set<string>();
+// Lease tables known to exist (or being checked), so only the first of a process's calls checks,
+// however many start at once.
+const readyTables = new Map<string, Promise<void>>();
 
 export async function engineContext(
   options: ManagerOptions = {},
@@ -52,12 +53,18 @@ export async function engineContext(
   if (table !== false) {
     refuseSplitEndpoints(aws);
     const key = `${awsConfigKey(aws)}|${table}`;
-    if (use === 'take' && !readyTables.has(key)) {
-      // In a real account nothing is created unasked: the stack creates the table. Locally (the
-      // emulator, moto) the table is made on first use.
-      const create = options.createLeaseTable ?? isLocalEndpoint(endpointFor(aws, 'DYNAMODB'));
-      await ensureLeaseTable(adapters.dynamodb, table, { create, clock, logger });
-      readyTables.add(key);
+    if (use === 'take') {
+      let ready = readyTables.get(key);
+      if (!ready) {
+        // In a real account nothing is created unasked: the stack creates the table. Locally (the
+        // emulator, moto) the table is made on first use.
+        const create = options.createLeaseTable ?? isLocalEndpoint(endpointFor(aws, 'DYNAMODB'));
+        ready = ensureLeaseTable(adapters.dynamodb, table, { create, clock, logger });
+        // A check that failed is made again by the next call.
+        ready.catch(() => readyTables.delete(key));
+        readyTables.set(key, ready);
+      }
+      await ready;
     }
     leases = new DynamoDbLeaseStore(adapters.dynamodb, table);
   }

@@ -108,7 +108,13 @@ function appliedResult(
   const writer = applied.filter((a) => a.step.kind === 'clone-writer').at(-1)?.step as WriterStep | undefined;
   const wait = find('wait');
   const cluster: DBCluster | undefined = wait?.cluster ?? clone?.cluster ?? reuse?.cluster;
-  if (reuse) return reusedResult(base, reuse.step.clusterId, wait?.cluster ?? reuse.cluster);
+  if (reuse) {
+    const result = reusedResult(base, reuse.step.clusterId, wait?.cluster ?? reuse.cluster);
+    // Made for this request, only by another's hold: not an earlier request's clone.
+    if (reuse.step.servedBy) result.reused = false;
+    if (!result.instanceId && writer) result.instanceId = writer.instanceId;
+    return result;
+  }
   if (claim) return claimedResult(base, claim.step, wait?.cluster ?? claim.cluster);
   if (!clone || !cluster)
     throw new AcmError('the provision ended without a clone', { plan: plan.rootClusterId });

@@ -5,12 +5,13 @@
 // steps the first plan still had (docs/concurrency.md).
 import { randomUUID } from 'node:crypto';
 import { Execution } from '../executor/apply.ts';
-import { readInventory, refreshPool } from '../inventory/read.ts';
-import { type Hold, withLease } from '../lease/with-lease.ts';
+import { readInventory, refreshPool, withClusterRead } from '../inventory/read.ts';
+import { type Hold, withLease, withLeaseOrServed } from '../lease/with-lease.ts';
 import type { ManagerOptions, ProvisionRequest, ProvisionResult } from '../model/api.ts';
 import type { Inventory } from '../model/inventory.ts';
-import type { LeaseState, Plan, Step } from '../model/plan.ts';
+import type { LeaseState, Plan, QueuedRequest, ServedRequest, Step } from '../model/plan.ts';
 import type { MaintenancePolicy, ProvisionPolicy } from '../model/policy.ts';
+import { leaseAfterHold, planQueued, type QueuedPlan, queueable } from '../planner/batch.ts';
 import { requestIdSuffix } from '../planner/names.ts';
 import { clusterIdFromArn } from '../planner/pool.ts';
 import { DEFAULT_RESERVATION_TTL_MS, planProvision } from '../planner/provision.ts';
@@ -23,6 +24,7 @@ import {
   SourcesRefusedError,
   WaitTimeoutError,
 } from '../util/errors.ts';
+import { joinIdentifier } from '../util/identifiers.ts';
 import { validateProvision } from '../validation/index.ts';
 import { type EngineContext, engineContext } from './context.ts';
 import { leaseKey, leaseOptions } from './lease.ts';
@@ -72,15 +74,25 @@ async function provision(
   const execution = new Execution(ctx, { whileWaitingForCopy: reservationKeeper(ctx, policy) });
   const refused: Record<string, string> = {};
   let first: Plan | undefined;
+  // Waits in the lease's queue, where the holder may restore its clone; once served, never again.
+  let queue = queueable(policy);
   try {
     for (let round = 1; round <= MAX_ROUNDS; round++) {
-      let started: Started;
+      let started: Started | Served;
       try {
-        started = await planAndStart(ctx, policy, idSuffix, refused, execution);
+        started = await planAndStart(ctx, policy, idSuffix, refused, execution, queue);
       } catch (err) {
         if (!(err instanceof LeaseLostError)) throw err;
         ctx.logger.warn('lease nearly lost before a restore; going round again', { error: err.message });
         continue;
+      }
+      if ('served' in started) {
+        queue = false;
+        const plan = await servedPlan(ctx, policy, idSuffix, started);
+        if (!plan) continue;
+        first ??= plan;
+        await execution.apply(plan.steps);
+        return provisionResult(first, execution.applied, 'done');
       }
       const { plan, refusal } = started;
       first ??= plan;
@@ -125,10 +137,19 @@ interface Started {
   refusal?: { sourceArn: string; why: string };
 }
 
+/** The request waited in the lease's queue and the holder restored its clone. */
+interface Served {
+  served: ServedRequest;
+  /** The account as read before the lease. */
+  outside: Inventory;
+}
+
 /**
- * Under the root's lease: read, plan, apply the steps the plan puts under the lease, and write the
- * plan's lease state back. A restore AWS refuses is returned, not thrown, so the next round plans
- * without that source.
+ * Under the root's lease: read, plan, apply the steps the plan puts under the lease, restore for the
+ * requests waiting in the lease's queue that can be served in the same hold, and write the lease
+ * state back. A restore AWS refuses is returned, not thrown, so the next round plans without that
+ * source. With `queue`, a request that finds the lease busy waits in its queue and may come back
+ * served instead.
  */
 async function planAndStart(
   ctx: EngineContext,
@@ -136,57 +157,143 @@ async function planAndStart(
   idSuffix: string,
   refused: Readonly<Record<string, string>>,
   execution: Execution,
-): Promise<Started> {
+  queue: boolean,
+): Promise<Started | Served> {
   // The account is read before the lease, so the hold is a few calls whatever the account's size.
   const before = ctx.clock.now();
   const outside = await ctx.retry(() => readInventory(ctx.rds, policy.sourceClusterId, before, ctx.where));
-  return withLease(
-    leaseKey(policy.sourceClusterId),
-    leaseOptions(ctx),
-    async (state, hold): Promise<{ result: Started; state: LeaseState }> => {
-      const now = ctx.clock.now();
-      const planWith = (inventory: Inventory) =>
-        planProvision({
-          inventory,
-          request: policy,
-          lease: state,
-          refused,
-          managerId: ctx.managerId,
-          now,
-          idSuffix,
-        });
-      let plan = planWith(
-        await ctx.retry(() =>
-          refreshPool(
-            ctx.rds,
-            outside,
-            policy.sourceClusterId,
-            now,
-            ctx.where,
-            recentRestores(state, now).map((r) => r.clusterId),
-          ),
-        ),
-      );
-      if (plan.steps.some((s) => s.kind === 'copy')) {
-        // A copy costs hours and money: decided on the whole account as it is now, in case another
-        // request has just started one this one can share.
-        plan = planWith(
-          await ctx.retry(() => readInventory(ctx.rds, policy.sourceClusterId, now, ctx.where)),
-        );
-      }
-      logPlan(ctx.logger, plan);
+  const key = leaseKey(policy.sourceClusterId);
+  const underHold = async (
+    state: LeaseState,
+    hold: Hold,
+  ): Promise<{ result: Started; state: LeaseState }> => {
+    const now = ctx.clock.now();
+    const planWith = (inventory: Inventory) =>
+      planProvision({
+        inventory,
+        request: policy,
+        lease: state,
+        refused,
+        managerId: ctx.managerId,
+        now,
+        idSuffix,
+      });
+    // Read by id too: the clone a holder may have restored for this request while it was queued.
+    const alsoRead = [...recentRestores(state, now).map((r) => r.clusterId), ...ownNames(policy, idSuffix)];
+    let inventory = await ctx.retry(() =>
+      refreshPool(ctx.rds, outside, policy.sourceClusterId, now, ctx.where, alsoRead),
+    );
+    let plan = planWith(inventory);
+    if (plan.steps.some((s) => s.kind === 'copy')) {
+      // A copy costs hours and money: decided on the whole account as it is now, in case another
+      // request has just started one this one can share.
+      inventory = await ctx.retry(() => readInventory(ctx.rds, policy.sourceClusterId, now, ctx.where));
+      plan = planWith(inventory);
+    }
+    logPlan(ctx.logger, plan);
+    try {
+      await hold.sending(() => execution.apply(underLease(plan.steps), restoreGuard(hold)));
+    } catch (err) {
+      if (!(err instanceof RestoreRefusedError)) throw err;
+      return {
+        result: { plan, refusal: { sourceArn: refusedSource(plan.steps, err), why: errorMessage(err) } },
+        state,
+      };
+    }
+    const holderKey = policy.requestKey ?? idSuffix;
+    const batch = planQueued({
+      inventory,
+      own: plan,
+      taken: state,
+      holderKey,
+      managerId: ctx.managerId,
+      now,
+    });
+    const served = batch.length ? await hold.sending(() => restoreForQueued(ctx, batch, hold)) : [];
+    return {
+      result: { plan },
+      state: leaseAfterHold({ taken: state, own: plan.lease ?? state, served, holderKey, now }),
+    };
+  };
+  if (!queue) return withLease(key, leaseOptions(ctx), underHold);
+  const entry: QueuedRequest = {
+    requestKey: policy.requestKey ?? idSuffix,
+    at: before.toISOString(),
+    idSuffix,
+    policy,
+  };
+  const outcome = await withLeaseOrServed(key, leaseOptions(ctx), entry, underHold);
+  return 'served' in outcome ? { served: outcome.served, outside } : outcome.held;
+}
+
+/** The names this request's clone gets when nothing else has them. */
+function ownNames(policy: ProvisionPolicy, idSuffix: string): string[] {
+  return [policy.clusterId ?? joinIdentifier(clusterIdFromArn(policy.sourceClusterId), idSuffix)];
+}
+
+/** Most restores for queued requests in flight at once (AWS throttles bursts of control-plane calls). */
+const QUEUED_RESTORES_AT_ONCE = 10;
+
+/**
+ * The restores of the queued requests' plans, each guarded like the holder's own; a restore that
+ * fails leaves its request unserved (it plans for itself, and finds its clone by request key if the
+ * restore went through after all). Returns the requests served.
+ */
+async function restoreForQueued(ctx: EngineContext, batch: QueuedPlan[], hold: Hold): Promise<QueuedPlan[]> {
+  ctx.logger.info('restoring for requests waiting for the lease, in the same hold', {
+    requests: batch.map((b) => b.request.requestKey),
+  });
+  for (const b of batch) logPlan(ctx.logger, b.plan);
+  // Their progress is their waiters' to report, not this request's.
+  const quiet: EngineContext = { ...ctx, progress: () => {} };
+  const guard = restoreGuard(hold);
+  const done: QueuedPlan[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < batch.length) {
+      const b = batch[next++] as QueuedPlan;
       try {
-        await hold.sending(() => execution.apply(underLease(plan.steps), restoreGuard(hold)));
+        await new Execution(quiet).apply(underLease(b.plan.steps), guard);
+        done.push(b);
       } catch (err) {
-        if (!(err instanceof RestoreRefusedError)) throw err;
-        return {
-          result: { plan, refusal: { sourceArn: refusedSource(plan.steps, err), why: errorMessage(err) } },
-          state,
-        };
+        ctx.logger.warn('could not restore for a queued request; it plans for itself', {
+          requestKey: b.request.requestKey,
+          error: errorMessage(err),
+        });
       }
-      return { result: { plan }, state: plan.lease ?? state };
-    },
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(QUEUED_RESTORES_AT_ONCE, batch.length) }, worker));
+  return batch.filter((b) => done.includes(b));
+}
+
+/**
+ * The plan of a request a holder served: its clone, found by request key, then what is left of it
+ * (its writer, its wait). Undefined when the clone is not there (deleted meanwhile): plan again.
+ */
+async function servedPlan(
+  ctx: EngineContext,
+  policy: ProvisionPolicy,
+  idSuffix: string,
+  { served, outside }: Served,
+): Promise<Plan | undefined> {
+  const now = ctx.clock.now();
+  const inventory = await ctx.retry(() => withClusterRead(ctx.rds, outside, served.clusterId, now));
+  const plan = planProvision({
+    inventory,
+    request: policy,
+    lease: { reservations: [] },
+    managerId: ctx.managerId,
+    now,
+    idSuffix,
+    served,
+  });
+  logPlan(ctx.logger, plan);
+  if (plan.steps[0]?.kind === 'reuse' && !plan.steps.some((s) => s.underLease)) return plan;
+  ctx.logger.warn('the clone restored for this request is not there; planning again', {
+    clusterId: served.clusterId,
+  });
+  return undefined;
 }
 
 /**

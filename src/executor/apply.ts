@@ -155,6 +155,8 @@ export class Execution {
       case 'delete':
         return this.delete(step);
       case 'reuse': {
+        // Restored for this request by the lease's holder: this request's own, removed if it fails.
+        if (step.servedBy) this.made.push({ clusterId: step.clusterId });
         const cluster = await ctx.retry(() => ctx.rds.describeCluster(step.clusterId));
         return { step, outcome: 'done', ...(cluster ? { cluster } : {}) };
       }

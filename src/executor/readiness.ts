@@ -13,12 +13,24 @@ export interface Readiness {
   ready: boolean;
 }
 
-/** Where the cluster stands now; `instanceId` names the writer when the caller knows it. */
+/**
+ * Where the cluster stands now; `instanceId` names the writer when the caller knows it. `before` is
+ * what the caller's previous look found: once the cluster was available, the writer is what is still
+ * being made, so it is read first, and the cluster only once the writer is up (or going).
+ */
 export async function readiness(
   ctx: ExecutorContext,
   clusterId: string,
   instanceId?: string,
+  before?: Readiness,
 ): Promise<Readiness> {
+  let writerStatus: string | undefined;
+  if (instanceId && before?.cluster?.Status === 'available') {
+    writerStatus = (await ctx.rds.describeInstance(instanceId))?.DBInstanceStatus ?? 'missing';
+    if (writerStatus !== 'available' && writerStatus !== 'deleting' && writerStatus !== 'missing') {
+      return { cluster: before.cluster, status: `writer ${instanceId} ${writerStatus}`, ready: false };
+    }
+  }
   const cluster = await ctx.rds.describeCluster(clusterId);
   if (!cluster) return { status: 'gone', ready: false };
   const status = cluster.Status ?? 'unknown';
@@ -28,8 +40,7 @@ export async function readiness(
     (cluster.DBClusterMembers?.find((m) => m.IsClusterWriter) ?? cluster.DBClusterMembers?.[0])
       ?.DBInstanceIdentifier;
   if (!writer) return { cluster, status: 'cluster available, no writer instance yet', ready: false };
-  const instance = await ctx.rds.describeInstance(writer);
-  const st = instance?.DBInstanceStatus ?? 'missing';
+  const st = writerStatus ?? (await ctx.rds.describeInstance(writer))?.DBInstanceStatus ?? 'missing';
   return {
     cluster,
     status: st === 'available' ? 'available' : `writer ${writer} ${st}`,
@@ -58,7 +69,7 @@ export async function waitUntilUsable(
   await waitUntil(
     async () => {
       await target.beat?.();
-      last = await readiness(ctx, target.clusterId, target.instanceId);
+      last = await readiness(ctx, target.clusterId, target.instanceId, last);
       if (target.stalledAfterMs !== undefined && stalled(last, ctx.clock.now(), target.stalledAfterMs)) {
         throw new ClusterGoneError(
           `${target.phase} ${target.clusterId} has no writer instance and nobody is making one`,

@@ -137,3 +137,15 @@ export async function refreshPool(
   );
   return { readAt: now, clusters: [...kept, ...fresh.values()], instances: stale.instances };
 }
+
+/** The inventory with one cluster read again by id (added, replaced, or dropped when it is gone). */
+export async function withClusterRead(
+  rds: RdsAdapter,
+  inventory: Inventory,
+  clusterId: string,
+  now: Date,
+): Promise<Inventory> {
+  const found = await rds.describeCluster(clusterId);
+  const others = inventory.clusters.filter((c) => c.id.toLowerCase() !== clusterId.toLowerCase());
+  return { ...inventory, readAt: now, clusters: found ? [...others, toClusterInfo(found)] : others };
+}

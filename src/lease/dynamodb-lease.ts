@@ -6,12 +6,18 @@ import { ValidationError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { withRetries } from '../util/retry.ts';
 import {
-  type HeldLease,
+  type Attempt,
   type LeaseState,
   type LeaseStore,
+  leftQueue,
   parseDemand,
+  parseQueued,
   parseRecent,
   parseReservations,
+  parseServed,
+  type QueuedRequest,
+  type SeeBusy,
+  type ServedRequest,
 } from './lease.ts';
 
 const NAMES = { '#owner': 'owner', '#exp': 'expiresAt', '#ttl': 'ttl' };
@@ -19,22 +25,44 @@ const NAMES = { '#owner': 'owner', '#exp': 'expiresAt', '#ttl': 'ttl' };
 /** Each part of the lease state, one JSON attribute each. */
 const PARTS = { reservations: '#res', demand: '#dem', recent: '#rec' } as const;
 
-function stateOf(item: Record<string, { S?: string }> | undefined): LeaseState {
+// Queued and served requests are an attribute each, so a waiter adds or removes its own entry with
+// one unconditional update, whoever holds the lease.
+const QUEUED = 'q:';
+const SERVED = 's:';
+
+type StoredItem = Record<string, { S?: string }>;
+
+function stateOf(item: StoredItem | undefined): LeaseState {
   const demand = parseDemand(item?.demand?.S);
   const recent = parseRecent(item?.recent?.S);
+  const queued: QueuedRequest[] = [];
+  const served: ServedRequest[] = [];
+  for (const [name, value] of Object.entries(item ?? {})) {
+    if (name.startsWith(QUEUED)) {
+      const q = parseQueued(value.S);
+      if (q) queued.push(q);
+    } else if (name.startsWith(SERVED)) {
+      const r = parseServed(value.S);
+      if (r) served.push(r);
+    }
+  }
   return {
     reservations: parseReservations(item?.reservations?.S),
     ...(demand ? { demand } : {}),
     ...(recent ? { recent } : {}),
+    ...(queued.length ? { queued } : {}),
+    ...(served.length ? { served } : {}),
   };
 }
 
 /**
- * The SET clause writing the state back. Optional parts go back only when the holder has them, so a
- * holder that never read them (an older version) does not erase them.
+ * The update writing the state back. Optional parts go back only when the holder has them, so a
+ * holder that never read them (an older version) does not erase them. Queued requests the holder
+ * served leave the queue; served entries it dropped are removed and new ones added.
  */
-function stateUpdate(state: LeaseState) {
+function stateUpdate(taken: LeaseState, state: LeaseState) {
   const sets: string[] = [];
+  const removes: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, { S: string }> = {};
   for (const [part, alias] of Object.entries(PARTS) as [keyof typeof PARTS, string][]) {
@@ -44,7 +72,27 @@ function stateUpdate(state: LeaseState) {
     names[alias] = part;
     values[`:${part}`] = { S: JSON.stringify(value) };
   }
-  return { set: sets.join(', '), names, values };
+  leftQueue(taken, state).forEach((key, i) => {
+    removes.push(`#q${i}`);
+    names[`#q${i}`] = QUEUED + key;
+  });
+  if (!state.served) return { sets, removes, names, values };
+  const kept = new Set(state.served.map((r) => r.requestKey));
+  const before = new Map((taken.served ?? []).map((r) => [r.requestKey, r]));
+  (taken.served ?? [])
+    .filter((r) => !kept.has(r.requestKey))
+    .forEach((r, i) => {
+      removes.push(`#r${i}`);
+      names[`#r${i}`] = SERVED + r.requestKey;
+    });
+  state.served
+    .filter((r) => before.get(r.requestKey)?.clusterId !== r.clusterId)
+    .forEach((r, i) => {
+      sets.push(`#s${i} = :s${i}`);
+      names[`#s${i}`] = SERVED + r.requestKey;
+      values[`:s${i}`] = { S: JSON.stringify(r) };
+    });
+  return { sets, removes, names, values };
 }
 
 export class DynamoDbLeaseStore implements LeaseStore {
@@ -57,9 +105,35 @@ export class DynamoDbLeaseStore implements LeaseStore {
     return stateOf(await this.db.getItem(this.table, { pk: { S: key } }));
   }
 
-  async tryAcquire(key: string, owner: string, now: Date, ttlMs: number): Promise<HeldLease | undefined> {
+  async enqueue(key: string, request: QueuedRequest): Promise<void> {
+    await this.db.tryUpdate({
+      table: this.table,
+      key: { pk: { S: key } },
+      update: 'SET #q = :q',
+      names: { '#q': QUEUED + request.requestKey },
+      values: { ':q': { S: JSON.stringify(request) } },
+    });
+  }
+
+  async dequeue(key: string, requestKey: string): Promise<void> {
+    await this.db.tryUpdate({
+      table: this.table,
+      key: { pk: { S: key } },
+      update: 'REMOVE #q',
+      names: { '#q': QUEUED + requestKey },
+      values: {},
+    });
+  }
+
+  async tryAcquire(
+    key: string,
+    owner: string,
+    now: Date,
+    ttlMs: number,
+    options: SeeBusy = {},
+  ): Promise<Attempt> {
     const expiresAt = now.getTime() + ttlMs;
-    const item = await this.db.conditionalUpdate({
+    const taken = await this.db.tryUpdate({
       table: this.table,
       key: { pk: { S: key } },
       update: 'SET #owner = :me, #exp = :exp, #ttl = :ttl',
@@ -72,16 +146,21 @@ export class DynamoDbLeaseStore implements LeaseStore {
         ':ttl': { N: String(Math.floor(expiresAt / 1000) + 86_400) },
         ':now': { N: String(now.getTime()) },
       },
+      ...(options.see ? { seeOnFailure: true } : {}),
     });
-    if (!item) return undefined;
+    if (!taken.ok) return options.see ? { busy: true, state: stateOf(taken.item as StoredItem) } : undefined;
+    const state = stateOf(taken.item as StoredItem);
     return {
-      state: stateOf(item),
-      release: async (state) => {
-        const written = stateUpdate(state);
+      state,
+      release: async (next) => {
+        const written = stateUpdate(state, next);
         const done = await this.db.conditionalUpdate({
           table: this.table,
           key: { pk: { S: key } },
-          update: `REMOVE #owner, #exp SET ${written.set}`,
+          update: [
+            `REMOVE ${['#owner', '#exp', ...written.removes].join(', ')}`,
+            ...(written.sets.length ? [`SET ${written.sets.join(', ')}`] : []),
+          ].join(' '),
           condition: '#owner = :me',
           names: { '#owner': NAMES['#owner'], '#exp': NAMES['#exp'], ...written.names },
           values: { ':me': { S: owner }, ...written.values },

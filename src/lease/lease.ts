@@ -4,21 +4,59 @@
 // everything slow (instance creation, waiting) happens outside it. The lease item also carries the
 // reservations of requests waiting for a copy that is still being made, so concurrent requests do
 // not each make a copy of their own. See docs/concurrency.md.
-import type { DemandCounts, LeaseState, RecentRestore, Reservation } from '../model/plan.ts';
+import type {
+  DemandCounts,
+  LeaseState,
+  QueuedRequest,
+  RecentRestore,
+  Reservation,
+  ServedRequest,
+} from '../model/plan.ts';
 
-export type { LeaseState, Reservation };
+export type { LeaseState, QueuedRequest, Reservation, ServedRequest };
 
 export interface HeldLease {
   state: LeaseState;
-  /** Writes the new state and lets the next holder in; false when the lease had expired and was taken. */
+  /**
+   * Writes the new state and lets the next holder in; false when the lease had expired and was taken.
+   * Queued requests missing from `state.queued` that were there when the lease was taken leave the
+   * queue (requests queued meanwhile stay); `state.served` replaces the served list. Either part
+   * absent: left as it is.
+   */
   release(state: LeaseState): Promise<boolean>;
 }
 
+/** The lease is held by someone else; `state` is the item as the refused attempt saw it. */
+export interface BusyLease {
+  busy: true;
+  state: LeaseState;
+}
+
 export interface LeaseStore {
-  /** Takes the lease when free or expired; undefined when someone else holds it. */
-  tryAcquire(key: string, owner: string, now: Date, ttlMs: number): Promise<HeldLease | undefined>;
+  /**
+   * Takes the lease when free or expired. When someone else holds it: undefined, or with `see` the
+   * state as the refused attempt saw it (at no extra call where the store can).
+   */
+  tryAcquire(key: string, owner: string, now: Date, ttlMs: number, options?: SeeBusy): Promise<Attempt>;
   /** The state as last written, without taking the lease (for dry runs); empty when there is none. */
   peek(key: string): Promise<LeaseState>;
+  /** Puts a waiting request in the lease's queue, or renews it there (absent: a store without a queue). */
+  enqueue?(key: string, request: QueuedRequest): Promise<void>;
+  /** Takes a request out of the queue: it got the lease itself, or stopped waiting. */
+  dequeue?(key: string, requestKey: string): Promise<void>;
+}
+
+/** With `see`, a refused attempt returns the state it saw. */
+export interface SeeBusy {
+  see?: boolean;
+}
+
+/** What one attempt to take the lease gives: the lease, or that it is busy. */
+export type Attempt = HeldLease | BusyLease | undefined;
+
+/** True when the attempt took the lease. */
+export function isHeld(lease: Attempt): lease is HeldLease {
+  return lease !== undefined && !('busy' in lease);
 }
 
 /** Demand counts as stored (a JSON object of hour → count); anything else reads as none. */
@@ -41,6 +79,42 @@ export function parseRecent(json: string | undefined): RecentRestore[] | undefin
   );
 }
 
+/** A queued request as stored (JSON); anything that is not one reads as undefined and is ignored. */
+export function parseQueued(json: string | undefined): QueuedRequest | undefined {
+  const q = parseJson(json) as Partial<QueuedRequest> | undefined;
+  const p = q?.policy as (Record<string, unknown> & { copyCreatedSince?: unknown }) | undefined;
+  if (
+    typeof q?.requestKey !== 'string' ||
+    typeof q.at !== 'string' ||
+    typeof q.idSuffix !== 'string' ||
+    typeof p?.['sourceClusterId'] !== 'string' ||
+    typeof p['maxClonesPerSource'] !== 'number' ||
+    typeof p['maxCopyAgeMs'] !== 'number'
+  ) {
+    return undefined;
+  }
+  const since = typeof p.copyCreatedSince === 'string' ? new Date(p.copyCreatedSince) : undefined;
+  const policy = {
+    ...p,
+    ...(since ? { copyCreatedSince: since } : {}),
+  } as unknown as QueuedRequest['policy'];
+  return { requestKey: q.requestKey, at: q.at, idSuffix: q.idSuffix, policy };
+}
+
+/** A served request as stored (JSON); anything that is not one reads as undefined. */
+export function parseServed(json: string | undefined): ServedRequest | undefined {
+  const s = parseJson(json) as Partial<ServedRequest> | undefined;
+  if (
+    typeof s?.requestKey !== 'string' ||
+    typeof s.clusterId !== 'string' ||
+    typeof s.at !== 'string' ||
+    typeof s.by !== 'string'
+  ) {
+    return undefined;
+  }
+  return { requestKey: s.requestKey, clusterId: s.clusterId, at: s.at, by: s.by };
+}
+
 export function parseReservations(json: string | undefined): Reservation[] {
   const parsed = parseJson(json);
   return Array.isArray(parsed) ? (parsed as Reservation[]) : [];
@@ -61,32 +135,79 @@ export function copyState(state: LeaseState): LeaseState {
     reservations: [...state.reservations],
     ...(state.demand ? { demand: { ...state.demand } } : {}),
     ...(state.recent ? { recent: [...state.recent] } : {}),
+    ...(state.queued ? { queued: [...state.queued] } : {}),
+    ...(state.served ? { served: [...state.served] } : {}),
   };
+}
+
+/**
+ * Queued requests that were there when the lease was taken and are not in the state written back (a
+ * state without `queued` leaves the queue as it is).
+ */
+export function leftQueue(taken: LeaseState, written: LeaseState): string[] {
+  if (!written.queued) return [];
+  const still = new Set(written.queued.map((q) => q.requestKey));
+  return (taken.queued ?? []).map((q) => q.requestKey).filter((k) => !still.has(k));
 }
 
 /** Leases in this process only: enough for one CLI or library process, not for several. */
 export class InProcessLeaseStore implements LeaseStore {
-  private readonly items = new Map<string, { owner?: string; expiresAt: number; state: LeaseState }>();
+  private readonly items = new Map<
+    string,
+    { owner?: string; expiresAt: number; state: LeaseState; queue: Map<string, QueuedRequest> }
+  >();
 
-  async peek(key: string): Promise<LeaseState> {
-    const item = this.items.get(key);
-    return item ? copyState(item.state) : { reservations: [] };
+  private item(key: string) {
+    let item = this.items.get(key);
+    if (!item) {
+      item = { expiresAt: 0, state: { reservations: [] }, queue: new Map() };
+      this.items.set(key, item);
+    }
+    return item;
   }
 
-  async tryAcquire(key: string, owner: string, now: Date, ttlMs: number): Promise<HeldLease | undefined> {
-    const item = this.items.get(key) ?? { expiresAt: 0, state: { reservations: [] } };
-    if (item.owner !== undefined && item.expiresAt >= now.getTime()) return undefined;
+  private view(key: string): LeaseState {
+    const item = this.item(key);
+    const state = copyState(item.state);
+    return item.queue.size ? { ...state, queued: [...item.queue.values()] } : state;
+  }
+
+  async peek(key: string): Promise<LeaseState> {
+    return this.view(key);
+  }
+
+  async enqueue(key: string, request: QueuedRequest): Promise<void> {
+    this.item(key).queue.set(request.requestKey, request);
+  }
+
+  async dequeue(key: string, requestKey: string): Promise<void> {
+    this.item(key).queue.delete(requestKey);
+  }
+
+  async tryAcquire(
+    key: string,
+    owner: string,
+    now: Date,
+    ttlMs: number,
+    options: SeeBusy = {},
+  ): Promise<Attempt> {
+    const item = this.item(key);
+    if (item.owner !== undefined && item.expiresAt >= now.getTime()) {
+      return options.see ? { busy: true, state: this.view(key) } : undefined;
+    }
     item.owner = owner;
     item.expiresAt = now.getTime() + ttlMs;
-    this.items.set(key, item);
+    const taken = this.view(key);
     return {
-      state: copyState(item.state),
+      state: taken,
       release: async (state) => {
         if (item.owner !== owner) return false;
         delete item.owner;
         item.expiresAt = 0;
+        for (const k of leftQueue(taken, state)) item.queue.delete(k);
         // Optional parts a holder did not write back are kept, as the DynamoDB store keeps them.
-        item.state = { ...item.state, ...copyState(state) };
+        const { queued: _queued, ...rest } = copyState(state);
+        item.state = { ...item.state, ...rest };
         return true;
       },
     };

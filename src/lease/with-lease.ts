@@ -3,7 +3,14 @@ import type { Clock } from '../util/clock.ts';
 import { LeaseBusyError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { backoffDelay, withRetries } from '../util/retry.ts';
-import type { HeldLease, LeaseState, LeaseStore } from './lease.ts';
+import {
+  type HeldLease,
+  isHeld,
+  type LeaseState,
+  type LeaseStore,
+  type QueuedRequest,
+  type ServedRequest,
+} from './lease.ts';
 
 export interface LeaseOptions {
   store: LeaseStore;
@@ -38,58 +45,168 @@ export async function withLease<T>(
   options: LeaseOptions,
   fn: (state: LeaseState, hold: Hold) => Promise<{ result: T; state: LeaseState }>,
 ): Promise<T> {
+  const outcome = await acquire(key, options, fn);
+  if ('served' in outcome) throw new Error('a lease taken without a queue entry cannot be served');
+  return outcome.held;
+}
+
+/**
+ * Like withLease, for a request whose clone another holder may restore: while the lease is busy the
+ * request waits in the lease's queue, and it stops waiting when a holder says it served it. Returns
+ * `fn`'s result, or what the holder that served it wrote.
+ */
+export function withLeaseOrServed<T>(
+  key: string,
+  options: LeaseOptions,
+  request: QueuedRequest,
+  fn: (state: LeaseState, hold: Hold) => Promise<{ result: T; state: LeaseState }>,
+): Promise<{ held: T } | { served: ServedRequest }> {
+  return acquire(key, options, fn, request);
+}
+
+/** How often a waiter says again that it is still waiting (holders serve only waiters heard from lately). */
+export const QUEUE_RENEW_MS = 20_000;
+
+async function acquire<T>(
+  key: string,
+  options: LeaseOptions,
+  fn: (state: LeaseState, hold: Hold) => Promise<{ result: T; state: LeaseState }>,
+  waiting?: QueuedRequest,
+): Promise<{ held: T } | { served: ServedRequest }> {
   const owner = randomUUID();
   const ttl = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const deadline = options.clock.now().getTime() + (options.acquireTimeoutMs ?? 600_000);
-  for (let attempt = 0; ; attempt++) {
-    // The SDK's own retries share a per-client quota that a long wait can spend; a throttled
-    // acquire is retried here too, so waiting for the lease never fails on a passing fault.
-    const asked = options.clock.now().getTime();
-    // The SDK's clients are shared by the whole process, and so is their retry quota: under heavy
-    // throttling they stop retrying early, so this loop is the one that must not give up soon.
-    const lease = await withRetries(() => options.store.tryAcquire(key, owner, new Date(asked), ttl), {
-      clock: options.clock,
-      attempts: 12,
-      maxDelayMs: 5_000,
-    });
-    if (lease) {
-      let next = lease.state;
-      const entry: HeldEntry = { lease, state: lease.state, sending: 0 };
-      held.add(entry);
-      const hold: Hold = {
-        remainingMs: () => asked + ttl - options.clock.now().getTime(),
-        sending: async (work) => {
-          entry.sending++;
-          try {
-            return await work();
-          } finally {
-            entry.sending--;
-          }
-        },
-      };
-      try {
-        const { result, state } = await fn(lease.state, hold);
-        next = state;
-        return result;
-      } finally {
-        // Given back already when the process was interrupted before sending anything.
-        if (held.delete(entry)) await release(lease, next, key, ttl, options);
-        wakeNext(key);
+  const queue = waiting && options.store.enqueue ? new QueueEntry(key, waiting, options) : undefined;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      // The SDK's own retries share a per-client quota that a long wait can spend; a throttled
+      // acquire is retried here too, so waiting for the lease never fails on a passing fault.
+      const asked = options.clock.now().getTime();
+      // The SDK's clients are shared by the whole process, and so is their retry quota: under heavy
+      // throttling they stop retrying early, so this loop is the one that must not give up soon.
+      const lease = await withRetries(
+        () => options.store.tryAcquire(key, owner, new Date(asked), ttl, { see: queue?.queued ?? false }),
+        { clock: options.clock, attempts: 12, maxDelayMs: 5_000 },
+      );
+      const served = waiting && lease && servedTo(lease.state, waiting.requestKey);
+      if (isHeld(lease)) {
+        queue?.taken();
+        const entry: HeldEntry = { lease, state: lease.state, sending: 0 };
+        held.add(entry);
+        let next = withoutQueued(lease.state, lease.state, waiting);
+        let wakeAll = false;
+        try {
+          // Served while it waited, then let in: nothing to do under the lease.
+          if (served) return { served };
+          const hold: Hold = {
+            remainingMs: () => asked + ttl - options.clock.now().getTime(),
+            sending: async (work) => {
+              entry.sending++;
+              try {
+                return await work();
+              } finally {
+                entry.sending--;
+              }
+            },
+          };
+          const { result, state } = await fn(lease.state, hold);
+          next = withoutQueued(state, lease.state, waiting);
+          wakeAll = servedSome(lease.state, next);
+          return { held: result };
+        } finally {
+          // Given back already when the process was interrupted before sending anything.
+          if (held.delete(entry)) await release(lease, next, key, ttl, options);
+          if (wakeAll) wakeEveryone(key);
+          else wakeNext(key);
+        }
       }
+      if (served) {
+        queue?.taken();
+        return { served };
+      }
+      if (options.clock.now().getTime() >= deadline) {
+        throw new LeaseBusyError(`the lease on ${key} stayed busy; another request holds it`, { key });
+      }
+      await queue?.renew();
+      // A holder in this process wakes the next waiter as it releases; holders elsewhere are noticed at
+      // the next attempt, a few hundred ms at most.
+      const released = nextRelease(key);
+      await Promise.race([
+        options.clock.sleep(25 + backoffDelay(Math.min(attempt, 4), 20, MAX_WAIT_STEP_MS)),
+        released.promise,
+      ]);
+      released.cancel();
     }
-    if (options.clock.now().getTime() >= deadline) {
-      throw new LeaseBusyError(`the lease on ${key} stayed busy; another request holds it`, { key });
-    }
-    // A holder in this process wakes the next waiter as it releases; holders elsewhere are noticed at
-    // the next attempt, a few hundred ms at most.
-    const released = nextRelease(key);
-    await Promise.race([
-      options.clock.sleep(25 + backoffDelay(Math.min(attempt, 4), 20, MAX_WAIT_STEP_MS)),
-      released.promise,
-    ]);
-    released.cancel();
+  } finally {
+    await queue?.leave();
   }
 }
+
+function servedTo(state: LeaseState, requestKey: string): ServedRequest | undefined {
+  return state.served?.find((r) => r.requestKey === requestKey);
+}
+
+/** The state to write back: the holder's own queue entry goes (it is no longer waiting). */
+function withoutQueued(state: LeaseState, taken: LeaseState, waiting: QueuedRequest | undefined): LeaseState {
+  const queued = state.queued ?? taken.queued;
+  if (!waiting || !queued) return state;
+  return { ...state, queued: queued.filter((q) => q.requestKey !== waiting.requestKey) };
+}
+
+function servedSome(taken: LeaseState, next: LeaseState): boolean {
+  const before = new Set((taken.served ?? []).map((r) => r.requestKey));
+  return (next.served ?? []).some((r) => !before.has(r.requestKey));
+}
+
+/**
+ * A waiter's entry in the lease's queue: put there after its first refused attempt (a request that
+ * gets the lease at once pays nothing), renewed while it waits, taken out when it stops waiting.
+ */
+class QueueEntry {
+  queued = false;
+  private renewedAt = 0;
+  private done = false;
+
+  constructor(
+    private readonly key: string,
+    private readonly request: QueuedRequest,
+    private readonly options: LeaseOptions,
+  ) {}
+
+  async renew(): Promise<void> {
+    const now = this.options.clock.now().getTime();
+    if (this.queued && now - this.renewedAt < QUEUE_RENEW_MS) return;
+    try {
+      await this.options.store.enqueue?.(this.key, { ...this.request, at: new Date(now).toISOString() });
+      this.queued = true;
+      this.renewedAt = now;
+      waitingHere.add(this);
+    } catch (err) {
+      // Not being in the queue only means waiting for the lease like before.
+      this.options.logger.warn('could not join the lease queue; waiting for the lease instead', {
+        key: this.key,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  /** The request got the lease or was served: a holder took the entry out (or will, on release). */
+  taken(): void {
+    this.done = true;
+    waitingHere.delete(this);
+  }
+
+  /** The request stopped waiting otherwise (gave up, failed, interrupted): its entry goes. */
+  async leave(): Promise<void> {
+    waitingHere.delete(this);
+    if (this.done || !this.queued) return;
+    this.done = true;
+    await this.options.store.dequeue?.(this.key, this.request.requestKey).catch(() => undefined);
+  }
+}
+
+// Queue entries of this process's waiters, for an interrupted CLI to take out before it exits.
+const waitingHere = new Set<QueueEntry>();
 
 interface HeldEntry {
   lease: HeldLease;
@@ -109,6 +226,7 @@ const held = new Set<HeldEntry>();
 export async function releaseIdleLeases(): Promise<{ released: number; kept: number }> {
   let released = 0;
   let kept = 0;
+  await Promise.all([...waitingHere].map((q) => q.leave()));
   for (const entry of [...held]) {
     if (entry.sending > 0) {
       kept++;
@@ -145,6 +263,13 @@ function nextRelease(key: string): { promise: Promise<void>; cancel(): void } {
       if (q.length === 0) waiters.delete(key);
     },
   };
+}
+
+/** After a release that served queued requests: every waiter looks, most of them to find they were served. */
+function wakeEveryone(key: string): void {
+  const q = waiters.get(key) ?? [];
+  waiters.delete(key);
+  for (const wake of q) wake();
 }
 
 function wakeNext(key: string): void {

@@ -3,6 +3,7 @@
 // step by step and reports what it did; a dry run prints it. Nothing else changes a plan.
 import type { PasswordRequest } from './api.ts';
 import type { ServerlessV2Scaling } from './inventory.ts';
+import type { ProvisionPolicy } from './policy.ts';
 import type { Tag } from './tags.ts';
 
 export const PLAN_VERSION = 2;
@@ -157,6 +158,8 @@ export interface ReuseStep extends StepBase {
   kind: 'reuse';
   clusterId: string;
   arn: string;
+  /** Restored for this very request by another request's lease hold (it waited in the queue). */
+  servedBy?: string;
 }
 
 /**
@@ -221,11 +224,36 @@ export interface RecentRestore {
   at: string;
 }
 
+/**
+ * A request waiting for the root's lease, as it asked (its policy, validated) and with the id suffix
+ * its names take: the holder may restore its clone in the same hold as its own (docs/concurrency.md).
+ */
+export interface QueuedRequest {
+  requestKey: string;
+  /** When the waiter last said it is still waiting (it renews this while it waits). */
+  at: string;
+  idSuffix: string;
+  policy: ProvisionPolicy;
+}
+
+/** A queued request a holder restored the clone of: the waiter goes on from there without the lease. */
+export interface ServedRequest {
+  requestKey: string;
+  clusterId: string;
+  at: string;
+  /** The request key of the holder that restored it. */
+  by: string;
+}
+
 export interface LeaseState {
   reservations: Reservation[];
   /** Kept in the lease item because clones that are gone leave no trace in the inventory. */
   demand?: DemandCounts;
   recent?: RecentRestore[];
+  /** Requests waiting for the lease; a holder takes out those it served. */
+  queued?: QueuedRequest[];
+  /** Recently served queued requests, read by their waiters. */
+  served?: ServedRequest[];
 }
 
 export interface Plan {

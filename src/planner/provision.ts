@@ -11,6 +11,7 @@ import {
   type Plan,
   type Reservation,
   type RestoreSettings,
+  type ServedRequest,
   type SourceAssessment,
   type Step,
 } from '../model/plan.ts';
@@ -60,6 +61,8 @@ export interface ProvisionInput {
    */
   idSuffix?: string;
   reservationTtlMs?: number;
+  /** This request waited in the lease's queue and the holder restored its clone. */
+  served?: ServedRequest;
 }
 
 /** The reservations that have not lapsed at the plan's `now`. */
@@ -243,13 +246,22 @@ function keptLeaseState(input: ProvisionInput, reservations: Reservation[]): Lea
 
 function reuseSteps(ctx: Context, earlier: ClusterInfo): Step[] {
   const { request } = ctx.input;
+  const served = ctx.input.served?.clusterId === earlier.id ? ctx.input.served : undefined;
   const steps: Step[] = [
-    {
-      kind: 'reuse',
-      clusterId: earlier.id,
-      arn: earlier.arn,
-      reason: `request ${request.requestKey} already made clone ${earlier.id} (status ${earlier.status}); nothing new is created`,
-    },
+    served
+      ? {
+          kind: 'reuse',
+          clusterId: earlier.id,
+          arn: earlier.arn,
+          servedBy: served.by,
+          reason: `request ${served.by}, holding the lease, restored clone ${earlier.id} for this request while it waited for the lease (status ${earlier.status}); this request goes on from there`,
+        }
+      : {
+          kind: 'reuse',
+          clusterId: earlier.id,
+          arn: earlier.arn,
+          reason: `request ${request.requestKey} already made clone ${earlier.id} (status ${earlier.status}); nothing new is created`,
+        },
   ];
   const writer = earlier.members.find((m) => m.isWriter) ?? earlier.members[0];
   const instanceId = writer?.instanceId ?? ctx.names.claimInstance(earlier.id);

@@ -2,56 +2,12 @@
 // RDS (and DynamoDB, for the lease) rather than only our emulator's dialect. moto has no clone groups
 // and its clusters are available at once, so this checks the wire, not the pool's timing.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { CreateDBClusterCommand, CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { PoolStatus, ProvisionResult } from '../../src/model/api.ts';
+import { startMoto } from '../helpers/moto.ts';
 import { clusterList, errorLine, jsonOf, runCli } from './cli-harness.ts';
-
-/** Starts moto_server on a free port (it prints the port it chose); fails clearly when it is not installed. */
-async function startMoto(): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`moto_server did not start within 20 s; it said:\n${output}`)),
-      20_000,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(
-        err.code === 'ENOENT'
-          ? new Error("moto_server is not installed: `pip install 'moto[server]'` (.ci/run installs it)")
-          : err,
-      );
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`moto_server exited with ${code}:\n${output}`));
-    });
-  });
-  // It prints the address just before it serves: wait until it answers.
-  for (let i = 0; ; i++) {
-    try {
-      await fetch(`${url}/moto-api/`);
-      break;
-    } catch (err) {
-      if (i > 50) throw new Error(`moto_server at ${url} does not answer: ${String(err)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return { url, process: child };
-}
 
 describe('CLI against moto_server', () => {
   let moto: { url: string; process: ChildProcess } | undefined;

@@ -63,7 +63,39 @@ export class DynamoDbService implements EmulatedService {
     return jsonErrorResponse(this.ctx, '1.0', code, message, status);
   }
 
-  handle(req: EmulatorRequest): Promise<EmulatorResponse> {
+  async handle(req: EmulatorRequest): Promise<EmulatorResponse> {
+    const res = await this.dynalite(req, req.body);
+    return this.withOldItem(req, res);
+  }
+
+  /**
+   * ReturnValuesOnConditionCheckFailure ALL_OLD (DynamoDB, 2023; dynalite predates it): a failed
+   * condition's answer carries the item as it stood, read right after the refusal.
+   */
+  private async withOldItem(req: EmulatorRequest, res: EmulatorResponse): Promise<EmulatorResponse> {
+    if (res.status !== 400 || !WRITES_WITH_CONDITION.has(this.actionOf(req))) return res;
+    const asked = parseBody(req.body);
+    if (asked?.['ReturnValuesOnConditionCheckFailure'] !== 'ALL_OLD') return res;
+    const error = parseBody(res.body);
+    if (!String(error?.['__type'] ?? '').endsWith('#ConditionalCheckFailedException')) return res;
+    const get = Buffer.from(
+      JSON.stringify({ TableName: asked['TableName'], Key: asked['Key'], ConsistentRead: true }),
+    );
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(
+        ([k]) => !['x-amz-target', 'content-length'].includes(k.toLowerCase()),
+      ),
+    );
+    const read = await this.dynalite(
+      { ...req, headers: { ...headers, 'x-amz-target': `${TARGET_PREFIX}.GetItem` } },
+      get,
+    );
+    const item = parseBody(read.body)?.['Item'];
+    if (read.status !== 200 || item === undefined) return res;
+    return { ...res, body: Buffer.from(JSON.stringify({ ...error, Item: item })) };
+  }
+
+  private dynalite(req: EmulatorRequest, body: Buffer): Promise<EmulatorResponse> {
     const listener = this.instanceFor(req.region);
     return new Promise((resolve) => {
       // An EventEmitter rather than a stream: its 'data' and 'end' are emitted here, synchronously,
@@ -75,7 +107,7 @@ export class DynamoDbService implements EmulatedService {
       });
       listener(incoming, new CapturedResponse(resolve));
       try {
-        if (req.body.length > 0) incoming.emit('data', req.body);
+        if (body.length > 0) incoming.emit('data', body);
         incoming.emit('end');
       } catch (err) {
         resolve(this.errorResponse('InternalFailure', err instanceof Error ? err.message : String(err), 500));
@@ -90,6 +122,17 @@ export class DynamoDbService implements EmulatedService {
       this.instances.set(region, listener);
     }
     return listener;
+  }
+}
+
+const WRITES_WITH_CONDITION = new Set(['UpdateItem', 'PutItem', 'DeleteItem']);
+
+function parseBody(body: string | Buffer | undefined): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(String(body ?? '')) as unknown;
+    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

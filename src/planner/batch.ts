@@ -1,0 +1,176 @@
+// Restores for requests waiting in the lease's queue, in the same hold (docs/concurrency.md). When
+// many requests for one root arrive together, each used to take the lease in turn for one restore;
+// now the holder plans its own clone, then the clone of each queued request, each plan counting the
+// clones planned before it, and restores them together. A queued request is served only when its
+// plan is one restore under the lease and nothing else there (no copy, no claim, no secret made
+// under the lease): anything else, it plans for itself when it gets the lease. A served request
+// finds its clone by its request key and goes on from there (its writer, its wait) without the lease.
+
+import type { ClusterInfo, Inventory } from '../model/inventory.ts';
+import type { CloneStep, LeaseState, Plan, QueuedRequest, ServedRequest } from '../model/plan.ts';
+import type { ProvisionPolicy } from '../model/policy.ts';
+import { readManagedTags, tagMap } from '../model/tags.ts';
+import { recordRequest } from './demand.ts';
+import { findByRequestKey, planProvision } from './provision.ts';
+import { withoutDeleted } from './purge.ts';
+import { withRecentRestores } from './recent.ts';
+
+/** Most queued requests one hold restores for: the hold stays a few round trips, the item small. */
+export const BATCH_MAX = 32;
+/** A queued request not heard from for this long is not served (its waiter may be gone). */
+export const QUEUE_FRESH_MS = 60_000;
+/** A queued request not heard from for this long leaves the queue (its waiter is gone). */
+export const QUEUE_DROP_MS = 10 * 60_000;
+/** How long a served entry stays for its waiter to read (it looks every few hundred ms). */
+export const SERVED_KEPT_MS = 2 * 60_000;
+
+/** A request another holder may restore for: one whose restore needs nothing but the restore. */
+export function queueable(policy: ProvisionPolicy): boolean {
+  return policy.requestKey !== undefined && !policy.makeWarm && !policy.password?.setPassword;
+}
+
+export interface BatchInput {
+  /** The inventory the holder's own plan was made from. */
+  inventory: Inventory;
+  /** The holder's own plan. */
+  own: Plan;
+  /** The lease state as the holder took it (its queue included). */
+  taken: LeaseState;
+  holderKey: string;
+  managerId: string;
+  now: Date;
+}
+
+export interface QueuedPlan {
+  request: QueuedRequest;
+  /** Its plan: one clone step under the lease, then what the waiter does itself. */
+  plan: Plan;
+}
+
+/**
+ * The queued requests this hold restores for, oldest first, at most BATCH_MAX, each planned on the
+ * inventory with the clones planned before it. Pure.
+ */
+export function planQueued(input: BatchInput): QueuedPlan[] {
+  const { own, taken, now } = input;
+  if (own.steps.some((s) => s.kind === 'copy')) return [];
+  const served = new Set((taken.served ?? []).map((r) => r.requestKey));
+  const waiting = (taken.queued ?? [])
+    .filter(
+      (q) =>
+        q.requestKey !== input.holderKey &&
+        !served.has(q.requestKey) &&
+        now.getTime() - Date.parse(q.at) < QUEUE_FRESH_MS &&
+        queueable(q.policy),
+    )
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const deleted = own.steps.filter((s) => s.kind === 'delete');
+  let inventory = withPlannedClones(withoutDeleted(input.inventory, deleted), cloneSteps(own));
+  let lease: LeaseState = own.lease ?? taken;
+  const out: QueuedPlan[] = [];
+  for (const request of waiting) {
+    if (out.length >= BATCH_MAX) break;
+    // A request whose clone exists already (an earlier hold made it) finds it itself.
+    if (findByRequestKey(inventory, request.requestKey, input.managerId)) continue;
+    let plan: Plan;
+    try {
+      plan = planProvision({
+        inventory,
+        request: request.policy,
+        lease,
+        managerId: input.managerId,
+        now,
+        idSuffix: request.idSuffix,
+      });
+    } catch {
+      // Its own error is for it to meet and report, when it plans for itself.
+      continue;
+    }
+    const clone = servable(plan);
+    if (!clone) continue;
+    out.push({ request, plan });
+    inventory = withPlannedClones(inventory, [clone]);
+    lease = plan.lease ?? lease;
+  }
+  return out;
+}
+
+/** The plan's one clone step when the plan can be served by another holder. */
+function servable(plan: Plan): CloneStep | undefined {
+  const [first, ...rest] = plan.steps;
+  if (first?.kind !== 'clone' || !first.underLease || first.sourceCreatedInPlan) return undefined;
+  // Its other steps are the waiter's (it plans them again itself): only the restore is done for it.
+  if (rest.some((s) => s.underLease || (s.kind === 'password' && s.action === 'prepare'))) return undefined;
+  return first;
+}
+
+function cloneSteps(plan: Plan): CloneStep[] {
+  return plan.steps.filter((s): s is CloneStep => s.kind === 'clone');
+}
+
+/** The inventory with these clones as AWS shows them right after their restore: creating, no writer. */
+export function withPlannedClones(inventory: Inventory, clones: readonly CloneStep[]): Inventory {
+  if (clones.length === 0) return inventory;
+  const added = clones.map((step): ClusterInfo => {
+    const tags = tagMap(step.tags);
+    const source = inventory.clusters.find((c) => c.arn === step.sourceArn);
+    const managed = readManagedTags(tags);
+    return {
+      id: step.clusterId,
+      arn: step.arn,
+      status: 'creating',
+      engine: source?.engine ?? '',
+      securityGroupIds: step.restore.securityGroupIds,
+      deletionProtection: false,
+      members: [],
+      tags,
+      ...(managed ? { managed } : {}),
+    };
+  });
+  return { ...inventory, clusters: [...inventory.clusters, ...added] };
+}
+
+/**
+ * The lease state a hold writes back: the holder's own plan's state, plus for each queued request it
+ * restored for: its request counted in the demand, its clone among the recent restores, its entry out
+ * of the queue and into the served list. Queued entries not heard from for QUEUE_DROP_MS go; served
+ * entries older than SERVED_KEPT_MS go.
+ */
+export function leaseAfterHold(input: {
+  taken: LeaseState;
+  own: LeaseState;
+  served: readonly QueuedPlan[];
+  holderKey: string;
+  now: Date;
+}): LeaseState {
+  const { taken, served, now } = input;
+  const keys = new Set(served.map((s) => s.request.requestKey));
+  const clones = served.flatMap((s) => cloneSteps(s.plan));
+  let demand = input.own.demand;
+  for (let i = 0; i < served.length; i++) demand = recordRequest(demand, now);
+  const base = withRecentRestores(
+    { ...input.own, reservations: input.own.reservations.filter((r) => !keys.has(r.requestKey)) },
+    clones.map((c) => c.clusterId),
+    now,
+  );
+  const at = now.toISOString();
+  const entries: ServedRequest[] = served.map((s) => ({
+    requestKey: s.request.requestKey,
+    clusterId: cloneSteps(s.plan)[0]?.clusterId ?? '',
+    at,
+    by: input.holderKey,
+  }));
+  return {
+    ...base,
+    ...(demand ? { demand } : {}),
+    queued: (taken.queued ?? []).filter(
+      (q) => !keys.has(q.requestKey) && now.getTime() - Date.parse(q.at) < QUEUE_DROP_MS,
+    ),
+    served: [
+      ...(taken.served ?? []).filter(
+        (r) => !keys.has(r.requestKey) && now.getTime() - Date.parse(r.at) < SERVED_KEPT_MS,
+      ),
+      ...entries,
+    ],
+  };
+}
