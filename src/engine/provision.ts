@@ -103,7 +103,10 @@ async function provision(
         await ctx.clock.sleep(1_000 * 2 ** (Object.keys(refused).length - 1));
         continue;
       }
-      const outcome = await execution.apply(afterLease(plan.steps));
+      // The writers of the clones restored for queued requests start now, beside this request's own
+      // steps, rather than when each waiter has noticed; a waiter that gets there first makes it.
+      const others = writersFor(ctx, started.restoredFor ?? []);
+      const outcome = await execution.apply(afterLease(plan.steps)).finally(() => others);
       if (outcome === 'pending') return provisionResult(first, execution.applied, 'pending');
       if (outcome === 'gone') {
         ctx.logger.warn('the copy this request waited for is gone; planning again', {});
@@ -135,6 +138,8 @@ interface Started {
   plan: Plan;
   /** A restore AWS refused from this source. */
   refusal?: { sourceArn: string; why: string };
+  /** Queued requests whose clones this hold restored. */
+  restoredFor?: QueuedPlan[];
 }
 
 /** The request waited in the lease's queue and the holder restored its clone. */
@@ -211,7 +216,7 @@ async function planAndStart(
     });
     const served = batch.length ? await hold.sending(() => restoreForQueued(ctx, batch, hold)) : [];
     return {
-      result: { plan },
+      result: { plan, restoredFor: served },
       state: leaseAfterHold({ taken: state, own: plan.lease ?? state, served, holderKey, now }),
     };
   };
@@ -244,8 +249,7 @@ async function restoreForQueued(ctx: EngineContext, batch: QueuedPlan[], hold: H
     requests: batch.map((b) => b.request.requestKey),
   });
   for (const b of batch) logPlan(ctx.logger, b.plan);
-  // Their progress is their waiters' to report, not this request's.
-  const quiet: EngineContext = { ...ctx, progress: () => {} };
+  const quiet = quietly(ctx);
   const guard = restoreGuard(hold);
   const done: QueuedPlan[] = [];
   let next = 0;
@@ -265,6 +269,27 @@ async function restoreForQueued(ctx: EngineContext, batch: QueuedPlan[], hold: H
   };
   await Promise.all(Array.from({ length: Math.min(QUEUED_RESTORES_AT_ONCE, batch.length) }, worker));
   return batch.filter((b) => done.includes(b));
+}
+
+/** Work done for queued requests: their progress is their waiters' to report, not this request's. */
+function quietly(ctx: EngineContext): EngineContext {
+  return { ...ctx, progress: () => {} };
+}
+
+/** Makes the writers of the clones restored for queued requests; failures are their waiters' to meet. */
+async function writersFor(ctx: EngineContext, served: readonly QueuedPlan[]): Promise<void> {
+  const quiet = quietly(ctx);
+  await Promise.all(
+    served.map(async (b) => {
+      const writer = b.plan.steps.filter((s) => s.kind === 'clone-writer');
+      await new Execution(quiet).apply(writer).catch((err: unknown) =>
+        ctx.logger.warn('could not make the writer of a queued request; its waiter makes it', {
+          requestKey: b.request.requestKey,
+          error: errorMessage(err),
+        }),
+      );
+    }),
+  );
 }
 
 /**
