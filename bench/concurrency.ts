@@ -37,6 +37,8 @@ interface ModeResult {
   accidentalFullCopies: number;
   copiesMadeDuring: number;
   sources: number;
+  /** Requests whose clone another request's lease hold restored (they waited in the lease's queue). */
+  servedByAnother: number;
 }
 
 async function prepared(n: number): Promise<BenchEnv> {
@@ -59,6 +61,7 @@ async function runMode(n: number, mode: Mode, log: (l: string) => void): Promise
     const before = emulator.stats();
     const latencies: number[] = [];
     const failures: string[] = [];
+    let servedByAnother = 0;
     const one = async (i: number, wait: boolean): Promise<ProvisionResult | undefined> => {
       const t0 = performance.now();
       try {
@@ -67,6 +70,7 @@ async function runMode(n: number, mode: Mode, log: (l: string) => void): Promise
           { ...env.options },
         );
         latencies.push(performance.now() - t0);
+        if (r.plan.steps[0]?.kind === 'reuse' && r.plan.steps[0].servedBy) servedByAnother++;
         return r;
       } catch (err) {
         failures.push(errorMessage(err));
@@ -130,6 +134,7 @@ async function runMode(n: number, mode: Mode, log: (l: string) => void): Promise
       accidentalFullCopies: emulator.stats().rds.accidentalFullCopies,
       copiesMadeDuring: copiesAfter - copiesBefore,
       sources,
+      servedByAnother,
     };
   } finally {
     await emulator.stop();
@@ -156,6 +161,7 @@ export const concurrency: Benchmark = {
         ms(percentile(r.latencies, 95)),
         totalCalls(r.calls),
         r.calls.UpdateItem ?? 0,
+        r.servedByAnother,
         r.sources,
         r.overLimit.length,
         r.accidentalFullCopies,
@@ -184,6 +190,7 @@ export const concurrency: Benchmark = {
             'p95 per request',
             'API calls',
             'lease UpdateItem',
+            "restored in another's hold",
             'sources used',
             'over-limit sources',
             'accidental full copies',
@@ -198,7 +205,7 @@ export const concurrency: Benchmark = {
         },
       ],
       notes: [
-        "simultaneous: N provisionClone({ wait: true }) at once, each with its own SDK clients (as separate Lambda invocations would), taking the per-root lease in the emulator's DynamoDB; only read-count-restore runs under it, the wait for the clone does not",
+        "simultaneous: N provisionClone({ wait: true }) at once, each with its own SDK clients (as separate Lambda invocations would), taking the per-root lease in the emulator's DynamoDB; only read-count-restore runs under it, the wait for the clone does not; a request that finds the lease busy waits in its queue, and the holder restores the queued requests' clones in the same hold (docs/concurrency.md)",
         "serialised, then wait for all (the baseline): provisionClone({ wait: false }) N times one after the other — each returns once its restore and writer are started — then every clone waited for together, with the engine's own wait (waitUntil on cloneReadiness, same poll intervals); per request = from its call until its clone is usable",
         "over-limit sources are counted from the emulator's records (live clones per source-arn tag), not through the product; the pool was filled by maintenance first (root + copies, all available)",
         'lease UpdateItem includes refused acquisitions (ConditionalCheckFailed) while another request held the lease',

@@ -64,6 +64,9 @@ export function withLeaseOrServed<T>(
   return acquire(key, options, fn, request);
 }
 
+/** Most requests in a lease's queue; later ones wait for the lease without joining it. */
+export const MAX_QUEUED = 100;
+
 /** How often a waiter says again that it is still waiting (holders serve only waiters heard from lately). */
 export const QUEUE_RENEW_MS = 20_000;
 
@@ -85,7 +88,7 @@ async function acquire<T>(
       // The SDK's clients are shared by the whole process, and so is their retry quota: under heavy
       // throttling they stop retrying early, so this loop is the one that must not give up soon.
       const lease = await withRetries(
-        () => options.store.tryAcquire(key, owner, new Date(asked), ttl, { see: queue?.queued ?? false }),
+        () => options.store.tryAcquire(key, owner, new Date(asked), ttl, { see: queue !== undefined }),
         { clock: options.clock, attempts: 12, maxDelayMs: 5_000 },
       );
       const served = waiting && lease && servedTo(lease.state, waiting.requestKey);
@@ -127,7 +130,7 @@ async function acquire<T>(
       if (options.clock.now().getTime() >= deadline) {
         throw new LeaseBusyError(`the lease on ${key} stayed busy; another request holds it`, { key });
       }
-      await queue?.renew();
+      await queue?.renew(lease?.state);
       // A holder in this process wakes the next waiter as it releases; holders elsewhere are noticed at
       // the next attempt, a few hundred ms at most.
       const released = nextRelease(key);
@@ -173,9 +176,13 @@ class QueueEntry {
     private readonly options: LeaseOptions,
   ) {}
 
-  async renew(): Promise<void> {
+  /** Joins the queue or renews the entry; `seen`: the lease item as the refused attempt saw it. */
+  async renew(seen: LeaseState | undefined): Promise<void> {
     const now = this.options.clock.now().getTime();
     if (this.queued && now - this.renewedAt < QUEUE_RENEW_MS) return;
+    // A queue this long is served over many holds anyway; the lease item must stay well under
+    // DynamoDB's 400 KB.
+    if (!this.queued && (seen?.queued?.length ?? 0) >= MAX_QUEUED) return;
     try {
       await this.options.store.enqueue?.(this.key, { ...this.request, at: new Date(now).toISOString() });
       this.queued = true;

@@ -23,6 +23,8 @@ export const QUEUE_FRESH_MS = 60_000;
 export const QUEUE_DROP_MS = 10 * 60_000;
 /** How long a served entry stays for its waiter to read (it looks every few hundred ms). */
 export const SERVED_KEPT_MS = 2 * 60_000;
+/** Most served entries kept (the newest): the lease item must stay well under DynamoDB's 400 KB. */
+export const SERVED_KEPT_MAX = 200;
 
 /** A request another holder may restore for: one whose restore needs nothing but the restore. */
 export function queueable(policy: ProvisionPolicy): boolean {
@@ -171,6 +173,6 @@ export function leaseAfterHold(input: {
         (r) => !keys.has(r.requestKey) && now.getTime() - Date.parse(r.at) < SERVED_KEPT_MS,
       ),
       ...entries,
-    ],
+    ].slice(-SERVED_KEPT_MAX),
   };
 }
