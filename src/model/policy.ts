@@ -37,7 +37,7 @@ export interface ProvisionPolicy
 /** One maintenance config entry, validated. */
 export interface MaintenancePolicy {
   clusterId: string;
-  /** Free clone slots to have ready over the root and fresh copies. */
+  /** Free clone slots to have ready over the root and fresh copies: the floor. */
   targetCloneSlots: number;
   maxClonesPerSource: number;
   maxCopyAgeMs: number;
@@ -45,9 +45,16 @@ export interface MaintenancePolicy {
   copyInstanceClass?: string;
   purgeObsoleteCopies: boolean;
   deleteExpiredClones: boolean;
-  /** Ceiling of the free slots maintenance keeps; between the two, demand decides. */
+  /**
+   * Ceiling of the free slots maintenance keeps; between the two, demand decides (equal to the floor:
+   * a fixed target, and copies are kept until obsolete).
+   */
   maxCloneSlots: number;
-  /** Free slots wanted = the most requests seen in any window this long over the last week. */
+  /**
+   * How far ahead spare slots must last (a copy's build time plus the time to the next run): free
+   * slots wanted = the most requests in a window this long around the same hours on each of the last
+   * 7 days.
+   */
   demandWindowMs: number;
   /** A provision that leaves fewer free slots starts a maintenance run (the Lambda) or says to (the CLI). */
   lowWaterSlots: number;

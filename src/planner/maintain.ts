@@ -1,20 +1,30 @@
 // Planning one maintenance run for one source (behaviour.md §6): delete expired clones, purge
-// obsolete copies, then make enough copies that the free capacity reaches the target the demand
-// seen asks for (between the config's floor and ceiling), plus the slots of warm clones still to
-// make. Copies take hours, so this runs ahead of demand (hourly) rather than inside a provision.
+// obsolete copies and the copies nothing uses that the hours ahead do not need, then make enough
+// copies that the free capacity reaches the target the demand at these hours asks for (between the
+// config's floor and ceiling), plus the slots of warm clones still to make. Copies take hours, so
+// this runs ahead of demand (hourly) rather than inside a provision.
 
 import type { Inventory } from '../model/inventory.ts';
-import { type LeaseState, PLAN_VERSION, type Plan, type Step } from '../model/plan.ts';
+import { type DeleteStep, type LeaseState, PLAN_VERSION, type Plan, type Step } from '../model/plan.ts';
 import type { MaintenancePolicy } from '../model/policy.ts';
+import { formatDuration } from '../util/duration.ts';
 import { ValidationError } from '../util/errors.ts';
 import { joinIdentifier } from '../util/identifiers.ts';
 import { checkTargetCloneSlots } from '../validation/index.ts';
 import { copySteps } from './copy.ts';
-import { demandTarget } from './demand.ts';
+import { demandTarget, startCounting } from './demand.ts';
 import { NameBook, resolveIdSuffix } from './names.ts';
-import { assessPool, checkPoolNumbers, readPool, unmanagedNotes, writerInstanceClass } from './pool.ts';
+import {
+  assessPool,
+  checkPoolNumbers,
+  type Pool,
+  type PoolSource,
+  readPool,
+  unmanagedNotes,
+  writerInstanceClass,
+} from './pool.ts';
 import { liveReservations } from './provision.ts';
-import { planExpiredClones, planObsoleteCopies, withoutDeleted } from './purge.ts';
+import { deleteStep, idleCopies, planExpiredClones, planObsoleteCopies, withoutDeleted } from './purge.ts';
 import { withRecentRestores } from './recent.ts';
 import { planStranded } from './stranded.ts';
 import { warmClones } from './warm.ts';
@@ -32,8 +42,9 @@ export interface MaintenanceInput {
 
 /**
  * The plan for one source: expired clones first (they free slots and may release an obsolete copy),
- * then obsolete copies, then `ceil(deficit / maxClonesPerSource)` new copies where
- * deficit = targetCloneSlots − free capacity after the deletions. Pure and deterministic.
+ * then obsolete copies, then idle copies the hours ahead can do without, then
+ * `ceil(deficit / maxClonesPerSource)` new copies where deficit = target − free capacity after the
+ * deletions. Pure and deterministic.
  */
 export function planMaintenance(input: MaintenanceInput): Plan {
   const { inventory, policy, managerId, now } = input;
@@ -81,13 +92,9 @@ export function planMaintenance(input: MaintenanceInput): Plan {
     plan.steps.push(...purge.steps);
     plan.notes.push(...purge.notes);
   }
-  const deletions = plan.steps.filter((s) => s.kind === 'delete');
   // Copies that turn obsolete within the demand window count as gone: their replacement must be
   // ready when they stop counting, not start then (a full copy takes hours).
   const ahead = { ...options, maxCopyAgeMs: Math.max(1, policy.maxCopyAgeMs - policy.demandWindowMs) };
-  const remaining = withoutDeleted(inventory, deletions);
-  const afterDeletes = readPool(remaining, root.id, ahead).freeCapacity;
-  const afterDeletesNow = readPool(remaining, root.id, options).freeCapacity;
   const agingOut = pool.freeCapacity - readPool(inventory, root.id, ahead).freeCapacity;
   if (agingOut > 0) {
     plan.notes.push(
@@ -95,7 +102,6 @@ export function planMaintenance(input: MaintenanceInput): Plan {
     );
   }
 
-  const max = policy.maxClonesPerSource;
   const wanted = demandTarget(policy, input.lease?.demand, now);
   plan.notes.push(wanted.reason);
   // Warm clones still to make take free slots too: the copies are sized for both.
@@ -106,6 +112,23 @@ export function planMaintenance(input: MaintenanceInput): Plan {
       `warm clones: ${warmReady} ready, ${policy.warmClones} wanted${warmToMake ? `: ${warmToMake} to make after the copies` : ''}${warmReady > policy.warmClones ? ' (the extra ones go when they expire)' : ''}`,
     );
   }
+  if (policy.purgeObsoleteCopies && wanted.followsDemand) {
+    const left = withoutDeleted(inventory, deletionsOf(plan));
+    const idle = planIdleCopies(
+      readPool(left, root.id, options),
+      readPool(left, root.id, ahead).freeCapacity,
+      ahead.maxCopyAgeMs,
+      wanted.keep + warmToMake,
+      formatDuration(2 * policy.demandWindowMs),
+    );
+    plan.steps.push(...idle.steps);
+    plan.notes.push(...idle.notes);
+  }
+
+  const remaining = withoutDeleted(inventory, deletionsOf(plan));
+  const afterDeletes = readPool(remaining, root.id, ahead).freeCapacity;
+  const afterDeletesNow = readPool(remaining, root.id, options).freeCapacity;
+  const max = policy.maxClonesPerSource;
   const goal = wanted.target + warmToMake;
   const deficit = goal - afterDeletes;
   const count = deficit > 0 ? Math.ceil(deficit / max) : 0;
@@ -141,6 +164,59 @@ export function planMaintenance(input: MaintenanceInput): Plan {
   plan.capacityAfter = afterDeletesNow + count * max;
   if (warmToMake > 0) plan.warmToMake = warmToMake;
   const copyIds = copies.filter((s) => s.kind === 'copy').map((s) => s.clusterId);
-  if (input.lease && copyIds.length) plan.lease = withRecentRestores(input.lease, copyIds, now);
+  if (input.lease) {
+    // The first run on a source starts its demand clock, requests or not (see demandTarget).
+    const counting = startCounting(input.lease.demand, now);
+    const lease = counting ? { ...input.lease, demand: counting } : input.lease;
+    if (counting || copyIds.length) plan.lease = withRecentRestores(lease, copyIds, now);
+  }
   return plan;
+}
+
+function deletionsOf(plan: Plan): DeleteStep[] {
+  return plan.steps.filter((s): s is DeleteStep => s.kind === 'delete');
+}
+
+/**
+ * Copies nothing uses, purged oldest first while the free slots left still meet `keep` — now and
+ * counting ahead as the target does. One is kept when a request would be cloned from it next (every
+ * source tried before it is full): a purge starts after the lease is given back, and a clone begun
+ * on a copy that is then deleted would name a source that no longer exists.
+ */
+function planIdleCopies(
+  pool: Pool,
+  capacityAhead: number,
+  maxCopyAgeAheadMs: number,
+  keep: number,
+  horizon: string,
+): { steps: DeleteStep[]; notes: string[] } {
+  const out: { steps: DeleteStep[]; notes: string[] } = { steps: [], notes: [] };
+  let now = pool.freeCapacity;
+  let ahead = capacityAhead;
+  const gone = new Set<PoolSource>();
+  for (const copy of idleCopies(pool)) {
+    const countsAhead = copy.ageMs <= maxCopyAgeAheadMs;
+    const nowWithout = now - copy.free;
+    const aheadWithout = ahead - (countsAhead ? copy.free : 0);
+    if (nowWithout < keep || aheadWithout < keep) continue;
+    const at = pool.cloneable.indexOf(copy);
+    if (at < 0 || !pool.cloneable.slice(0, at).some((s) => !gone.has(s))) {
+      out.notes.push(
+        `copy ${copy.cluster.id} kept although nothing uses it: the next request would be cloned from it`,
+      );
+      continue;
+    }
+    const step = deleteStep(
+      copy.cluster,
+      'copy',
+      'purge',
+      `nothing uses it, and without it ${aheadWithout} free slots are left, enough for the ${keep} the next ${horizon} may need (data ${formatDuration(copy.ageMs)} old); a copy purged now could be back within that time`,
+    );
+    step.liveClones = 0;
+    out.steps.push(step);
+    gone.add(copy);
+    now = nowWithout;
+    ahead = aheadWithout;
+  }
+  return out;
 }

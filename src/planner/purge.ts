@@ -1,10 +1,11 @@
-// Deletions the planners schedule on their own: obsolete copies and expired clones. Both only ever
-// touch clusters carrying this manager's copy or clone role; the root is never among the candidates.
+// Deletions the planners schedule on their own: obsolete copies, expired clones, and (maintenance
+// only) copies nothing uses that the hours ahead do not need. All only ever touch clusters carrying
+// this manager's copy or clone role; the root is never among the candidates.
 
 import type { ClusterInfo, Inventory } from '../model/inventory.ts';
 import type { DeleteStep } from '../model/plan.ts';
 import { formatDuration } from '../util/duration.ts';
-import { cloneCounts, type Pool } from './pool.ts';
+import { cloneCounts, type Pool, type PoolSource } from './pool.ts';
 
 /**
  * Statuses in which RDS accepts DeleteDBCluster. Transitional ones (creating, modifying,
@@ -132,6 +133,26 @@ export function planObsoleteCopies(
     out.steps.push(step);
   }
   return out;
+}
+
+/**
+ * This manager's fresh copies with nothing on them (no clone, none being deleted, no slot held for a
+ * waiting request) that could be deleted now, oldest data first: requests clone the newest copy
+ * first, so the oldest drain first, and they would be the first to turn obsolete anyway. Whether
+ * the pool can do without one is maintenance's call (src/planner/maintain.ts).
+ */
+export function idleCopies(pool: Pool): PoolSource[] {
+  return pool.copies
+    .filter(
+      (s) =>
+        s.owned &&
+        s.counted &&
+        s.cluster.status === 'available' &&
+        s.cluster.members.length > 0 &&
+        s.used === 0 &&
+        blocker(s.cluster) === undefined,
+    )
+    .sort((a, b) => a.dataTimestamp.getTime() - b.dataTimestamp.getTime());
 }
 
 /** The inventory as it will be once the given deletions are done. */

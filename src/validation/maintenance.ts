@@ -3,6 +3,7 @@
 // `--config [0].copyInstanceClass` or `/stack/maintenance-config [2].targetCloneSlots`.
 import type { MaintenanceSource } from '../model/api.ts';
 import type { MaintenancePolicy } from '../model/policy.ts';
+import { formatDuration } from '../util/duration.ts';
 import { ValidationError } from '../util/errors.ts';
 import { LIBRARY_DEFAULTS, type PoolDefaults } from './defaults.ts';
 import { checkDuration } from './durations.ts';
@@ -36,6 +37,8 @@ const SOURCE_KEYS: KnownKeys<MaintenanceSource> = {
 const DEFAULT_CEILING_COPIES = 3;
 /** Default demand window: a full copy's typical build time on AWS (2 h) plus the hourly schedule. */
 export const DEFAULT_DEMAND_WINDOW_MS = 3 * 3_600_000;
+/** Longest demand window: longer, "the same hours" of two days overlap. */
+const MAX_DEMAND_WINDOW_MS = 24 * 3_600_000;
 /** Default low-water mark: a third of a copy's slots. */
 export const DEFAULT_LOW_WATER_SLOTS = 5;
 /** Warm clones older than this are replaced, so the data a claim gets stays recent. */
@@ -73,6 +76,12 @@ export function validateMaintenanceSource(
     problems.add(
       name('pauseWhenIdle' as FieldKey),
       'only Serverless v2 writers pause: set copyInstanceClass or warmCloneInstanceClass to db.serverless',
+    );
+  }
+  if (demandWindowMs !== undefined && demandWindowMs > MAX_DEMAND_WINDOW_MS) {
+    problems.add(
+      name('demandWindow' as FieldKey),
+      `${formatDuration(demandWindowMs)} is longer than a day (P1D): the hours ahead are compared with the same hours of each of the last 7 days`,
     );
   }
   if (maxCloneSlots !== undefined && targetCloneSlots !== undefined && maxCloneSlots < targetCloneSlots) {

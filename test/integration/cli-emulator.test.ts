@@ -180,7 +180,17 @@ describe('CLI against the emulator', () => {
   });
 
   it('maintain makes the copies needed to reach the target', async () => {
-    const r = await runCli(['maintain', '--source', SOURCE, '--target-slots', '20', ...at]);
+    // A fixed target (--max-slots equal to it): no spare copy for a source this new.
+    const r = await runCli([
+      'maintain',
+      '--source',
+      SOURCE,
+      '--target-slots',
+      '20',
+      '--max-slots',
+      '20',
+      ...at,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^SOURCE +RESULT +FREE BEFORE +FREE AFTER/);
     assert.match(r.stdout, new RegExp(`^${SOURCE} +ok +13 +28 +1 +0$`, 'm'));
@@ -191,7 +201,7 @@ describe('CLI against the emulator', () => {
 
   it('maintain --config runs the sources listed in the file', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'acm-cli-')), 'maintenance.json');
-    writeFileSync(file, JSON.stringify([{ clusterId: SOURCE, targetCloneSlots: 20 }]));
+    writeFileSync(file, JSON.stringify([{ clusterId: SOURCE, targetCloneSlots: 20, maxCloneSlots: 20 }]));
     const r = await runCli(['maintain', '--config', file, '--json', ...at]);
     assert.equal(r.code, 0, r.stderr);
     const reports = jsonOf(r) as MaintenanceReport[];
@@ -205,7 +215,7 @@ describe('CLI against the emulator', () => {
       file,
       JSON.stringify([
         { clusterId: 'gone-db', targetCloneSlots: 5 },
-        { clusterId: SOURCE, targetCloneSlots: 1 },
+        { clusterId: SOURCE, targetCloneSlots: 1, maxCloneSlots: 1 },
       ]),
     );
     const r = await runCli(['maintain', '--config', file, ...at]);

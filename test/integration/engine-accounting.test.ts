@@ -208,9 +208,11 @@ describe('what a crashed request leaves behind', () => {
       clock.advance(60_000);
       // Act
       const early = await describePool('prod', env.options);
-      const before = await maintainPool([{ clusterId: 'prod', targetCloneSlots: 0 }], env.options);
+      // A fixed target of 0 (floor = ceiling): no copy to make or purge, only the clone to judge.
+      const config = [{ clusterId: 'prod', targetCloneSlots: 0, maxCloneSlots: 0 }];
+      const before = await maintainPool(config, env.options);
       clock.advance(20 * 60_000);
-      const after = await maintainPool([{ clusterId: 'prod', targetCloneSlots: 0 }], env.options);
+      const after = await maintainPool(config, env.options);
       // Assess
       assert.equal(early.clones.find((c) => c.clusterId === 'half-made')?.noWriter, true);
       assert.deepEqual(before[0]?.deleted, [], 'not within the grace period');

@@ -61,8 +61,11 @@ describe('listClusters, getClone and extendClone against the emulator', () => {
       { sourceClusterId: 'prod', clusterId: 'p-other', owner: 'ci', ttl: '1h' },
       { ...o, managerId: 'other' },
     );
-    // One copy of billing: 16 slots wanted, the root has 15 (minus b-ci).
-    const [report] = await maintainPool([{ clusterId: 'billing', targetCloneSlots: 16 }], o);
+    // One copy of billing: a fixed 16 slots wanted, the root has 15 (minus b-ci).
+    const [report] = await maintainPool(
+      [{ clusterId: 'billing', targetCloneSlots: 16, maxCloneSlots: 16 }],
+      o,
+    );
     assert.equal(report?.ok, true, report?.error);
     copyId = report?.created[0] ?? '';
     assert.ok(copyId);

@@ -88,7 +88,9 @@ async function fillRoot(env: EngineEnv, ids: string[]) {
 
 /** One copy made by maintenance (not waited for); its id. */
 async function oneCopyByMaintenance(env: EngineEnv, targetCloneSlots: number): Promise<string> {
-  const [report] = await maintainPool([{ clusterId: 'prod', targetCloneSlots }], env.options);
+  // A fixed target (floor = ceiling): no spare copy for a source this new, no demand to follow.
+  const config = [{ clusterId: 'prod', targetCloneSlots, maxCloneSlots: targetCloneSlots }];
+  const [report] = await maintainPool(config, env.options);
   assert.equal(report?.ok, true, report?.error);
   assert.equal(report?.created.length, 1, 'maintenance made exactly one copy');
   return report?.created[0] ?? '';

@@ -36,11 +36,11 @@ async function untilAvailable(options: Parameters<typeof describePool>[1], copie
 
 describe('warm clones', () => {
   it('30 simultaneous requests and 10 warm clones: 10 claim one each, 20 restore, nothing fully copied by accident', async () => {
-    // Prepare: maintenance keeps 10 warm clones and 20 free slots (one copy).
+    // Prepare: maintenance keeps 10 warm clones and a fixed 20 free slots (one copy).
     const env = await engineEnv();
     emulators.push(env.emulator);
     const [report] = await maintainPool(
-      [{ clusterId: 'prod', targetCloneSlots: 20, warmClones: 10 }],
+      [{ clusterId: 'prod', targetCloneSlots: 20, maxCloneSlots: 20, warmClones: 10 }],
       env.options,
     );
     assert.equal(report?.ok, true, report?.error);
@@ -124,23 +124,32 @@ describe('warm clones', () => {
 });
 
 describe('a pool sized by demand', () => {
-  it('maintenance makes the copies the requests seen ask for, beyond the fixed floor', async () => {
+  it('maintenance keeps the free slots the same hours of the days before asked for, and none at night', async () => {
     const clock = new ManualClock('2026-03-02T09:00:00Z');
     const env = await engineEnv({ clock, cloneGroupLimit: 15 }, { clock });
     emulators.push(env.emulator);
-    // 12 requests in one hour: the busiest 3 h of the week had 12.
+    // A week ago, the source's first request started its demand clock.
+    await provisionClone({ sourceClusterId: 'prod', clusterId: 'first' }, env.options);
+    clock.advance(7 * 86_400_000);
+    // Monday 09:00: 12 requests within the hour.
     for (let i = 0; i < 12; i++)
       await provisionClone({ sourceClusterId: 'prod', clusterId: `burst-${i}` }, env.options);
-    clock.advance(3_600_000);
-    const [dry] = await maintainPool([{ clusterId: 'prod', targetCloneSlots: 5, dryRun: true }], env.options);
+    const plan = async () =>
+      (await maintainPool([{ clusterId: 'prod', targetCloneSlots: 0, dryRun: true }], env.options))[0];
+    // Tuesday 08:00: the next 3 h had 12 requests yesterday; 2 free on the root, so one copy.
+    clock.advance(23 * 3_600_000);
+    const morning = await plan();
     assert.ok(
-      dry?.plan?.notes.includes('target 12 free slots: the busiest 3h of the last week had 12 requests'),
-      dry?.plan?.notes.join('\n'),
+      morning?.plan?.notes.includes(
+        'target 12 free slots for the next 3h: the busiest 3h around these hours on the last 7 days had 12 requests (2026-03-09 08:00–11:00 UTC)',
+      ),
+      morning?.plan?.notes.join('\n'),
     );
-    // 3 free on the root, 12 wanted: one copy. A fixed target of 5 would have made none... (3 < 5: one too,
-    // so use the count of copies the demand alone asks for.)
-    assert.equal(dry?.plan?.steps.filter((s) => s.kind === 'copy').length, 1);
-    assert.equal(dry?.capacityAfter, 18);
+    assert.equal(morning?.plan?.steps.filter((s) => s.kind === 'copy').length, 1);
+    assert.equal(morning?.capacityAfter, 17);
+    // Tuesday 20:00: nothing was asked for at these hours: no copy.
+    clock.advance(12 * 3_600_000);
+    assert.deepEqual((await plan())?.plan?.steps, []);
   });
 });
 

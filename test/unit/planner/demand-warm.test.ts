@@ -4,65 +4,143 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClaimStep, DemandCounts, Plan } from '../../../src/model/plan.ts';
 import { TAG } from '../../../src/model/tags.ts';
-import { busiestWindow, demandTarget, recordRequest } from '../../../src/planner/demand.ts';
+import {
+  countingSince,
+  demandTarget,
+  recordRequest,
+  sameHoursDemand,
+  startCounting,
+} from '../../../src/planner/demand.ts';
 import { planMaintenance } from '../../../src/planner/maintain.ts';
 import { planProvision } from '../../../src/planner/provision.ts';
-import { clone, clones, copy, hoursAgo, inventory, MANAGER_ID, NOW, root } from '../../helpers/builders.ts';
-import { HOUR_MS, maintenancePolicy, provisionPolicy } from './policies.ts';
+import {
+  clone,
+  clones,
+  copy,
+  daysAgo,
+  hoursAgo,
+  inventory,
+  MANAGER_ID,
+  NOW,
+  root,
+} from '../../helpers/builders.ts';
+import { DAY_MS, HOUR_MS, maintenancePolicy, provisionPolicy, SETTLED } from './policies.ts';
 
-/** `counts[i]` requests in the hour that started `i` hours before NOW's hour. */
+/**
+ * `counts[i]` requests in the hour that started `i` hours before NOW's hour (NOW is 10:00), demand
+ * counted for weeks: e.g. `{ 23: 20 }` is 20 requests yesterday at 11:00.
+ */
 function demandOf(counts: Record<number, number>): DemandCounts {
   const hour = Math.floor(NOW.getTime() / HOUR_MS) * HOUR_MS;
-  return Object.fromEntries(
-    Object.entries(counts).map(([ago, n]) => [new Date(hour - Number(ago) * HOUR_MS).toISOString(), n]),
-  );
+  return {
+    ...SETTLED.demand,
+    ...Object.fromEntries(
+      Object.entries(counts).map(([ago, n]) => [new Date(hour - Number(ago) * HOUR_MS).toISOString(), n]),
+    ),
+  };
 }
 
-describe('demand', () => {
-  it('counts each request in its hour and forgets what is more than 8 days old', () => {
+const policy = {
+  targetCloneSlots: 10,
+  maxCloneSlots: 40,
+  demandWindowMs: 3 * HOUR_MS,
+  maxClonesPerSource: 15,
+};
+
+describe('demand: the hours ahead', () => {
+  it('counts each request in its hour, keeps when counting began, and forgets what is more than 8 days old', () => {
+    // Prepare: counted for a month, 4 requests 200 hours ago.
     const old = demandOf({ 200: 4 });
+    // Act
     const d = recordRequest(recordRequest(old, NOW), NOW);
-    assert.deepEqual(Object.values(d), [2]);
-    assert.equal(Object.keys(d)[0], '2026-11-25T10:00:00.000Z');
+    // Assess
+    assert.equal(d['2026-11-25T10:00:00.000Z'], 2);
+    assert.equal(Object.keys(d).filter((k) => k.startsWith('20')).length, 1);
+    assert.deepEqual(countingSince(d), daysAgo(30));
+    // A source's first request starts its clock.
+    assert.deepEqual(countingSince(recordRequest(undefined, NOW)), NOW);
   });
 
-  it('finds the busiest window of the last week, not older', () => {
-    const d = demandOf({ 1: 3, 2: 5, 3: 4, 30: 2, 200: 50 });
-    assert.equal(busiestWindow(d, NOW, 3 * HOUR_MS), 12);
-    assert.equal(busiestWindow(d, NOW, HOUR_MS), 5);
-    assert.equal(busiestWindow(undefined, NOW, HOUR_MS), 0);
+  it('reads the hours ahead from the same hours of the last 7 days, give or take one window', () => {
+    // 20 yesterday at 11:00 (within the next 3 h), 30 yesterday at 16:00 (not), 40 eight days ago.
+    const d = demandOf({ 23: 20, 18: 30, 191: 40 });
+    assert.equal(sameHoursDemand(d, NOW, 3 * HOUR_MS).requests, 20);
+    // A week ago at 08:00–10:00 (12 + 5 in one window starting within 3 h of 10:00).
+    assert.equal(sameHoursDemand(demandOf({ 170: 12, 169: 5 }), NOW, 3 * HOUR_MS).requests, 17);
+    // Further ahead: 16:00 is within the next two windows.
+    assert.equal(sameHoursDemand(d, NOW, 3 * HOUR_MS, 3 * HOUR_MS).requests, 30);
+    assert.equal(sameHoursDemand(undefined, NOW, HOUR_MS).requests, 0);
   });
 
   it('keeps the target between the floor and the ceiling, and says why', () => {
-    const policy = { targetCloneSlots: 10, maxCloneSlots: 40, demandWindowMs: 3 * HOUR_MS };
-    assert.deepEqual(demandTarget(policy, demandOf({ 1: 20, 2: 5 }), NOW), {
-      target: 25,
-      reason: 'target 25 free slots: the busiest 3h of the last week had 25 requests',
-    });
-    assert.equal(demandTarget(policy, demandOf({ 1: 2 }), NOW).target, 10);
-    assert.match(demandTarget(policy, demandOf({ 1: 99 }), NOW).reason, /capped at the ceiling 40/);
+    const busy = demandTarget(policy, demandOf({ 23: 20, 22: 5 }), NOW);
+    assert.equal(busy.target, 25);
+    assert.equal(
+      busy.reason,
+      'target 25 free slots for the next 3h: the busiest 3h around these hours on the last 7 days had 25 requests (2026-11-24 10:00–13:00 UTC)',
+    );
+    assert.match(demandTarget(policy, demandOf({ 23: 2 }), NOW).reason, /; raised to the floor 10$/);
+    assert.match(demandTarget(policy, demandOf({ 23: 99 }), NOW).reason, /; capped at the ceiling 40$/);
+    // Nothing at these hours (only at night): the floor.
+    assert.equal(demandTarget(policy, demandOf({ 12: 30 }), NOW).target, 10);
   });
 
-  it('makes the copies a burst seen last week asks for, where a fixed target would make none', () => {
+  it("a new source keeps the root's and one spare copy's slots until its demand has been counted for a week", () => {
+    const fresh = demandTarget(policy, undefined, NOW);
+    assert.equal(fresh.target, 30);
+    assert.match(
+      fresh.reason,
+      /demand counted for no time yet, under a week: at least 30, the root's slots and one spare copy's/,
+    );
+    const sixDays = demandTarget(policy, startCounting(undefined, daysAgo(6)), NOW);
+    assert.equal(sixDays.target, 30);
+    assert.equal(demandTarget(policy, startCounting(undefined, daysAgo(7)), NOW).target, 10);
+    // Within the ceiling, above the floor.
+    assert.equal(demandTarget({ ...policy, maxCloneSlots: 20 }, undefined, NOW).target, 20);
+    assert.equal(demandTarget({ ...policy, targetCloneSlots: 35 }, undefined, NOW).target, 35);
+  });
+
+  it('a fixed target (floor = ceiling) does not follow demand', () => {
+    const fixed = demandTarget({ ...policy, maxCloneSlots: 10 }, demandOf({ 23: 30 }), NOW);
+    assert.deepEqual(fixed, {
+      target: 10,
+      keep: 10,
+      followsDemand: false,
+      reason:
+        'target 10 free slots, fixed (maxCloneSlots = targetCloneSlots): copies are kept until obsolete',
+    });
+  });
+
+  it('makes the copies a burst seen at these hours yesterday asks for, and none for a burst at other hours', () => {
     const r = root({ id: 'prod' });
     const inv = inventory(r, ...clones(5, r));
-    const quiet = planMaintenance({
-      inventory: inv,
-      policy: maintenancePolicy({ targetCloneSlots: 10 }),
-      managerId: MANAGER_ID,
-      now: NOW,
-    });
-    assert.equal(quiet.steps.filter((s) => s.kind === 'copy').length, 0);
-    const busy = planMaintenance({
-      inventory: inv,
-      policy: maintenancePolicy({ targetCloneSlots: 10 }),
-      lease: { reservations: [], demand: demandOf({ 30: 20, 31: 12 }) },
-      managerId: MANAGER_ID,
-      now: NOW,
-    });
-    // 10 free on the root; the busiest 3 h had 32 requests: 22 short, so 2 copies of 15.
+    const copiesFor = (demand: DemandCounts) =>
+      planMaintenance({
+        inventory: inv,
+        policy: maintenancePolicy({ targetCloneSlots: 10 }),
+        lease: { reservations: [], demand },
+        managerId: MANAGER_ID,
+        now: NOW,
+      });
+    // 10 free on the root; yesterday 20 + 12 requests between 11:00 and 13:00: 22 short, so 2 copies of 15.
+    const busy = copiesFor(demandOf({ 23: 20, 22: 12 }));
     assert.equal(busy.steps.filter((s) => s.kind === 'copy').length, 2);
-    assert.ok(busy.notes.includes('target 32 free slots: the busiest 3h of the last week had 32 requests'));
+    assert.ok(busy.notes.some((n) => n.startsWith('target 32 free slots for the next 3h')));
+    // The same burst yesterday evening: nothing to make this morning.
+    assert.equal(copiesFor(demandOf({ 14: 20, 13: 12 })).steps.length, 0);
+  });
+
+  it('the first maintenance run of a source makes its spare copy and starts its demand clock', () => {
+    const r = root({ id: 'prod' });
+    const p = planMaintenance({
+      inventory: inventory(r),
+      policy: maintenancePolicy({ targetCloneSlots: 0 }),
+      lease: { reservations: [] },
+      managerId: MANAGER_ID,
+      now: NOW,
+    });
+    assert.equal(p.steps.filter((s) => s.kind === 'copy').length, 1);
+    assert.deepEqual(countingSince(p.lease?.demand), NOW);
   });
 
   it('records a new request in the lease state the plan writes back, not a repeated one', () => {
@@ -75,7 +153,8 @@ describe('demand', () => {
       managerId: MANAGER_ID,
       now: NOW,
     });
-    assert.deepEqual(Object.values(fresh.lease?.demand ?? {}).sort(), [1, 1]);
+    assert.equal(fresh.lease?.demand?.['2026-11-25T10:00:00.000Z'], 1);
+    assert.equal(sameHoursDemand(fresh.lease?.demand, new Date(NOW.getTime() + DAY_MS), HOUR_MS).requests, 1);
     const again = planProvision({
       inventory: inventory(r, clone({ of: r, request: 'k1' })),
       request: provisionPolicy({ requestKey: 'k1' }),
@@ -187,6 +266,7 @@ describe('warm clones', () => {
     const p = planMaintenance({
       inventory: inventory(r, c, ...clones(13, r), ...ready, ...clones(10, c)),
       policy: maintenancePolicy({ targetCloneSlots: 5, warmClones: 6 }),
+      lease: SETTLED,
       managerId: MANAGER_ID,
       now: NOW,
     });
@@ -205,6 +285,7 @@ describe('copies about to age out', () => {
     const p = planMaintenance({
       inventory: inventory(r, c, ...clones(15, r)),
       policy: maintenancePolicy({ targetCloneSlots: 10 }),
+      lease: SETTLED,
       managerId: MANAGER_ID,
       now: NOW,
     });

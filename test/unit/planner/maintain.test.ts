@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Inventory } from '../../../src/model/inventory.ts';
-import type { CopyStep, DeleteStep, Plan, WriterStep } from '../../../src/model/plan.ts';
+import type { CopyStep, DeleteStep, LeaseState, Plan, WriterStep } from '../../../src/model/plan.ts';
 import type { MaintenancePolicy } from '../../../src/model/policy.ts';
 import { planMaintenance } from '../../../src/planner/maintain.ts';
 import {
@@ -16,14 +16,16 @@ import {
   NOW,
   root,
 } from '../../helpers/builders.ts';
-import { DAY_MS, maintenancePolicy } from './policies.ts';
+import { DAY_MS, maintenancePolicy, SETTLED } from './policies.ts';
 
 const STAMP = '20261125t100000z';
 
-function plan(inv: Inventory, overrides: Partial<MaintenancePolicy> = {}): Plan {
+/** The floor decides: demand has been counted for weeks, with no request lately. */
+function plan(inv: Inventory, overrides: Partial<MaintenancePolicy> = {}, lease: LeaseState = SETTLED): Plan {
   return planMaintenance({
     inventory: inv,
     policy: maintenancePolicy(overrides),
+    lease,
     managerId: MANAGER_ID,
     now: NOW,
   });
@@ -155,6 +157,83 @@ describe('maintenance: purging obsolete copies', () => {
       purgeObsoleteCopies: false,
     });
     assert.deepEqual(p.steps, []);
+  });
+});
+
+describe('maintenance: copies nothing uses', () => {
+  /** Demand counted for weeks, with `n` requests yesterday from 11:00 (the next hours' demand). */
+  function busyYesterday(n: number): LeaseState {
+    return { ...SETTLED, demand: { ...SETTLED.demand, '2026-11-24T11:00:00.000Z': n } };
+  }
+
+  it('purges them, oldest first, when the hours ahead need none of their slots', () => {
+    // Prepare: the root has 10 free slots; two copies with no clone on them; no demand at these hours.
+    const r = root({ id: 'prod' });
+    const older = copy({ id: 'prod-older', of: r, ageHours: 20 });
+    const newer = copy({ id: 'prod-newer', of: r, ageHours: 5 });
+    // Act
+    const p = plan(inventory(r, newer, older, ...clones(5, r)), { targetCloneSlots: 0 });
+    // Assess
+    assert.deepEqual(kinds(p), ['delete prod-older', 'delete prod-newer']);
+    const purge = p.steps[0] as DeleteStep;
+    assert.equal(purge.role, 'copy');
+    assert.match(
+      purge.reason,
+      /^nothing uses it, and without it 25 free slots are left, enough for the 0 the next 6h may need \(data 20h old\)/,
+    );
+    assert.equal(p.capacityAfter, 10);
+  });
+
+  it('keeps as many as the next hours may need, and never goes below the floor', () => {
+    const r = root({ id: 'prod' });
+    const older = copy({ id: 'prod-older', of: r, ageHours: 20 });
+    const newer = copy({ id: 'prod-newer', of: r, ageHours: 5 });
+    const inv = inventory(r, newer, older, ...clones(5, r));
+    // 20 requests yesterday from 11:00: 10 free on the root + one copy's 15 cover them.
+    assert.deepEqual(kinds(plan(inv, { targetCloneSlots: 0 }, busyYesterday(20))), ['delete prod-older']);
+    assert.deepEqual(kinds(plan(inv, { targetCloneSlots: 26 })), []);
+  });
+
+  it('keeps a copy with a clone on it, one a request waits for, and the one the next request would be cloned from', () => {
+    // Prepare
+    const r = root({ id: 'prod' });
+    const used = copy({ id: 'prod-used', of: r, ageHours: 20 });
+    const waitedFor = copy({ id: 'prod-waited-for', of: r, ageHours: 10 });
+    const next = copy({ id: 'prod-next', of: r, ageHours: 1 });
+    const lease: LeaseState = {
+      ...SETTLED,
+      reservations: [
+        {
+          requestKey: 'k',
+          sourceArn: waitedFor.arn,
+          clusterId: 'k-clone',
+          expiresAt: new Date(NOW.getTime() + 60_000).toISOString(),
+        },
+      ],
+    };
+    // Act: the root is full, so a request would be cloned from the newest copy.
+    const p = plan(
+      inventory(r, used, waitedFor, next, ...clones(15, r), clone({ of: used })),
+      {
+        targetCloneSlots: 0,
+      },
+      lease,
+    );
+    // Assess
+    assert.deepEqual(kinds(p), []);
+    assert.ok(
+      p.notes.includes(
+        'copy prod-next kept although nothing uses it: the next request would be cloned from it',
+      ),
+      p.notes.join('\n'),
+    );
+  });
+
+  it('keeps them all with a fixed target (floor = ceiling) or with purging off', () => {
+    const r = root({ id: 'prod' });
+    const inv = inventory(r, copy({ id: 'prod-idle', of: r, ageHours: 20 }));
+    assert.deepEqual(kinds(plan(inv, { targetCloneSlots: 0, maxCloneSlots: 0 })), []);
+    assert.deepEqual(kinds(plan(inv, { targetCloneSlots: 0, purgeObsoleteCopies: false })), []);
   });
 });
 

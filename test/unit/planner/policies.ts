@@ -1,5 +1,8 @@
 // Request and policy values for planner tests: the product's defaults, resolved, with overrides.
+import type { LeaseState } from '../../../src/model/plan.ts';
 import type { MaintenancePolicy, ProvisionPolicy } from '../../../src/model/policy.ts';
+import { startCounting } from '../../../src/planner/demand.ts';
+import { daysAgo } from '../../helpers/builders.ts';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
@@ -34,3 +37,6 @@ export function maintenancePolicy(overrides: Partial<MaintenancePolicy> = {}): M
     ...overrides,
   };
 }
+
+/** The lease state of a source whose demand has been counted for weeks, with no request lately. */
+export const SETTLED: LeaseState = { reservations: [], demand: startCounting(undefined, daysAgo(30)) ?? {} };

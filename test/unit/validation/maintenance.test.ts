@@ -65,16 +65,22 @@ describe('validateMaintenanceSource', () => {
     });
   });
 
-  it('refuses a ceiling under the floor and more warm clones than it allows, naming the fields', () => {
+  it('refuses a ceiling under the floor, a demand window over a day and more warm clones than it allows, naming the fields', () => {
     const bad = {
       clusterId: 'prod',
       targetCloneSlots: 30,
       maxCloneSlots: 20,
+      demandWindow: 'P2D',
       warmClones: 51,
     } as MaintenanceSource;
     assert.deepEqual(
       fieldsOf(() => validateMaintenanceSource(bad, DEFAULTS, 'sources[0]')),
-      ['sources[0].maxCloneSlots', 'sources[0].warmClones'],
+      ['sources[0].demandWindow', 'sources[0].maxCloneSlots', 'sources[0].warmClones'],
+    );
+    const longWindow = { clusterId: 'prod', targetCloneSlots: 0, demandWindow: '36h' };
+    assert.equal(
+      problem(() => validateMaintenanceSource(longWindow, DEFAULTS, 'c'), 'c.demandWindow'),
+      'c.demandWindow: 1d 12h is longer than a day (P1D): the hours ahead are compared with the same hours of each of the last 7 days',
     );
     const noServerless = { clusterId: 'prod', targetCloneSlots: 0, pauseWhenIdle: true } as MaintenanceSource;
     assert.deepEqual(
