@@ -206,15 +206,7 @@ async function planAndStart(
       };
     }
     const holderKey = policy.requestKey ?? idSuffix;
-    const batch = planQueued({
-      inventory,
-      own: plan,
-      taken: state,
-      holderKey,
-      managerId: ctx.managerId,
-      now,
-    });
-    const served = batch.length ? await hold.sending(() => restoreForQueued(ctx, batch, hold)) : [];
+    const served = await serveQueued(ctx, hold, { inventory, own: plan, taken: state, holderKey, now });
     return {
       result: { plan, restoredFor: served },
       state: leaseAfterHold({ taken: state, own: plan.lease ?? state, served, holderKey, now }),
@@ -234,6 +226,30 @@ async function planAndStart(
 /** The names this request's clone gets when nothing else has them. */
 function ownNames(policy: ProvisionPolicy, idSuffix: string): string[] {
   return [policy.clusterId ?? joinIdentifier(clusterIdFromArn(policy.sourceClusterId), idSuffix)];
+}
+
+/** Looks at the queue a hold takes at most: the one it took the lease with, then while others join. */
+const QUEUE_LOOKS = 3;
+
+/**
+ * Restores for the requests queued on the lease: those queued when it was taken, then, while others
+ * want the lease too, those that joined meanwhile (a look at the item, one call), a few times at most.
+ * A request that found the lease free and nobody queued looks no further: no call is added.
+ */
+async function serveQueued(
+  ctx: EngineContext,
+  hold: Hold,
+  at: { inventory: Inventory; own: Plan; taken: LeaseState; holderKey: string; now: Date },
+): Promise<QueuedPlan[]> {
+  const served: QueuedPlan[] = [];
+  let seen = at.taken;
+  for (let look = 1; ; look++) {
+    const batch = planQueued({ ...at, taken: seen, before: served, managerId: ctx.managerId });
+    if (batch.length) served.push(...(await hold.sending(() => restoreForQueued(ctx, batch, hold))));
+    const othersWait = hold.contended || batch.length > 0 || (seen.queued ?? []).length > 0;
+    if (look >= QUEUE_LOOKS || !othersWait || (look > 1 && batch.length === 0)) return served;
+    seen = await hold.look();
+  }
 }
 
 /** Most restores for queued requests in flight at once (AWS throttles bursts of control-plane calls). */

@@ -141,13 +141,17 @@ export function copyState(state: LeaseState): LeaseState {
 }
 
 /**
- * Queued requests that were there when the lease was taken and are not in the state written back (a
- * state without `queued` leaves the queue as it is).
+ * The queue entries a release removes: requests served in this hold, and those that were queued when
+ * the lease was taken and are not in the state written back (without `queued`: only the served).
  */
 export function leftQueue(taken: LeaseState, written: LeaseState): string[] {
-  if (!written.queued) return [];
+  // Served during this hold: out of the queue, even if they joined it after the lease was taken.
+  const before = new Set((taken.served ?? []).map((r) => r.requestKey));
+  const served = (written.served ?? []).map((r) => r.requestKey).filter((k) => !before.has(k));
+  if (!written.queued) return served;
   const still = new Set(written.queued.map((q) => q.requestKey));
-  return (taken.queued ?? []).map((q) => q.requestKey).filter((k) => !still.has(k));
+  const left = (taken.queued ?? []).map((q) => q.requestKey).filter((k) => !still.has(k));
+  return [...new Set([...left, ...served])];
 }
 
 /** Leases in this process only: enough for one CLI or library process, not for several. */

@@ -31,6 +31,10 @@ export interface Hold {
    * must not be given back early (releaseIdleLeases), or another holder could count before AWS shows it.
    */
   sending<T>(work: () => Promise<T>): Promise<T>;
+  /** This holder was refused at least once before it got the lease: others want it too. */
+  readonly contended: boolean;
+  /** The lease item as it is now (requests may have joined the queue during the hold). */
+  look(): Promise<LeaseState>;
 }
 
 /** The default time a holder may keep the lease before others may take it. */
@@ -102,6 +106,8 @@ async function acquire<T>(
           // Served while it waited, then let in: nothing to do under the lease.
           if (served) return { served };
           const hold: Hold = {
+            contended: attempt > 0,
+            look: () => withRetries(() => options.store.peek(key), { clock: options.clock }),
             remainingMs: () => asked + ttl - options.clock.now().getTime(),
             sending: async (work) => {
               entry.sending++;

@@ -36,7 +36,9 @@ export interface BatchInput {
   inventory: Inventory;
   /** The holder's own plan. */
   own: Plan;
-  /** The lease state as the holder took it (its queue included). */
+  /** Queued requests this hold has already restored for (planned on an earlier look at the queue). */
+  before?: readonly QueuedPlan[];
+  /** The lease state as the holder took it, or as it looked again (its queue included). */
   taken: LeaseState;
   holderKey: string;
   managerId: string;
@@ -55,8 +57,12 @@ export interface QueuedPlan {
  */
 export function planQueued(input: BatchInput): QueuedPlan[] {
   const { own, taken, now } = input;
+  const before = input.before ?? [];
   if (own.steps.some((s) => s.kind === 'copy')) return [];
-  const served = new Set((taken.served ?? []).map((r) => r.requestKey));
+  const served = new Set([
+    ...(taken.served ?? []).map((r) => r.requestKey),
+    ...before.map((b) => b.request.requestKey),
+  ]);
   const waiting = (taken.queued ?? [])
     .filter(
       (q) =>
@@ -67,11 +73,14 @@ export function planQueued(input: BatchInput): QueuedPlan[] {
     )
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const deleted = own.steps.filter((s) => s.kind === 'delete');
-  let inventory = withPlannedClones(withoutDeleted(input.inventory, deleted), cloneSteps(own));
-  let lease: LeaseState = own.lease ?? taken;
+  let inventory = withPlannedClones(
+    withoutDeleted(input.inventory, deleted),
+    [own, ...before.map((b) => b.plan)].flatMap(cloneSteps),
+  );
+  let lease: LeaseState = before.at(-1)?.plan.lease ?? own.lease ?? taken;
   const out: QueuedPlan[] = [];
   for (const request of waiting) {
-    if (out.length >= BATCH_MAX) break;
+    if (before.length + out.length >= BATCH_MAX) break;
     // A request whose clone exists already (an earlier hold made it) finds it itself.
     if (findByRequestKey(inventory, request.requestKey, input.managerId)) continue;
     let plan: Plan;

@@ -120,6 +120,29 @@ describe('restoring for queued requests in the same hold', () => {
     assert.deepEqual(served, [...keys].reverse().slice(0, BATCH_MAX));
   });
 
+  it('on a second look at the queue, counts what the first look restored and serves only newcomers', () => {
+    // Prepare: 4 free slots on the root; the first look served `a` and `b`; `a` and `c` are queued now
+    const prod = root({ id: 'prod' });
+    const inv = inventory(prod, ...clones(11, prod));
+    const first = batch(inv, { reservations: [], queued: [queued('a'), queued('b')] });
+    const now: LeaseState = { reservations: [], queued: [queued('a'), queued('c'), queued('d')] };
+    // Act
+    const second = planQueued({
+      inventory: inv,
+      own: first.own,
+      before: first.plans,
+      taken: now,
+      holderKey: 'holder',
+      managerId: MANAGER_ID,
+      now: NOW,
+    });
+    // Assess: the root's last slot goes to `c`; `d` would need a full copy
+    assert.deepEqual(
+      second.map((p) => [p.request.requestKey, cloneOf(p.plan)?.sourceClusterId]),
+      [['c', 'prod']],
+    );
+  });
+
   it('does not serve a request whose clone an earlier hold made already', () => {
     const prod = root({ id: 'prod' });
     const made = clones(1, prod, { idPrefix: 'prod-made', request: 'a' });
