@@ -55,14 +55,18 @@ export function dryRunResult(plan: Plan): ProvisionResult {
   return result;
 }
 
-/** The result once the steps are applied (`pending`: returned while the awaited copy is being made). */
+/**
+ * The result once the steps are applied (`pending`: returned while the awaited copy is being made).
+ * `freeCapacity`: what the pool has left when more than this plan's clone was restored in its hold.
+ */
 export function provisionResult(
   plan: Plan,
   applied: readonly AppliedStep[],
   outcome: 'done' | 'pending',
+  freeCapacity = plan.capacityAfter,
 ): ProvisionResult {
   const result = appliedResult(plan, applied, outcome);
-  if (plan.capacityAfter !== undefined) result.freeCapacity = plan.capacityAfter;
+  if (freeCapacity !== undefined) result.freeCapacity = freeCapacity;
   return result;
 }
 

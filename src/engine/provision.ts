@@ -11,7 +11,13 @@ import type { ManagerOptions, ProvisionRequest, ProvisionResult } from '../model
 import type { Inventory } from '../model/inventory.ts';
 import type { LeaseState, Plan, QueuedRequest, ServedRequest, Step } from '../model/plan.ts';
 import type { MaintenancePolicy, ProvisionPolicy } from '../model/policy.ts';
-import { leaseAfterHold, planQueued, type QueuedPlan, queueable } from '../planner/batch.ts';
+import {
+  capacityAfterHold,
+  leaseAfterHold,
+  planQueued,
+  type QueuedPlan,
+  queueable,
+} from '../planner/batch.ts';
 import { requestIdSuffix } from '../planner/names.ts';
 import { clusterIdFromArn } from '../planner/pool.ts';
 import { DEFAULT_RESERVATION_TTL_MS, planProvision } from '../planner/provision.ts';
@@ -107,12 +113,14 @@ async function provision(
       // steps, rather than when each waiter has noticed; a waiter that gets there first makes it.
       const others = writersFor(ctx, started.restoredFor ?? []);
       const outcome = await execution.apply(afterLease(plan.steps)).finally(() => others);
-      if (outcome === 'pending') return provisionResult(first, execution.applied, 'pending');
+      // What the pool has left counts the clones this hold restored for others too.
+      const free = started.restoredFor?.length ? capacityAfterHold(plan, started.restoredFor) : undefined;
+      if (outcome === 'pending') return provisionResult(first, execution.applied, 'pending', free);
       if (outcome === 'gone') {
         ctx.logger.warn('the copy this request waited for is gone; planning again', {});
         continue;
       }
-      if (!needsLeaseAgain(plan.steps)) return provisionResult(first, execution.applied, 'done');
+      if (!needsLeaseAgain(plan.steps)) return provisionResult(first, execution.applied, 'done', free);
     }
     throw new AcmError(
       `the clone of ${policy.sourceClusterId} could not be made in ${MAX_ROUNDS} rounds (copies it waited for went away or were left half made, or its lease ran short before a restore); steps done: ${appliedSummary(execution.applied)}`,
@@ -209,12 +217,21 @@ async function planAndStart(
     const served = await serveQueued(ctx, hold, { inventory, own: plan, taken: state, holderKey, now });
     return {
       result: { plan, restoredFor: served },
-      state: leaseAfterHold({ taken: state, own: plan.lease ?? state, served, holderKey, now }),
+      state: leaseAfterHold({
+        taken: state,
+        own: plan.lease ?? state,
+        ownPlan: plan,
+        served,
+        holderKey,
+        now,
+      }),
     };
   };
   if (!queue) return withLease(key, leaseOptions(ctx), underHold);
   const entry: QueuedRequest = {
     requestKey: policy.requestKey ?? idSuffix,
+    ticket: randomUUID(),
+    managerId: ctx.managerId,
     at: before.toISOString(),
     idSuffix,
     policy,
@@ -264,7 +281,10 @@ async function restoreForQueued(ctx: EngineContext, batch: QueuedPlan[], hold: H
   ctx.logger.info('restoring for requests waiting for the lease, in the same hold', {
     requests: batch.map((b) => b.request.requestKey),
   });
-  for (const b of batch) logPlan(ctx.logger, b.plan);
+  for (const b of batch) {
+    ctx.logger.info('plan for a queued request', { requestKey: b.request.requestKey });
+    logPlan(ctx.logger, b.plan);
+  }
   const quiet = quietly(ctx);
   const guard = restoreGuard(hold);
   const done: QueuedPlan[] = [];
@@ -319,6 +339,12 @@ async function servedPlan(
   { served, outside }: Served,
 ): Promise<Plan | undefined> {
   const now = ctx.clock.now();
+  ctx.progress({
+    clusterId: served.clusterId,
+    phase: 'clone',
+    status: `restored by request ${served.by}, which held the lease`,
+    stage: 'served',
+  });
   const inventory = await ctx.retry(() => withClusterRead(ctx.rds, outside, served.clusterId, now));
   const plan = planProvision({
     inventory,

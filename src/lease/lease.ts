@@ -85,6 +85,8 @@ export function parseQueued(json: string | undefined): QueuedRequest | undefined
   const p = q?.policy as (Record<string, unknown> & { copyCreatedSince?: unknown }) | undefined;
   if (
     typeof q?.requestKey !== 'string' ||
+    typeof q.ticket !== 'string' ||
+    typeof q.managerId !== 'string' ||
     typeof q.at !== 'string' ||
     typeof q.idSuffix !== 'string' ||
     typeof p?.['sourceClusterId'] !== 'string' ||
@@ -98,7 +100,14 @@ export function parseQueued(json: string | undefined): QueuedRequest | undefined
     ...p,
     ...(since ? { copyCreatedSince: since } : {}),
   } as unknown as QueuedRequest['policy'];
-  return { requestKey: q.requestKey, at: q.at, idSuffix: q.idSuffix, policy };
+  return {
+    requestKey: q.requestKey,
+    ticket: q.ticket,
+    managerId: q.managerId,
+    at: q.at,
+    idSuffix: q.idSuffix,
+    policy,
+  };
 }
 
 /** A served request as stored (JSON); anything that is not one reads as undefined. */
@@ -106,13 +115,21 @@ export function parseServed(json: string | undefined): ServedRequest | undefined
   const s = parseJson(json) as Partial<ServedRequest> | undefined;
   if (
     typeof s?.requestKey !== 'string' ||
+    typeof s.ticket !== 'string' ||
     typeof s.clusterId !== 'string' ||
     typeof s.at !== 'string' ||
     typeof s.by !== 'string'
   ) {
     return undefined;
   }
-  return { requestKey: s.requestKey, clusterId: s.clusterId, at: s.at, by: s.by };
+  return {
+    requestKey: s.requestKey,
+    ticket: s.ticket,
+    clusterId: s.clusterId,
+    at: s.at,
+    by: s.by,
+    ...(typeof s.freeCapacity === 'number' ? { freeCapacity: s.freeCapacity } : {}),
+  };
 }
 
 export function parseReservations(json: string | undefined): Reservation[] {

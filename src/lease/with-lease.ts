@@ -95,7 +95,7 @@ async function acquire<T>(
         () => options.store.tryAcquire(key, owner, new Date(asked), ttl, { see: queue !== undefined }),
         { clock: options.clock, attempts: 12, maxDelayMs: 5_000 },
       );
-      const served = waiting && lease && servedTo(lease.state, waiting.requestKey);
+      const served = waiting && lease && servedTo(lease.state, waiting);
       if (isHeld(lease)) {
         queue?.taken();
         const entry: HeldEntry = { lease, state: lease.state, sending: 0 };
@@ -151,8 +151,8 @@ async function acquire<T>(
   }
 }
 
-function servedTo(state: LeaseState, requestKey: string): ServedRequest | undefined {
-  return state.served?.find((r) => r.requestKey === requestKey);
+function servedTo(state: LeaseState, waiting: QueuedRequest): ServedRequest | undefined {
+  return state.served?.find((r) => r.requestKey === waiting.requestKey && r.ticket === waiting.ticket);
 }
 
 /** The state to write back: the holder's own queue entry goes (it is no longer waiting). */
@@ -305,7 +305,12 @@ async function release(
 ) {
   try {
     const released = await withRetries(() => lease.release(state), { clock: options.clock });
-    if (!released) options.logger.error('lease expired while held: raise the lease ttl', { key, ttlMs });
+    if (!released) {
+      options.logger.error(
+        'the lease ran out before it was given back (this process was paused or its calls were very slow); no restore was sent once less than 45 s of it were left',
+        { key, ttlMs },
+      );
+    }
   } catch (err) {
     options.logger.error('lease release failed; it frees itself when its ttl runs out', {
       key,

@@ -18,9 +18,10 @@ export interface ProgressEvent {
   elapsedMs?: number;
   /**
    * What now exists of a new clone: restored (its writer not asked for yet: it cannot become usable
-   * as it is), writer-requested, or claimed (a warm clone is this request's).
+   * as it is), served (restored for this request by another request's lease hold, its writer made
+   * by either), writer-requested, or claimed (a warm clone is this request's).
    */
-  stage?: 'restored' | 'writer-requested' | 'claimed';
+  stage?: 'restored' | 'served' | 'writer-requested' | 'claimed';
 }
 
 /** Settings shared by every operation of one manager deployment. */

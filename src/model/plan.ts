@@ -230,6 +230,10 @@ export interface RecentRestore {
  */
 export interface QueuedRequest {
   requestKey: string;
+  /** This wait's own id: a served entry is for this waiter only, not for a later request with the same key. */
+  ticket: string;
+  /** Only a holder of the same manager deployment serves it (its clones carry the manager's tags). */
+  managerId: string;
   /** When the waiter last said it is still waiting (it renews this while it waits). */
   at: string;
   idSuffix: string;
@@ -239,7 +243,10 @@ export interface QueuedRequest {
 /** A queued request a holder restored the clone of: the waiter goes on from there without the lease. */
 export interface ServedRequest {
   requestKey: string;
+  ticket: string;
   clusterId: string;
+  /** Free clone slots of the pool once the hold's restores were done (the waiter's own read is older). */
+  freeCapacity?: number;
   at: string;
   /** The request key of the holder that restored it. */
   by: string;

@@ -67,6 +67,7 @@ export function planQueued(input: BatchInput): QueuedPlan[] {
     .filter(
       (q) =>
         q.requestKey !== input.holderKey &&
+        q.managerId === input.managerId &&
         !served.has(q.requestKey) &&
         now.getTime() - Date.parse(q.at) < QUEUE_FRESH_MS &&
         queueable(q.policy),
@@ -142,6 +143,14 @@ export function withPlannedClones(inventory: Inventory, clones: readonly CloneSt
 }
 
 /**
+ * Free clone slots once the hold's restores are done: the last queued plan counted every clone
+ * planned before it (a restore that failed is counted too, erring low).
+ */
+export function capacityAfterHold(own: Plan, served: readonly QueuedPlan[]): number | undefined {
+  return served.at(-1)?.plan.capacityAfter ?? own.capacityAfter;
+}
+
+/**
  * The lease state a hold writes back: the holder's own plan's state, plus for each queued request it
  * restored for: its request counted in the demand, its clone among the recent restores, its entry out
  * of the queue and into the served list. Queued entries not heard from for QUEUE_DROP_MS go; served
@@ -150,6 +159,7 @@ export function withPlannedClones(inventory: Inventory, clones: readonly CloneSt
 export function leaseAfterHold(input: {
   taken: LeaseState;
   own: LeaseState;
+  ownPlan: Plan;
   served: readonly QueuedPlan[];
   holderKey: string;
   now: Date;
@@ -165,11 +175,14 @@ export function leaseAfterHold(input: {
     now,
   );
   const at = now.toISOString();
+  const freeCapacity = capacityAfterHold(input.ownPlan, served);
   const entries: ServedRequest[] = served.map((s) => ({
     requestKey: s.request.requestKey,
+    ticket: s.request.ticket,
     clusterId: cloneSteps(s.plan)[0]?.clusterId ?? '',
     at,
     by: input.holderKey,
+    ...(freeCapacity !== undefined ? { freeCapacity } : {}),
   }));
   return {
     ...base,

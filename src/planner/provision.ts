@@ -145,7 +145,13 @@ export function planProvision(input: ProvisionInput): Plan {
   const earlier = request.requestKey ? findByRequestKey(inventory, request.requestKey, managerId) : undefined;
   if (earlier) {
     plan.steps.push(...reuseSteps(ctx, earlier));
-    plan.capacityAfter = pool.freeCapacity;
+    const served = input.served?.clusterId === earlier.id ? input.served : undefined;
+    plan.capacityAfter = served?.freeCapacity ?? pool.freeCapacity;
+    if (served) {
+      plan.notes.push(
+        `the sources above are as this request read them before it waited for the lease; request ${served.by} counted them again under the lease`,
+      );
+    }
     return plan;
   }
   // A new request: counted in the demand maintenance sizes the pool by (warm clones it makes are not).
@@ -266,7 +272,8 @@ function reuseSteps(ctx: Context, earlier: ClusterInfo): Step[] {
   const writer = earlier.members.find((m) => m.isWriter) ?? earlier.members[0];
   const instanceId = writer?.instanceId ?? ctx.names.claimInstance(earlier.id);
   if (!writer) {
-    // The request that made it stopped between the restore and the writer: finish its work.
+    // The request that made it stopped between the restore and the writer (or, served, restored
+    // only the clone): finish its work.
     steps.push({
       kind: 'clone-writer',
       clusterId: earlier.id,
@@ -275,7 +282,9 @@ function reuseSteps(ctx: Context, earlier: ClusterInfo): Step[] {
       engine: earlier.engine,
       ...writerParameterGroup(ctx),
       tags: managedTagsOf(earlier),
-      reason: `clone ${earlier.id} has no writer instance yet (its maker stopped before creating one)`,
+      reason: served
+        ? `clone ${earlier.id} has no writer instance yet: the holder that restored it makes only the clone under the lease, and this request makes its writer if the holder has not yet`
+        : `clone ${earlier.id} has no writer instance yet (its maker stopped before creating one)`,
     });
   }
   if (request.wait) {

@@ -23,6 +23,8 @@ const NOW = new Date('2026-12-01T09:00:00.000Z');
 function waiting(key: string): QueuedRequest {
   return {
     requestKey: key,
+    ticket: `t-${key}`,
+    managerId: 'aurora-clone-manager',
     at: NOW.toISOString(),
     idSuffix: key,
     policy: provisionPolicy({ requestKey: key }),
@@ -56,7 +58,13 @@ function leaseQueueBehaviour(name: string, endpoint: () => string) {
       const after = await leases.tryAcquire('root#prod', 'y', NOW, 60_000);
       const state = (held as HeldLease).state;
       assert.deepEqual(state.queued ?? [], [], 'the holder took the lease before anyone queued');
-      const served = { requestKey: 'a', clusterId: 'prod-a', at: NOW.toISOString(), by: 'holder' };
+      const served = {
+        requestKey: 'a',
+        ticket: 't-a',
+        clusterId: 'prod-a',
+        at: NOW.toISOString(),
+        by: 'holder',
+      };
       // The holder looks at the queue again during its hold, and serves `a`.
       const again = await leases.peek('root#prod');
       assert.ok(await (held as HeldLease).release({ ...again, served: [served] }));
@@ -80,7 +88,13 @@ function leaseQueueBehaviour(name: string, endpoint: () => string) {
       const held = await leases.tryAcquire('root#prod', 'holder', NOW, 60_000);
       assert.ok(isHeld(held));
       await leases.enqueue('root#prod', waiting('late'));
-      const served = { requestKey: 'a', clusterId: 'prod-a', at: NOW.toISOString(), by: 'holder' };
+      const served = {
+        requestKey: 'a',
+        ticket: 't-a',
+        clusterId: 'prod-a',
+        at: NOW.toISOString(),
+        by: 'holder',
+      };
       assert.ok(await held.release({ ...held.state, queued: [], served: [served] }));
       const seen = await leases.peek('root#prod');
       assert.deepEqual(

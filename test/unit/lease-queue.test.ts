@@ -12,6 +12,8 @@ const logger = { debug() {}, info() {}, warn() {}, error() {} };
 function waiting(key: string): QueuedRequest {
   return {
     requestKey: key,
+    ticket: `t-${key}`,
+    managerId: 'm',
     at: new Date().toISOString(),
     idSuffix: key,
     policy: provisionPolicy({ requestKey: key }),
@@ -35,6 +37,7 @@ function holder(store: InProcessLeaseStore, serve: (queued: QueuedRequest[]) => 
         queued: (now.queued ?? []).filter((q) => !keys.includes(q.requestKey)),
         served: keys.map((requestKey) => ({
           requestKey,
+          ticket: `t-${requestKey}`,
           clusterId: `c-${requestKey}`,
           at: new Date().toISOString(),
           by: 'h',

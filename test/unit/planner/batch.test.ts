@@ -21,6 +21,8 @@ import { provisionPolicy } from './policies.ts';
 function queued(key: string, overrides: Partial<ProvisionPolicy> = {}, at = NOW): QueuedRequest {
   return {
     requestKey: key,
+    ticket: `t-${key}`,
+    managerId: MANAGER_ID,
     at: at.toISOString(),
     idSuffix: `s-${key}`,
     policy: provisionPolicy({ requestKey: key, ...overrides }),
@@ -98,7 +100,9 @@ describe('restoring for queued requests in the same hold', () => {
     const taken: LeaseState = {
       reservations: [],
       queued: [queued('holder'), queued('old', {}, stale), queued('done'), queued('fresh')],
-      served: [{ requestKey: 'done', clusterId: 'prod-x', at: NOW.toISOString(), by: 'other' }],
+      served: [
+        { requestKey: 'done', ticket: 't-done', clusterId: 'prod-x', at: NOW.toISOString(), by: 'other' },
+      ],
     };
     assert.deepEqual(
       batch(inv, taken).plans.map((p) => p.request.requestKey),
@@ -170,8 +174,8 @@ describe('the lease state after a hold that served queued requests', () => {
       reservations: [],
       queued: [queued('a'), queued('b'), queued('dead', {}, gone), queued('later')],
       served: [
-        { requestKey: 'long-ago', clusterId: 'x', at: oldServed.toISOString(), by: 'h0' },
-        { requestKey: 'recent', clusterId: 'y', at: NOW.toISOString(), by: 'h0' },
+        { requestKey: 'long-ago', ticket: 'x', clusterId: 'x', at: oldServed.toISOString(), by: 'h0' },
+        { requestKey: 'recent', ticket: 'y', clusterId: 'y', at: NOW.toISOString(), by: 'h0' },
       ],
     };
     const { own, plans } = batch(inventory(prod), { ...taken, queued: (taken.queued ?? []).slice(0, 2) });
@@ -179,6 +183,7 @@ describe('the lease state after a hold that served queued requests', () => {
     const state = leaseAfterHold({
       taken,
       own: own.lease ?? taken,
+      ownPlan: own,
       served: plans,
       holderKey: 'holder',
       now: NOW,
@@ -198,6 +203,11 @@ describe('the lease state after a hold that served queued requests', () => {
         ['b', 'holder'],
       ],
     );
+    assert.ok(
+      state.served?.slice(1).every((r) => r.freeCapacity === plans.at(-1)?.plan.capacityAfter),
+      'each served request is told what the pool has left after the whole hold',
+    );
+    assert.equal(plans.at(-1)?.plan.capacityAfter, 12, 'the root had 15, three taken in this hold');
     const clonesMade = [own, ...plans.map((p) => p.plan)].map((p) => cloneOf(p)?.clusterId);
     assert.deepEqual(
       state.recent?.map((r) => r.clusterId),
