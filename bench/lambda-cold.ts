@@ -6,13 +6,21 @@
 // AWS call) and a real Create that provisions a clone through the SDK against the emulator (the
 // DynamoDB lease, the RDS inventory read, restore and instance), answered SUCCESS. Both answers
 // go to a local ResponseURL. The emulator runs in this process, so its work is not counted.
+// Reference rows make the AWS calls that Create made (counted by the emulator) through the adapters
+// of src/aws alone — the SDK as the product builds it, without the handler, the engine, the planner
+// or the lease — from a bundle built with the Lambda's own esbuild options: none, the first, the
+// first to each service, all. They say how much of a cold Create is the SDK's and where its part
+// goes, and how much is the product's own code.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { lambdaBundleOptions } from '../scripts/lambda-bundle.mjs';
 import { DynamoDbAdapter } from '../src/aws/dynamodb.ts';
 import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
 import { type Benchmark, median, ms, ratio } from './lib/report.ts';
@@ -49,6 +57,118 @@ const context = { functionName: 'bench', awsRequestId: requestId, getRemainingTi
 await m.handler(event, context);
 process.exit(0);
 `;
+
+// The reference handler: the AWS calls a Create made (ResourceProperties.Calls, in this order), each
+// through the adapter the product uses for it, then the same answer. Anything else it is asked is an error.
+const AWS_CALLS_ALONE = `
+import { request } from 'node:http';
+import { DynamoDbAdapter } from './src/aws/dynamodb.ts';
+import { RdsAdapter } from './src/aws/rds.ts';
+
+export async function handler(event) {
+  const p = event.ResourceProperties;
+  const table = process.env.LEASE_TABLE;
+  const db = new DynamoDbAdapter({});
+  const rds = new RdsAdapter({});
+  let engine;
+  let updates = 0;
+  const calls = {
+    DescribeTable: () => db.tableStatus(table),
+    GetItem: () => db.getItem(table, { pk: { S: p.ClusterId } }),
+    UpdateItem: () =>
+      db.tryUpdate({
+        table,
+        key: { pk: { S: p.ClusterId } },
+        update: 'SET #n = :n',
+        names: { '#n': 'n' },
+        values: { ':n': { N: String(++updates) } },
+      }),
+    DescribeDBClusters: () => rds.describeAllClusters(),
+    DescribeDBInstances: () => rds.describeInstances([{ Name: 'db-cluster-id', Values: [p.SourceClusterId] }]),
+    RestoreDBClusterToPointInTime: async () => {
+      engine = (await rds.restoreCluster({
+        DBClusterIdentifier: p.ClusterId,
+        SourceDBClusterIdentifier: p.SourceClusterId,
+        RestoreType: 'copy-on-write',
+        UseLatestRestorableTime: true,
+      })).Engine;
+    },
+    CreateDBInstance: () =>
+      rds.createInstance({
+        DBInstanceIdentifier: p.ClusterId + '-writer',
+        DBClusterIdentifier: p.ClusterId,
+        DBInstanceClass: 'db.r6g.large',
+        Engine: engine,
+      }),
+  };
+  for (const name of p.Calls) {
+    if (!calls[name]) throw new Error('the reference does not make ' + name);
+    await calls[name]();
+  }
+  const body = JSON.stringify({ Status: 'SUCCESS', RequestId: event.RequestId, PhysicalResourceId: p.ClusterId });
+  await new Promise((resolve, reject) => {
+    const req = request(event.ResponseURL, { method: 'PUT', headers: { 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', resolve);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+`;
+
+/** The calls the reference can make, in the order it makes them (a Create's order: lease table, reads, lease, restore, writer). */
+const REPLAYED = [
+  'DescribeTable',
+  'GetItem',
+  'DescribeDBClusters',
+  'DescribeDBInstances',
+  'UpdateItem',
+  'RestoreDBClusterToPointInTime',
+  'CreateDBInstance',
+];
+const DYNAMODB_CALLS = new Set(['DescribeTable', 'GetItem', 'UpdateItem']);
+
+/** The reference rows: which of the Create's calls (in REPLAYED order) each makes. */
+const REFERENCE = {
+  none: { what: 'no AWS call (import, answer)', calls: (_all: string[]) => [] },
+  first: { what: 'the first call only', calls: (all: string[]) => all.slice(0, 1) },
+  firstEach: {
+    what: 'the first call to each service',
+    calls: (all: string[]) =>
+      all.filter((c, i) => all.findIndex((d) => DYNAMODB_CALLS.has(d) === DYNAMODB_CALLS.has(c)) === i),
+  },
+  all: { what: 'all of them', calls: (all: string[]) => all },
+} as const;
+type Reference = keyof typeof REFERENCE;
+
+/** The reference bundle, in a folder of its own: built from AWS_CALLS_ALONE with the Lambda's esbuild options. */
+async function buildReference(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'acm-aws-calls-alone-'));
+  await build({
+    stdin: {
+      contents: AWS_CALLS_ALONE,
+      resolveDir: process.cwd(),
+      sourcefile: 'aws-calls-alone.ts',
+      loader: 'ts',
+    },
+    outdir: dir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+    ...lambdaBundleOptions,
+  });
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+  return join(dir, 'stdin.js');
+}
+
+/** What the emulator counted per action between two snapshots, as one list of names (repeats kept). */
+function callsBetween(before: Record<string, { count: number }>, after: Record<string, { count: number }>) {
+  return Object.entries(after).flatMap(([action, s]) =>
+    Array<string>(s.count - (before[action]?.count ?? 0)).fill(action),
+  );
+}
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -87,12 +207,20 @@ function ensureBundle(rebuildStale: boolean, log: (l: string) => void): string[]
   return notes;
 }
 
-/** The bundle's files (the entry and the chunks it loads on demand): count, bytes, gzipped bytes. */
+/**
+ * The bundle's files (the entry and the chunks it imports, statically or on demand, however deep):
+ * count, bytes, gzipped bytes. Files an earlier build left beside them are not counted.
+ */
 function bundleSize(): { files: number; bytes: number; gzipped: number } {
-  const js = readdirSync(BUNDLE_DIR).filter((f) => f.endsWith('.js'));
-  const contents = js.map((f) => readFileSync(join(BUNDLE_DIR, f)));
+  const js = new Set(['index.js']);
+  for (const f of js) {
+    const text = readFileSync(join(BUNDLE_DIR, f), 'utf8');
+    for (const m of text.matchAll(/\b(?:from|import)\s*\(?\s*["']\.\/([\w.-]+\.js)["']/g))
+      if (m[1]) js.add(m[1]);
+  }
+  const contents = [...js].map((f) => readFileSync(join(BUNDLE_DIR, f)));
   return {
-    files: js.length,
+    files: js.size,
     bytes: contents.reduce((n, c) => n + c.length, 0),
     gzipped: contents.reduce((n, c) => n + gzipSync(c).length, 0),
   };
@@ -156,7 +284,8 @@ async function freshAccount(emulator: RunningEmulator): Promise<void> {
   await new DynamoDbAdapter({ endpoint: emulator.url, region: REGION }).createTable(LEASE_TABLE);
 }
 
-type Row = 'baseline' | 'invalid' | 'create' | 'help';
+type Row = 'baseline' | 'invalid' | 'create' | Reference | 'help';
+const isReference = (row: Row): row is Reference => row in REFERENCE;
 
 export const lambdaCold: Benchmark = {
   name: 'lambda-cold',
@@ -171,6 +300,7 @@ export const lambdaCold: Benchmark = {
     const server = await responseServer(answers);
     const responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cfn-response?X-Amz-Signature=bench`;
     const emulator = await startEmulator({ region: REGION });
+    const reference = await buildReference();
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       AWS_REGION: REGION,
@@ -181,16 +311,19 @@ export const lambdaCold: Benchmark = {
       MANAGER_ID: 'bench',
       LOG_LEVEL: 'error',
     };
-    const bundleUrl = pathToFileURL(BUNDLE).href;
-    const probe = (id: string, properties: object) => [
+    const probe = (id: string, properties: object, bundle = BUNDLE) => [
       '--input-type=module',
       '-e',
       PROBE,
-      bundleUrl,
+      pathToFileURL(bundle).href,
       responseUrl,
       id,
       JSON.stringify({ ServiceToken: 'arn:aws:lambda:us-east-1:000000000000:function:bench', ...properties }),
     ];
+    // The AWS calls of the latest Create (every Create is alike), which the reference row makes again.
+    let createCalls: string[] = [];
+    let replayed: string[] = [];
+    const callLists = new Set<string>();
     const expected: Record<Row, { args: (i: number) => string[]; answer?: string }> = {
       baseline: { args: () => ['-e', ''] },
       invalid: { args: (i) => probe(`invalid-${i}`, {}), answer: 'FAILED' },
@@ -203,15 +336,44 @@ export const lambdaCold: Benchmark = {
           }),
         answer: 'SUCCESS',
       },
+      ...(Object.fromEntries(
+        (Object.keys(REFERENCE) as Reference[]).map((row) => [
+          row,
+          {
+            args: (i: number) =>
+              probe(
+                `${row}-${i}`,
+                {
+                  SourceClusterId: SOURCE,
+                  ClusterId: `bench-${row}-${i}`,
+                  Calls: REFERENCE[row].calls(replayed),
+                },
+                reference,
+              ),
+            answer: 'SUCCESS',
+          },
+        ]),
+      ) as Record<Reference, { args: (i: number) => string[]; answer: string }>),
       help: { args: () => [CLI, '--help'] },
     };
-    const cpu: Record<Row, number[]> = { baseline: [], invalid: [], create: [], help: [] };
-    const wall: Record<Row, number[]> = { baseline: [], invalid: [], create: [], help: [] };
+    const rows = Object.keys(expected) as Row[];
+    const cpu = Object.fromEntries(rows.map((row) => [row, [] as number[]])) as Record<Row, number[]>;
+    const wall = Object.fromEntries(rows.map((row) => [row, [] as number[]])) as Record<Row, number[]>;
     try {
       for (let i = 0; i < runs; i++) {
-        for (const row of Object.keys(expected) as Row[]) {
-          if (row === 'create') await freshAccount(emulator);
+        for (const row of rows) {
+          if (row === 'create' || isReference(row)) await freshAccount(emulator);
+          const before = emulator.stats().actions;
           const r = await measure(expected[row].args(i), env);
+          const calls = callsBetween(before, emulator.stats().actions);
+          if (row === 'create') {
+            createCalls = calls;
+            callLists.add(calls.join(' '));
+            replayed = REPLAYED.flatMap((name) => calls.filter((c) => c === name));
+          }
+          const asked = isReference(row) ? REFERENCE[row].calls(replayed) : [];
+          if (isReference(row) && calls.sort().join(' ') !== [...asked].sort().join(' '))
+            problems.push(`${row} run ${i}: made ${calls.join(', ') || 'no call'}, not ${asked.join(', ')}`);
           cpu[row].push(r.cpuMs);
           wall[row].push(r.wallMs);
           const want = expected[row].answer;
@@ -231,6 +393,7 @@ export const lambdaCold: Benchmark = {
     } finally {
       server.close();
       await emulator.stop();
+      rmSync(join(reference, '..'), { recursive: true, force: true });
     }
 
     const base = median(cpu.baseline);
@@ -245,7 +408,13 @@ export const lambdaCold: Benchmark = {
     ];
     const createMet = added('create') <= CREATE_TARGET_MS;
     const helpMet = median(cpu.help) <= HELP_TARGET_RATIO * base;
+    const counted = new Map<string, number>();
+    for (const c of createCalls) counted.set(c, (counted.get(c) ?? 0) + 1);
+    const left = createCalls.filter((c) => !REPLAYED.includes(c));
     notes.push(
+      `each Create made ${createCalls.length} AWS calls (${[...counted].map(([c, n]) => `${c} ${n}`).join(', ')})${callLists.size > 1 ? `, not the same in every run (${callLists.size} lists)` : ''}; the reference rows make ${left.length ? `them all but ${left.join(', ')}` : 'the same calls'}, in this order: ${replayed.join(', ')}`,
+      `of the Create's +${ms(added('create'))}, the same calls alone take +${ms(added('all'))} (the SDK and the adapters, modules loaded on first use): +${ms(added('none'))} without a call, +${ms(added('first') - added('none'))} the first call (the SDK's core and its client), +${ms(added('firstEach') - added('first'))} the first call to the other service, +${ms(added('all') - added('firstEach'))} the other ${replayed.length - REFERENCE.firstEach.calls(replayed).length}; the handler, the engine, the planner and the lease add the other ${ms(added('create') - added('all'))}`,
+
       `${runs} runs of each process, alternating; CPU = user + system time of the whole process (process.cpuUsage() at exit, preloaded into every row alike); wall = spawn to exit`,
       `targets: a cold Create adds at most ${CREATE_TARGET_MS} ms CPU (${createMet ? 'met' : 'NOT met'}); --help costs at most ${HELP_TARGET_RATIO}× bare node (${helpMet ? 'met' : 'NOT met'})`,
       'the bundle is built for nodejs22.x; measured here with the local node (see the machine line)',
@@ -262,6 +431,9 @@ export const lambdaCold: Benchmark = {
               'create',
               'Lambda: import + Create through the SDK (lease, read, restore, instance)',
               `+${CREATE_TARGET_MS} ms`,
+            ),
+            ...(Object.keys(REFERENCE) as Reference[]).map((row) =>
+              line(row, `Reference: the Create's AWS calls alone (src/aws), ${REFERENCE[row].what}`, ''),
             ),
             line('help', 'CLI: aurora-clone-manager --help', `≤ ${HELP_TARGET_RATIO}×`),
           ],

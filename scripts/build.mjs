@@ -4,7 +4,7 @@
 //   code through dist/chunks/, so an error class is the same class whichever entry it came from.
 //   Dependencies stay external: npm installs them beside the package.
 // - dist/types/: declarations of both entries (./declarations.mjs).
-// - dist/lambda/index.js: self-contained, with the SDK's ES module builds, for the nodejs22.x runtime.
+// - dist/lambda/index.js: self-contained, for the nodejs22.x runtime (options in ./lambda-bundle.mjs).
 //
 // Tests build while other tests load what an earlier build wrote, so every file is replaced whole
 // (written aside, then renamed), and only outputs no build has written for a while are removed.
@@ -14,6 +14,7 @@ import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/pro
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { DECLARATIONS_STAMP, declarations, declarationsStale } from './declarations.mjs';
+import { lambdaBundleOptions } from './lambda-bundle.mjs';
 
 /** Outputs this old were not written by this build: leftovers of sources that are gone. */
 const LEFTOVER_AGE_MS = 10 * 60_000;
@@ -44,36 +45,24 @@ if (await declarationsStale()) {
 }
 
 if (existsSync('src/lambda/index.ts')) {
+  const lambda = await bundle({
+    entryPoints: { index: 'src/lambda/index.ts' },
+    outdir: 'dist/lambda',
+    ...lambdaBundleOptions,
+  });
   await writeAll(
     [
-      ...(await bundle({
-        entryPoints: { index: 'src/lambda/index.ts' },
-        outdir: 'dist/lambda',
-        // Each SDK client (and the credential providers) in a chunk of its own, loaded by the request that
-        // needs it: an invalid request parses none, a Create only DynamoDB's and RDS's.
-        splitting: true,
-        chunkNames: '[name]-[hash]',
-        target: 'node22',
-        // The SDK's ES module builds (its packages' `module` field), not the CommonJS ones `main` names.
-        mainFields: ['module', 'main'],
-        minify: true,
-        legalComments: 'none',
-        // ESM bundles need a require() for the few CommonJS modules left inside the SDK.
-        banner: {
-          js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-        },
-      })),
+      ...lambda,
       // The runtime loads index.js as ESM only when a package.json beside it says so.
       { path: 'dist/lambda/package.json', text: `${JSON.stringify({ type: 'module' })}\n` },
     ],
     ['dist/lambda/index.js'],
   );
   await removeLeftovers('dist/lambda');
-  const js = (await readdir('dist/lambda')).filter((f) => f.endsWith('.js'));
-  const sizes = await Promise.all(js.map(async (f) => (await stat(join('dist/lambda', f))).size));
-  const kib = (sizes.reduce((a, b) => a + b, 0) / 1024).toFixed(0);
+  // This build's files: another build's, younger than LEFTOVER_AGE_MS, may still be beside them.
+  const kib = (lambda.reduce((n, f) => n + Buffer.byteLength(f.text), 0) / 1024).toFixed(0);
   // On stderr: `npm pack --json` runs this build and its stdout must stay one JSON document.
-  process.stderr.write(`dist/lambda: index.js and ${js.length - 1} chunks, ${kib} KiB\n`);
+  process.stderr.write(`dist/lambda: index.js and ${lambda.length - 1} chunks, ${kib} KiB\n`);
 }
 
 /** ESM for Node, nothing written yet. */
