@@ -112,6 +112,7 @@ export function planMaintenance(input: MaintenanceInput): Plan {
       `warm clones: ${warmReady} ready, ${policy.warmClones} wanted${warmToMake ? `: ${warmToMake} to make after the copies` : ''}${warmReady > policy.warmClones ? ' (the extra ones go when they expire)' : ''}`,
     );
   }
+  let repairs = stranded.repairs;
   if (policy.purgeObsoleteCopies && wanted.followsDemand) {
     const left = withoutDeleted(inventory, deletionsOf(plan));
     const idle = planIdleCopies(
@@ -120,9 +121,14 @@ export function planMaintenance(input: MaintenanceInput): Plan {
       ahead.maxCopyAgeMs,
       wanted.keep + warmToMake,
       formatDuration(2 * policy.demandWindowMs),
+      new Set(repairs.map((r) => r.clusterId)),
     );
     plan.steps.push(...idle.steps);
     plan.notes.push(...idle.notes);
+    // A copy without a writer that the pool can do without goes rather than getting one. (It may be
+    // a purge under way, between its instance's deletion and its own: a writer would undo it.)
+    const purged = new Set(idle.steps.map((s) => s.clusterId));
+    repairs = repairs.filter((r) => !purged.has(r.clusterId));
   }
 
   const remaining = withoutDeleted(inventory, deletionsOf(plan));
@@ -135,7 +141,7 @@ export function planMaintenance(input: MaintenanceInput): Plan {
   if (count === 0) {
     plan.notes.push(`free capacity ${afterDeletes} already meets the target ${goal}: no copy needed`);
   }
-  if (!instanceClass && (count > 0 || stranded.repairs.length > 0)) {
+  if (!instanceClass && (count > 0 || repairs.length > 0)) {
     throw new ValidationError(
       'copyInstanceClass',
       `source cluster ${root.id} has no writer instance to take the class from; give copyInstanceClass`,
@@ -159,7 +165,7 @@ export function planMaintenance(input: MaintenanceInput): Plan {
     );
   }
   // Copies first, under the lease, so a provision running now sees them; repairs and deletions after it.
-  plan.steps = [...copies, ...stranded.repairs, ...plan.steps];
+  plan.steps = [...copies, ...repairs, ...plan.steps];
   // As the pool counts it once the plan is applied (copies aging out still count until they do).
   plan.capacityAfter = afterDeletesNow + count * max;
   if (warmToMake > 0) plan.warmToMake = warmToMake;
@@ -178,10 +184,11 @@ function deletionsOf(plan: Plan): DeleteStep[] {
 }
 
 /**
- * Copies nothing uses, purged oldest first while the free slots left still meet `keep` — now and
- * counting ahead as the target does. One is kept when a request would be cloned from it next (every
- * source tried before it is full): a purge starts after the lease is given back, and a clone begun
- * on a copy that is then deleted would name a source that no longer exists.
+ * Copies nothing uses (those left without a writer, `unfinished`, among them), purged oldest first
+ * while the free slots left still meet `keep` — now and counting ahead as the target does. One is
+ * kept when a request would be cloned from it next (every source tried before it is full): a purge
+ * starts after the lease is given back, and a clone begun on a copy that is then deleted would name
+ * a source that no longer exists.
  */
 function planIdleCopies(
   pool: Pool,
@@ -189,18 +196,19 @@ function planIdleCopies(
   maxCopyAgeAheadMs: number,
   keep: number,
   horizon: string,
+  unfinished: ReadonlySet<string>,
 ): { steps: DeleteStep[]; notes: string[] } {
   const out: { steps: DeleteStep[]; notes: string[] } = { steps: [], notes: [] };
   let now = pool.freeCapacity;
   let ahead = capacityAhead;
   const gone = new Set<PoolSource>();
-  for (const copy of idleCopies(pool)) {
+  for (const copy of idleCopies(pool, unfinished)) {
     const countsAhead = copy.ageMs <= maxCopyAgeAheadMs;
     const nowWithout = now - copy.free;
     const aheadWithout = ahead - (countsAhead ? copy.free : 0);
     if (nowWithout < keep || aheadWithout < keep) continue;
     const at = pool.cloneable.indexOf(copy);
-    if (at < 0 || !pool.cloneable.slice(0, at).some((s) => !gone.has(s))) {
+    if (at >= 0 && !pool.cloneable.slice(0, at).some((s) => !gone.has(s))) {
       out.notes.push(
         `copy ${copy.cluster.id} kept although nothing uses it: the next request would be cloned from it`,
       );
@@ -210,7 +218,7 @@ function planIdleCopies(
       copy.cluster,
       'copy',
       'purge',
-      `nothing uses it, and without it ${aheadWithout} free slots are left, enough for the ${keep} the next ${horizon} may need (data ${formatDuration(copy.ageMs)} old); a copy purged now could be back within that time`,
+      `${unfinished.has(copy.cluster.id) ? 'it has no writer and ' : ''}nothing uses it, and without it ${aheadWithout} free slots are left, enough for the ${keep} the next ${horizon} may need (data ${formatDuration(copy.ageMs)} old); a copy purged now could be back within that time`,
     );
     step.liveClones = 0;
     out.steps.push(step);

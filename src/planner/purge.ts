@@ -138,17 +138,18 @@ export function planObsoleteCopies(
 /**
  * This manager's fresh copies with nothing on them (no clone, none being deleted, no slot held for a
  * waiting request) that could be deleted now, oldest data first: requests clone the newest copy
- * first, so the oldest drain first, and they would be the first to turn obsolete anyway. Whether
- * the pool can do without one is maintenance's call (src/planner/maintain.ts).
+ * first, so the oldest drain first, and they would be the first to turn obsolete anyway. A copy
+ * without a writer is one only if named in `unfinished` (past the grace its maker has). Whether the
+ * pool can do without one is maintenance's call (src/planner/maintain.ts).
  */
-export function idleCopies(pool: Pool): PoolSource[] {
+export function idleCopies(pool: Pool, unfinished: ReadonlySet<string> = new Set()): PoolSource[] {
   return pool.copies
     .filter(
       (s) =>
         s.owned &&
         s.counted &&
         s.cluster.status === 'available' &&
-        s.cluster.members.length > 0 &&
+        (s.cluster.members.length > 0 || unfinished.has(s.cluster.id)) &&
         s.used === 0 &&
         blocker(s.cluster) === undefined,
     )

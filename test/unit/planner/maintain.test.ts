@@ -295,8 +295,8 @@ describe('maintenance: what a crash left without a writer', () => {
     c.createdAt = minutesAgo(20);
     const k = clone({ id: 'halfmade-clone', of: r, instances: 0 });
     k.createdAt = minutesAgo(20);
-    // Act
-    const p = plan(inventory(r, c, k), { targetCloneSlots: 0 });
+    // Act: 20 free slots wanted, so the copy's 15 are needed.
+    const p = plan(inventory(r, c, k), { targetCloneSlots: 20 });
     // Assess
     assert.deepEqual(
       p.steps.map((s) => [s.kind, s.clusterId]),
@@ -307,6 +307,17 @@ describe('maintenance: what a crash left without a writer', () => {
     );
     assert.equal((p.steps[1] as DeleteStep).purpose, 'abandoned');
     assert.match(p.steps[0]?.reason ?? '', /no writer instance for 20m/);
+  });
+
+  it('deletes a copy without a writer that the hours ahead do not need, rather than giving it one', () => {
+    // Prepare: a copy whose writer is gone (a purge under way, or a crash); nothing wanted at these hours.
+    const r = root({ id: 'prod' });
+    const c = copy({ id: 'prod-going', of: r, ageHours: 5, instances: 0 });
+    // Act
+    const p = plan(inventory(r, c), { targetCloneSlots: 0 });
+    // Assess
+    assert.deepEqual(kinds(p), ['delete prod-going']);
+    assert.match(p.steps[0]?.reason ?? '', /^it has no writer and nothing uses it/);
   });
 
   it('leaves them alone while their maker may still be at work', () => {
