@@ -145,7 +145,7 @@ type Reference = keyof typeof REFERENCE;
 /** The reference bundle, in a folder of its own: built from AWS_CALLS_ALONE with the Lambda's esbuild options. */
 async function buildReference(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'acm-aws-calls-alone-'));
-  await build({
+  const built = build({
     stdin: {
       contents: AWS_CALLS_ALONE,
       resolveDir: process.cwd(),
@@ -158,6 +158,10 @@ async function buildReference(): Promise<string> {
     format: 'esm',
     logLevel: 'warning',
     ...lambdaBundleOptions,
+  });
+  await built.catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   });
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
   return join(dir, 'stdin.js');
@@ -296,11 +300,12 @@ export const lambdaCold: Benchmark = {
     const notes = ensureBundle(size === 'full', log);
     const problems: string[] = [];
     const bundle = bundleSize();
+    // Built before anything is started, so a failed build leaves nothing running.
+    const reference = await buildReference();
     const answers = new Map<string, { status: string; reason: string }>();
     const server = await responseServer(answers);
     const responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cfn-response?X-Amz-Signature=bench`;
     const emulator = await startEmulator({ region: REGION });
-    const reference = await buildReference();
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       AWS_REGION: REGION,
