@@ -35,9 +35,9 @@ export type LeaseUse = 'take' | 'read';
 
 // One in-process store per process, so two calls in one process also exclude each other without a table.
 const processLeases = new InProcessLeaseStore();
-// Lease tables known to exist (or being checked), so only the first of a process's calls checks,
-// however many start at once.
-const readyTables = new Map<string, Promise<void>>();
+// Lease tables being checked (or made) after a lease call found them missing: one check, however
+// many calls found it at once.
+const checkingTables = new Map<string, Promise<void>>();
 
 export async function engineContext(
   options: ManagerOptions = {},
@@ -53,20 +53,20 @@ export async function engineContext(
   if (table !== false) {
     refuseSplitEndpoints(aws);
     const key = `${awsConfigKey(aws)}|${table}`;
-    if (use === 'take') {
-      let ready = readyTables.get(key);
-      if (!ready) {
-        // In a real account nothing is created unasked: the stack creates the table. Locally (the
-        // emulator, moto) the table is made on first use.
+    // The table is looked at only when a lease call finds it missing, not before every first call (a
+    // cold Lambda or CLI saves one): in a real account nothing is created unasked (the stack creates
+    // it, and the error says so); locally (the emulator, moto) it is made on first use.
+    const whenMissing = () => {
+      let check = checkingTables.get(key);
+      if (!check) {
         const create = options.createLeaseTable ?? isLocalEndpoint(endpointFor(aws, 'DYNAMODB'));
-        ready = ensureLeaseTable(adapters.dynamodb, table, { create, clock, logger });
-        // A check that failed is made again by the next call.
-        ready.catch(() => readyTables.delete(key));
-        readyTables.set(key, ready);
+        check = ensureLeaseTable(adapters.dynamodb, table, { create, clock, logger });
+        checkingTables.set(key, check);
+        check.finally(() => checkingTables.delete(key)).catch(() => undefined);
       }
-      await ready;
-    }
-    leases = new DynamoDbLeaseStore(adapters.dynamodb, table);
+      return check;
+    };
+    leases = new DynamoDbLeaseStore(adapters.dynamodb, table, use === 'take' ? whenMissing : undefined);
   }
   return {
     adapters,

@@ -1,6 +1,7 @@
 // The Lambda's other needs, through the engine's adapters: its maintenance config in SSM, events
 // on the bus, and handing a request on to a fresh invocation of itself.
 import type { EventEntry, PutEventsResult } from '../aws/events.ts';
+import { ensureLeaseTable as makeLeaseTable } from '../lease/dynamodb-lease.ts';
 import type { MaintenanceSource, ManagerOptions } from '../model/api.ts';
 import { errorMessage, ValidationError } from '../util/errors.ts';
 import { parseMaintenanceConfig } from '../validation/index.ts';
@@ -41,7 +42,8 @@ export async function ensureLeaseTable(
   table: string,
   options: ManagerOptions = {},
 ): Promise<{ tableName: string }> {
-  await engineContext({ ...options, leaseTable: table, createLeaseTable: true });
+  const ctx = await engineContext({ ...options, leaseTable: false });
+  await makeLeaseTable(ctx.adapters.dynamodb, table, { create: true, clock: ctx.clock, logger: ctx.logger });
   return { tableName: table };
 }
 

@@ -2,7 +2,7 @@
 // number of Lambda invocations, CLI users and CI jobs agree on who may count and restore.
 import type { DynamoDbAdapter } from '../aws/dynamodb.ts';
 import type { Clock } from '../util/clock.ts';
-import { ValidationError } from '../util/errors.ts';
+import { AwsNotFoundError, ValidationError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { withRetries } from '../util/retry.ts';
 import {
@@ -96,23 +96,37 @@ function stateUpdate(taken: LeaseState, state: LeaseState) {
 }
 
 export class DynamoDbLeaseStore implements LeaseStore {
+  /** `whenMissing`: called when a call finds the table missing (it makes it, or says how to get one); the call is then made again. */
   constructor(
     private readonly db: DynamoDbAdapter,
     private readonly table: string,
+    private readonly whenMissing?: () => Promise<void>,
   ) {}
+
+  private async withTable<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof AwsNotFoundError) || !this.whenMissing) throw err;
+      await this.whenMissing();
+      return call();
+    }
+  }
 
   async peek(key: string): Promise<LeaseState> {
     return stateOf(await this.db.getItem(this.table, { pk: { S: key } }));
   }
 
   async enqueue(key: string, request: QueuedRequest): Promise<void> {
-    await this.db.tryUpdate({
-      table: this.table,
-      key: { pk: { S: key } },
-      update: 'SET #q = :q',
-      names: { '#q': QUEUED + request.requestKey },
-      values: { ':q': { S: JSON.stringify(request) } },
-    });
+    await this.withTable(() =>
+      this.db.tryUpdate({
+        table: this.table,
+        key: { pk: { S: key } },
+        update: 'SET #q = :q',
+        names: { '#q': QUEUED + request.requestKey },
+        values: { ':q': { S: JSON.stringify(request) } },
+      }),
+    );
   }
 
   async dequeue(key: string, requestKey: string): Promise<void> {
@@ -133,21 +147,23 @@ export class DynamoDbLeaseStore implements LeaseStore {
     options: SeeBusy = {},
   ): Promise<Attempt> {
     const expiresAt = now.getTime() + ttlMs;
-    const taken = await this.db.tryUpdate({
-      table: this.table,
-      key: { pk: { S: key } },
-      update: 'SET #owner = :me, #exp = :exp, #ttl = :ttl',
-      condition: 'attribute_not_exists(#owner) OR #exp < :now',
-      names: { '#owner': NAMES['#owner'], '#exp': NAMES['#exp'], '#ttl': NAMES['#ttl'] },
-      values: {
-        ':me': { S: owner },
-        ':exp': { N: String(expiresAt) },
-        // DynamoDB TTL removes forgotten items a day after their last use.
-        ':ttl': { N: String(Math.floor(expiresAt / 1000) + 86_400) },
-        ':now': { N: String(now.getTime()) },
-      },
-      ...(options.see ? { seeOnFailure: true } : {}),
-    });
+    const attempt = () =>
+      this.db.tryUpdate({
+        table: this.table,
+        key: { pk: { S: key } },
+        update: 'SET #owner = :me, #exp = :exp, #ttl = :ttl',
+        condition: 'attribute_not_exists(#owner) OR #exp < :now',
+        names: { '#owner': NAMES['#owner'], '#exp': NAMES['#exp'], '#ttl': NAMES['#ttl'] },
+        values: {
+          ':me': { S: owner },
+          ':exp': { N: String(expiresAt) },
+          // DynamoDB TTL removes forgotten items a day after their last use.
+          ':ttl': { N: String(Math.floor(expiresAt / 1000) + 86_400) },
+          ':now': { N: String(now.getTime()) },
+        },
+        ...(options.see ? { seeOnFailure: true } : {}),
+      });
+    const taken = await this.withTable(attempt);
     if (!taken.ok) return options.see ? { busy: true, state: stateOf(taken.item as StoredItem) } : undefined;
     const state = stateOf(taken.item as StoredItem);
     return {

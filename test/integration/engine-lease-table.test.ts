@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { RdsAdapter } from '../../src/aws/rds.ts';
 import { provisionClone } from '../../src/engine/api.ts';
 import { ValidationError } from '../../src/util/errors.ts';
@@ -46,7 +47,12 @@ describe('the lease table', () => {
   it('is not made in what looks like a real account: the error says how to get one', async () => {
     // Prepare: clients handed in, no endpoint in the configuration: to the manager this is AWS.
     const before = await tables();
-    const options = { leaseTable: 'not-made', clients: { dynamodb }, aws: { region: 'us-east-1' } };
+    const rds = new RDSClient({
+      endpoint: env.emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const options = { leaseTable: 'not-made', clients: { dynamodb, rds }, aws: { region: 'us-east-1' } };
     // Act / Assess
     await assert.rejects(
       provisionClone({ sourceClusterId: 'prod' }, options),
