@@ -87,10 +87,17 @@ export async function drive(
         { ...state.provision, wait: false, waitForCopy: false, dryRun: false },
         deps.options,
       );
-      if (run.isStopped) return SUPERSEDED;
       if (result.arn) {
         state.clusterId = result.clusterId;
         state.clusterArn = result.arn;
+      }
+      if (run.isStopped) {
+        // The timer answered FAILED while this restore was on its way: CloudFormation was never told
+        // of the clone, so nothing would ever delete it.
+        if (run.answeredFailedAtTimeout) await discardUnreported(state, deps);
+        return SUPERSEDED;
+      }
+      if (result.arn) {
         deps.logger.info('clone provisioned', {
           clusterId: result.clusterId,
           reused: result.reused,
@@ -167,18 +174,29 @@ export async function driveOrDiscard(
  * replacement is deleted in the time left after the answer (a few calls, without waiting), as the
  * work would have done had it had the time. Best effort, never awaited.
  */
-export function discardAtTimeout(state: ContinuationState, deps: Deps): void {
+export function discardAtTimeout(state: ContinuationState, deps: Deps, run: RunControl): void {
+  run.failedAtTimeout();
   void discardReplacement(state, deps);
 }
 
 async function discardReplacement(state: ContinuationState, deps: Deps): Promise<void> {
+  if (state.request.RequestType !== 'Update') return;
+  await discardUnreported(state, deps);
+}
+
+/** Deletes the request's clone unless it is the physical id CloudFormation already has. */
+async function discardUnreported(state: ContinuationState, deps: Deps): Promise<void> {
   const arn = state.clusterArn;
-  if (state.request.RequestType !== 'Update' || !arn || arn === state.request.PhysicalResourceId) return;
+  if (state.request.RequestType === 'Delete' || !arn || arn === state.request.PhysicalResourceId) return;
+  const what =
+    state.request.RequestType === 'Update'
+      ? 'failed update: {} its replacement clone'
+      : 'failed create: {} the clone restored after the FAILED answer';
   try {
     await deps.engine.deleteClone({ clusterId: arn, wait: false, ignoreMissing: true }, deps.options);
-    deps.logger.info('failed update: deleted its replacement clone', { clusterId: state.clusterId });
+    deps.logger.info(what.replace('{}', 'deleted'), { clusterId: state.clusterId });
   } catch (err) {
-    deps.logger.error('failed update: could not delete its replacement clone', {
+    deps.logger.error(what.replace('{}', 'could not delete'), {
       clusterId: state.clusterId,
       error: err instanceof Error ? err.message : String(err),
     });

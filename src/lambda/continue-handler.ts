@@ -46,7 +46,7 @@ export async function continueCustomResource(
           if (deps.clock.now().getTime() < state.deadline) {
             return handOff(state, deps, context, 'invocation about to time out');
           }
-          discardAtTimeout(state, deps);
+          discardAtTimeout(state, deps, run);
           return timedOut(state, 'invocation about to time out');
         },
       },

@@ -150,7 +150,7 @@ export async function handleCustomResource(
           if (state && deps.clock.now().getTime() < state.deadline) {
             return handOff(state, deps, context, 'invocation about to time out');
           }
-          if (state) discardAtTimeout(state, deps);
+          if (state) discardAtTimeout(state, deps, run);
           return {
             status: 'FAILED',
             reason: reasonFor(

@@ -47,6 +47,17 @@ export class RunControl {
     this.stopped = true;
   }
 
+  private failed = false;
+
+  /** The timer answered FAILED (the deadline passed): what the work makes from now on is nobody's. */
+  failedAtTimeout(): void {
+    this.failed = true;
+  }
+
+  get answeredFailedAtTimeout(): boolean {
+    return this.failed;
+  }
+
   /** The work must stop: the invocation is over, or the timer holds the answer. */
   get isStopped(): boolean {
     return this.stopped || this.owner === 'timer';

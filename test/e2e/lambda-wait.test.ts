@@ -97,6 +97,35 @@ describe('WaitForAvailable across invocations', () => {
     assert.match(h.logs.text(), /failed update: deleted its replacement clone/);
   });
 
+  it('a Create answered FAILED at the timeout while its restore was on its way deletes the clone once it lands', async () => {
+    // Prepare: every call slow enough that the invocation times out mid-provision, past the deadline
+    h.emulator.setFaults({ latencyMs: 700, jitterMs: 0 });
+    try {
+      // Act
+      const r = await h.send('Create', {
+        SourceClusterId: SOURCE,
+        ClusterId: 'late-create',
+        ServiceTimeout: 1,
+      });
+      // Assess: CloudFormation was told FAILED without the clone; the clone that lands is deleted
+      assert.equal(r.body.Status, 'FAILED');
+      assert.notEqual(r.body.PhysicalResourceId, 'late-create');
+      await eventually(
+        () => h.emulator.rds.cluster('late-create') !== undefined,
+        20_000,
+        'the restore landed',
+      );
+      await eventually(
+        () => ['deleting', undefined].includes(h.emulator.rds.cluster('late-create')?.status),
+        20_000,
+        'the clone nobody was told of is deleted',
+      );
+      assert.match(h.logs.text(), /failed create: deleted the clone restored after the FAILED answer/);
+    } finally {
+      h.emulator.setFaults({ latencyMs: 0 });
+    }
+  });
+
   it('answers FAILED before the invocation times out when the work cannot finish in time', async () => {
     // Prepare: a clone to delete, then every AWS call slowed beyond the function's budget
     const c = await h.send('Create', { SourceClusterId: SOURCE, WaitForAvailable: false });
