@@ -125,8 +125,6 @@ export function planMaintenance(input: MaintenanceInput): Plan {
     );
     plan.steps.push(...idle.steps);
     plan.notes.push(...idle.notes);
-    // A copy without a writer that the pool can do without goes rather than getting one. (It may be
-    // a purge under way, between its instance's deletion and its own: a writer would undo it.)
     const purged = new Set(idle.steps.map((s) => s.clusterId));
     repairs = repairs.filter((r) => !purged.has(r.clusterId));
   }
@@ -184,11 +182,15 @@ function deletionsOf(plan: Plan): DeleteStep[] {
 }
 
 /**
- * Copies nothing uses (those left without a writer, `unfinished`, among them), purged oldest first
- * while the free slots left still meet `keep` — now and counting ahead as the target does. One is
- * kept when a request would be cloned from it next (every source tried before it is full): a purge
- * starts after the lease is given back, and a clone begun on a copy that is then deleted would name
- * a source that no longer exists.
+ * Copies nothing uses, purged oldest first while the free slots left still meet `keep` — now and
+ * counting ahead as the target does. One is kept when a request would be cloned from it next (every
+ * source tried before it is full): a purge starts after the lease is given back, and a clone begun
+ * on a copy that is then deleted would name a source that no longer exists.
+ *
+ * A copy left without a writer (`unfinished`) with nothing on it goes whatever the free slots: it is
+ * most likely a purge under way, between its instance's deletion and its own (a writer now would
+ * undo it, and that purge would wait hours for the new instance to go); if a crash left it so, the
+ * target makes a new copy when the pool needs one.
  */
 function planIdleCopies(
   pool: Pool,
@@ -202,11 +204,15 @@ function planIdleCopies(
   let now = pool.freeCapacity;
   let ahead = capacityAhead;
   const gone = new Set<PoolSource>();
-  for (const copy of idleCopies(pool, unfinished)) {
+  const candidates = idleCopies(pool, unfinished);
+  // The unfinished first: they go in any case, and the capacity left without them decides the rest.
+  candidates.sort((a, b) => Number(unfinished.has(b.cluster.id)) - Number(unfinished.has(a.cluster.id)));
+  for (const copy of candidates) {
     const countsAhead = copy.ageMs <= maxCopyAgeAheadMs;
     const nowWithout = now - copy.free;
     const aheadWithout = ahead - (countsAhead ? copy.free : 0);
-    if (nowWithout < keep || aheadWithout < keep) continue;
+    const noWriter = unfinished.has(copy.cluster.id);
+    if (!noWriter && (nowWithout < keep || aheadWithout < keep)) continue;
     const at = pool.cloneable.indexOf(copy);
     if (at >= 0 && !pool.cloneable.slice(0, at).some((s) => !gone.has(s))) {
       out.notes.push(
@@ -218,7 +224,9 @@ function planIdleCopies(
       copy.cluster,
       'copy',
       'purge',
-      `${unfinished.has(copy.cluster.id) ? 'it has no writer and ' : ''}nothing uses it, and without it ${aheadWithout} free slots are left, enough for the ${keep} the next ${horizon} may need (data ${formatDuration(copy.ageMs)} old); a copy purged now could be back within that time`,
+      noWriter
+        ? `it has no writer (its purge may be under way) and nothing uses it: rather than given one, it goes, and the target makes a new copy if the next ${horizon} need one`
+        : `nothing uses it, and without it ${aheadWithout} free slots are left, enough for the ${keep} the next ${horizon} may need (data ${formatDuration(copy.ageMs)} old); a copy purged now could be back within that time`,
     );
     step.liveClones = 0;
     out.steps.push(step);

@@ -295,8 +295,8 @@ describe('maintenance: what a crash left without a writer', () => {
     c.createdAt = minutesAgo(20);
     const k = clone({ id: 'halfmade-clone', of: r, instances: 0 });
     k.createdAt = minutesAgo(20);
-    // Act: 20 free slots wanted, so the copy's 15 are needed.
-    const p = plan(inventory(r, c, k), { targetCloneSlots: 20 });
+    // Act: a fixed target of 20 free slots, so the copy's 15 are needed.
+    const p = plan(inventory(r, c, k), { targetCloneSlots: 20, maxCloneSlots: 20 });
     // Assess
     assert.deepEqual(
       p.steps.map((s) => [s.kind, s.clusterId]),
@@ -309,15 +309,21 @@ describe('maintenance: what a crash left without a writer', () => {
     assert.match(p.steps[0]?.reason ?? '', /no writer instance for 20m/);
   });
 
-  it('deletes a copy without a writer that the hours ahead do not need, rather than giving it one', () => {
-    // Prepare: a copy whose writer is gone (a purge under way, or a crash); nothing wanted at these hours.
+  it('with a target that follows demand, deletes a copy without a writer and nothing on it, and makes a new one if needed', () => {
+    // Prepare: a copy whose writer is gone: a crash, or more likely a purge under way (its instance
+    // deleted, the cluster next), which a writer would undo.
     const r = root({ id: 'prod' });
     const c = copy({ id: 'prod-going', of: r, ageHours: 5, instances: 0 });
     // Act
-    const p = plan(inventory(r, c), { targetCloneSlots: 0 });
+    const quiet = plan(inventory(r, c), { targetCloneSlots: 0 });
+    const busy = plan(inventory(r, c), { targetCloneSlots: 20 });
     // Assess
-    assert.deepEqual(kinds(p), ['delete prod-going']);
-    assert.match(p.steps[0]?.reason ?? '', /^it has no writer and nothing uses it/);
+    assert.deepEqual(kinds(quiet), ['delete prod-going']);
+    assert.match(
+      quiet.steps[0]?.reason ?? '',
+      /^it has no writer \(its purge may be under way\) and nothing uses it/,
+    );
+    assert.deepEqual(kinds(busy), [`copy prod-${STAMP}-1`, 'delete prod-going']);
   });
 
   it('leaves them alone while their maker may still be at work', () => {
