@@ -26,6 +26,8 @@ export interface ReplayFigures {
   failures: string[];
   copiesMade: number;
   copyHours: number;
+  /** Copy-hours in each hour of the window, from its start: where in the day and week they go. */
+  copyHoursByHour: number[];
   cloneHours: number;
   /** Hours of full-size volumes: the pool's copies and the clones AWS silently served as full copies. */
   fullVolumeHours: number;
@@ -43,6 +45,8 @@ export interface ReplayFigures {
   clockSteps: number;
   wallMs: number;
 }
+
+const HOUR_MS = 3_600_000;
 
 /** Calls after which the ledger reads the records again: what creates, deletes, claims (tags) or renames. */
 const MUTATIONS = /^(Restore|Create|Delete|AddTagsToResource|RemoveTagsFromResource|ModifyDBCluster)/;
@@ -148,6 +152,9 @@ export async function replay(
       failures,
       copiesMade: ledger.made('copy', window.start, window.end),
       copyHours: ledger.hours((l) => l.kind === 'copy', window.start, window.end),
+      copyHoursByHour: Array.from({ length: Math.ceil((window.end - window.start) / HOUR_MS) }, (_, i) =>
+        ledger.hours((l) => l.kind === 'copy', window.start + i * HOUR_MS, window.start + (i + 1) * HOUR_MS),
+      ),
       cloneHours: ledger.hours((l) => l.kind === 'clone', window.start, window.end),
       fullVolumeHours: ledger.hours((l) => l.full, window.start, window.end),
       warmMade: ledger.made('warm', window.start, window.end),
