@@ -12,10 +12,10 @@ import { loadMaintenanceConfig, type MaintenanceEvent } from './maintenance.ts';
 /** Why this provision should start maintenance now, or undefined. */
 export function topUpReason(
   result: ProvisionResult,
-  entry: { lowWaterSlots?: number; warmClones?: number },
+  entry: { lowWaterSlots?: number; warmClones?: number | 'demand' },
 ): string | undefined {
   if (result.reused || result.dryRun || result.freeCapacity === undefined) return undefined;
-  if (result.claimedWarmClone && (entry.warmClones ?? 0) > 0) {
+  if (result.claimedWarmClone && (entry.warmClones === 'demand' || (entry.warmClones ?? 0) > 0)) {
     return `warm clone ${result.claimedWarmClone} was claimed: a new one replaces it`;
   }
   const low = entry.lowWaterSlots ?? DEFAULT_LOW_WATER_SLOTS;

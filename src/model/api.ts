@@ -194,12 +194,18 @@ export interface MaintenanceSource {
    * in between (default: the floor or three copies' worth, whichever is more).
    */
   maxCloneSlots?: number;
-  /** Free slots wanted = the most requests seen in any window this long in the last week (default PT3H). */
+  /**
+   * Free slots wanted = the most requests in one window this long around the same hours on each of
+   * the last 7 days (default PT3H, at most P1D).
+   */
   demandWindow?: string;
   /** A provision leaving fewer free slots starts maintenance at once (default 5). */
   lowWaterSlots?: number;
-  /** Clones kept fully made (cluster and writer), claimed by requests in seconds (default 0). */
-  warmClones?: number;
+  /**
+   * Clones kept fully made (cluster and writer), claimed by requests in seconds (default 0); `demand`:
+   * as many as the most requests in one hour around the coming hours on the last 7 days (at most 50).
+   */
+  warmClones?: number | 'demand';
   /** Warm clones older than this are replaced with fresh ones (default PT12H). */
   warmCloneTtl?: string;
   /** Default: the root writer's class, which requests without an instance class get. */

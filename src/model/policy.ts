@@ -58,8 +58,8 @@ export interface MaintenancePolicy {
   demandWindowMs: number;
   /** A provision that leaves fewer free slots starts a maintenance run (the Lambda) or says to (the CLI). */
   lowWaterSlots: number;
-  /** Clones kept fully made, ready to be claimed by a request in seconds. */
-  warmClones: number;
+  /** Clones kept fully made, ready to be claimed by a request in seconds; `demand`: sized by the demand model. */
+  warmClones: number | 'demand';
   warmCloneTtlMs: number;
   /** Default: the root writer's class (what a request without an instance class gets). */
   warmCloneInstanceClass?: string;

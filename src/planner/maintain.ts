@@ -27,7 +27,7 @@ import { liveReservations } from './provision.ts';
 import { deleteStep, idleCopies, planExpiredClones, planObsoleteCopies, withoutDeleted } from './purge.ts';
 import { withRecentRestores } from './recent.ts';
 import { planStranded } from './stranded.ts';
-import { warmClones } from './warm.ts';
+import { retireSurplus, warmClones, warmWanted } from './warm.ts';
 
 export interface MaintenanceInput {
   inventory: Inventory;
@@ -105,11 +105,21 @@ export function planMaintenance(input: MaintenanceInput): Plan {
   const wanted = demandTarget(policy, input.lease?.demand, now);
   plan.notes.push(wanted.reason);
   // Warm clones still to make take free slots too: the copies are sized for both.
+  const warm = warmWanted(policy, input.lease?.demand, now);
+  if (warm.reason) plan.notes.push(warm.reason);
   const warmReady = warmClones(pool).length;
-  const warmToMake = Math.max(0, policy.warmClones - warmReady);
-  if (policy.warmClones > 0 || warmReady > 0) {
+  const warmToMake = Math.max(0, warm.count - warmReady);
+  // Sized by demand, the extra ones go now (nights need none); a fixed number lets them expire.
+  const retired = policy.warmClones === 'demand' ? retireSurplus(pool, warm.count, now) : [];
+  if (warm.count > 0 || warmReady > 0) {
+    const extra =
+      warmReady > warm.count
+        ? retired.length
+          ? ` (${retired.length} retired now)`
+          : ' (the extra ones go when they expire)'
+        : '';
     plan.notes.push(
-      `warm clones: ${warmReady} ready, ${policy.warmClones} wanted${warmToMake ? `: ${warmToMake} to make after the copies` : ''}${warmReady > policy.warmClones ? ' (the extra ones go when they expire)' : ''}`,
+      `warm clones: ${warmReady} ready, ${warm.count} wanted${warmToMake ? `: ${warmToMake} to make after the copies` : ''}${extra}`,
     );
   }
   let repairs = stranded.repairs;
@@ -162,8 +172,9 @@ export function planMaintenance(input: MaintenanceInput): Plan {
       }),
     );
   }
-  // Copies first, under the lease, so a provision running now sees them; repairs and deletions after it.
-  plan.steps = [...copies, ...repairs, ...plan.steps];
+  // Copies first, under the lease, so a provision running now sees them, and the retired warm clones'
+  // expiry, so none is claimed after this count; repairs and deletions after it.
+  plan.steps = [...copies, ...retired, ...repairs, ...plan.steps];
   // As the pool counts it once the plan is applied (copies aging out still count until they do).
   plan.capacityAfter = afterDeletesNow + count * max;
   if (warmToMake > 0) plan.warmToMake = warmToMake;

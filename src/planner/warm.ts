@@ -4,9 +4,12 @@
 // setting a warm clone cannot have (its own network, parameter groups, password). The claim happens
 // under the root's lease, so each warm clone goes to exactly one request.
 import type { ClusterInfo } from '../model/inventory.ts';
-import type { ClaimStep } from '../model/plan.ts';
-import type { ProvisionPolicy } from '../model/policy.ts';
+import type { ClaimStep, DemandCounts, TagStep } from '../model/plan.ts';
+import type { MaintenancePolicy, ProvisionPolicy } from '../model/policy.ts';
 import { managedTagList, TAG } from '../model/tags.ts';
+import { formatDuration } from '../util/duration.ts';
+import { MAX_WARM_CLONES } from '../validation/numbers.ts';
+import { sameHoursDemand } from './demand.ts';
 import type { Pool, PoolClone } from './pool.ts';
 import { clusterIdFromArn } from './pool.ts';
 
@@ -120,4 +123,47 @@ export function idleInstanceHours(clone: Pick<PoolClone, 'ageMs'>): number {
 
 export function isWarm(c: ClusterInfo): boolean {
   return c.managed?.role === 'clone' && c.managed.warm !== undefined;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * How many warm clones to keep now. `demand`: the most requests in one hour that started within an
+ * hour of this time of day, or up to `aheadMs` later, on any of the last 7 days (a claimed warm clone
+ * is replaced at once, so the busiest hour of the coming ones is what they must absorb), at most
+ * MAX_WARM_CLONES.
+ */
+export function warmWanted(
+  policy: Pick<MaintenancePolicy, 'warmClones' | 'demandWindowMs'>,
+  demand: DemandCounts | undefined,
+  now: Date,
+): { count: number; reason?: string } {
+  if (policy.warmClones !== 'demand') return { count: policy.warmClones };
+  const seen = sameHoursDemand(demand, now, HOUR_MS, policy.demandWindowMs);
+  const count = Math.min(MAX_WARM_CLONES, seen.requests);
+  return {
+    count,
+    reason: `warmClones demand: ${count} wanted, the busiest hour around the coming ${formatDuration(policy.demandWindowMs)} on the last 7 days had ${seen.requests} request${seen.requests === 1 ? '' : 's'}${count < seen.requests ? ` (at most ${MAX_WARM_CLONES})` : ''}`,
+  };
+}
+
+/**
+ * Warm clones beyond `count` (the newest first: the longest-waiting are claimed first and are the most
+ * surely ready): their expiry is set to now under the lease, so no request claims them from then on,
+ * and maintenance deletes them as expired.
+ */
+export function retireSurplus(pool: Pool, count: number, now: Date): TagStep[] {
+  const ready = warmClones(pool);
+  const made = (c: PoolClone) => c.cluster.createdAt?.getTime() ?? Number.MAX_SAFE_INTEGER;
+  return [...ready]
+    .sort((a, b) => made(b) - made(a))
+    .slice(0, Math.max(0, ready.length - count))
+    .map((c) => ({
+      kind: 'tag',
+      clusterId: c.cluster.id,
+      arn: c.cluster.arn,
+      tags: [{ Key: TAG.expiresAt, Value: now.toISOString() }],
+      underLease: true,
+      reason: `${ready.length} warm clones ready, ${count} wanted for the coming hours: ${c.cluster.id} expires now (no request can claim it from now on) and goes as expired`,
+    }));
 }

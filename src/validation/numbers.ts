@@ -54,12 +54,14 @@ export function checkTargetCloneSlots(value: unknown, field: string): number {
 /** Warm clones kept ready per source: each holds a slot and runs an instance while it waits. */
 export const MAX_WARM_CLONES = 50;
 
-export function checkWarmClones(value: unknown, field: string): number {
+/** A fixed number of warm clones, or `demand`: as many as the coming hours' requests (see planner/warm). */
+export function checkWarmClones(value: unknown, field: string): number | 'demand' {
+  if (value === 'demand') return value;
   return wholeNumberIn(
     value,
     field,
     0,
     MAX_WARM_CLONES,
-    'each warm clone is a running instance billed while it waits',
+    'or "demand"; each warm clone is a running instance billed while it waits',
   );
 }

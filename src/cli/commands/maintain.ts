@@ -100,8 +100,10 @@ export async function maintainOptions(flags: Flags, io: Io): Promise<MaintainOpt
       if (v !== undefined) source[field as keyof typeof STRING_FLAGS] = v;
     }
     for (const [field, flag] of Object.entries(NUMBER_FLAGS)) {
-      const v = flags.wholeNumber(flag);
-      if (v !== undefined) source[field as keyof typeof NUMBER_FLAGS] = v;
+      // --warm-clones also takes `demand`, which the source's validation reads as such.
+      const v =
+        flag === 'warm-clones' && flags.string(flag) === 'demand' ? 'demand' : flags.wholeNumber(flag);
+      if (v !== undefined) (source as unknown as Record<string, unknown>)[field] = v;
     }
     if (flags.bool('no-purge')) source.purgeObsoleteCopies = false;
     if (flags.bool('pause-when-idle')) source.pauseWhenIdle = true;
@@ -156,13 +158,16 @@ Options:
   --max-copy-age DURATION      copies older than this are obsolete and purged (default ${formatDuration(3 * 86_400_000)}, P3D)
   --copy-instance-class C      instance class of new copies' instance (default: the root writer's)
   --max-slots N                ceiling of the free slots kept: between --target-slots and this, the
-                               busiest --demand-window of the last week decides (default: the target
-                               or 45, whichever is more)
+                               busiest --demand-window around the coming hours on the last 7 days
+                               decides (default: the target or 45, whichever is more; equal to the
+                               target: a fixed target)
   --demand-window DURATION     how far ahead spare slots must last: a full copy's build time plus the
                                time to the next run (default PT3H)
   --low-water-slots N          a clone request leaving fewer free slots starts maintenance (default 5)
-  --warm-clones N              clones kept fully made, claimed by requests in seconds (default 0);
-                               each is a running instance while it waits
+  --warm-clones N|demand       clones kept fully made, claimed by requests in seconds (default 0);
+                               each is a running instance while it waits. demand: as many as the
+                               busiest hour around the coming hours on the last 7 days (at most 50);
+                               the extra ones are retired as demand falls
   --warm-clone-ttl DURATION    warm clones older than this are replaced (default PT12H)
   --warm-clone-instance-class C  writer class of warm clones (default: the root writer's)
   --pause-when-idle            db.serverless copies and warm clones go down to 0 ACUs and pause after

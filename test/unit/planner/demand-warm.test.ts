@@ -275,6 +275,47 @@ describe('warm clones', () => {
     assert.equal(p.steps.filter((s) => s.kind === 'copy').length, 1);
     assert.ok(p.notes.includes('warm clones: 2 ready, 6 wanted: 4 to make after the copies'));
   });
+
+  it('warmClones demand: as many as the busiest hour around the coming hours, none at night', () => {
+    const r = root({ id: 'prod' });
+    const c = copy({ of: r, id: 'prod-copy', ageHours: 2 });
+    const ready = clones(3, r, { idPrefix: 'prod-warm', warm: 'db.r6g.large', expiresAt });
+    const plan = (demand: DemandCounts) =>
+      planMaintenance({
+        inventory: inventory(r, c, ...ready),
+        policy: maintenancePolicy({ targetCloneSlots: 5, warmClones: 'demand' }),
+        lease: { reservations: [], demand },
+        managerId: MANAGER_ID,
+        now: NOW,
+      });
+    // Yesterday 8 requests in the hour after this one: 8 wanted, 3 ready, 5 to make.
+    const day = plan(demandOf({ 23: 8, 22: 2 }));
+    assert.equal(day.warmToMake, 5);
+    assert.ok(day.notes.some((n) => n.startsWith('warmClones demand: 8 wanted')));
+    assert.equal(day.steps.filter((s) => s.kind === 'tag').length, 0);
+    // The same requests yesterday evening: none wanted now; the 3 ready ones are retired under the lease.
+    const night = plan(demandOf({ 14: 8 }));
+    const retired = night.steps.filter((s) => s.kind === 'tag');
+    assert.equal(night.warmToMake, undefined);
+    assert.deepEqual(
+      retired.map((t) => [t.clusterId, t.underLease, t.tags]),
+      ready.map((w) => [w.id, true, [{ Key: TAG.expiresAt, Value: NOW.toISOString() }]]),
+    );
+    assert.ok(night.notes.includes('warm clones: 3 ready, 0 wanted (3 retired now)'));
+  });
+
+  it('a fixed number of warm clones is never retired early: the extra ones go when they expire', () => {
+    const r = root({ id: 'prod' });
+    const ready = clones(3, r, { idPrefix: 'prod-warm', warm: 'db.r6g.large', expiresAt });
+    const p = planMaintenance({
+      inventory: inventory(r, ...ready),
+      policy: maintenancePolicy({ targetCloneSlots: 5, warmClones: 1 }),
+      lease: SETTLED,
+      managerId: MANAGER_ID,
+      now: NOW,
+    });
+    assert.equal(p.steps.filter((s) => s.kind === 'tag').length, 0);
+  });
 });
 
 describe('copies about to age out', () => {
