@@ -201,6 +201,31 @@ describe('daily CLI use', () => {
     assert.match(errorLine(flag), /--sorce: unknown option for "clone"; did you mean --source\?/);
   });
 
+  it('maintain --warm-clones takes a number or demand, and names anything else', async () => {
+    const bad = await runCli([
+      'maintain',
+      '--source',
+      'billing',
+      '--target-slots',
+      '0',
+      '--warm-clones',
+      'lots',
+      ...at,
+    ]);
+    assert.equal(bad.code, 2);
+    assert.equal(
+      errorLine(bad),
+      'aurora-clone-manager: --warm-clones: "lots" is not a whole number or "demand"',
+    );
+    const demand = await runCli([
+      'maintain',
+      ...['--source', 'billing', '--target-slots', '0', '--warm-clones', 'demand', '--dry-run', '--json'],
+      ...at,
+    ]);
+    assert.equal(demand.code, 0, demand.stderr);
+    assert.match(demand.stdout, /warmClones demand: \d+ wanted, the busiest hour around the coming 3h/);
+  });
+
   it('maintain --warm-clones keeps clones ready; the next clone claims one in seconds and says so', async () => {
     const made = await runCli([
       'maintain',

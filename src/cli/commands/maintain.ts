@@ -101,8 +101,11 @@ export async function maintainOptions(flags: Flags, io: Io): Promise<MaintainOpt
     }
     for (const [field, flag] of Object.entries(NUMBER_FLAGS)) {
       // --warm-clones also takes `demand`, which the source's validation reads as such.
-      const v =
-        flag === 'warm-clones' && flags.string(flag) === 'demand' ? 'demand' : flags.wholeNumber(flag);
+      const given = flags.string(flag);
+      if (flag === 'warm-clones' && given !== undefined && given !== 'demand' && !/^\d+$/.test(given)) {
+        throw new ValidationError('--warm-clones', `"${given}" is not a whole number or "demand"`);
+      }
+      const v = given === 'demand' ? 'demand' : flags.wholeNumber(flag);
       if (v !== undefined) (source as unknown as Record<string, unknown>)[field] = v;
     }
     if (flags.bool('no-purge')) source.purgeObsoleteCopies = false;
