@@ -248,7 +248,11 @@ async function deleteOutcome(call: () => Promise<unknown>): Promise<DeleteOutcom
     return 'deleting';
   } catch (err) {
     if (err instanceof AwsNotFoundError) return 'gone';
-    if (err instanceof AwsInvalidStateError && /deleting|being deleted/i.test(errorMessage(err.cause))) {
+    // "already being deleted", but not "still contains DB instances in non-deleting state".
+    if (
+      err instanceof AwsInvalidStateError &&
+      /(?<!non-)deleting|being deleted/i.test(errorMessage(err.cause))
+    ) {
       return 'already-deleting';
     }
     throw err;

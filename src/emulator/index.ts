@@ -52,6 +52,8 @@ export interface EmulatorOptions {
   serverlessV2MinZero?: 'supported-versions' | 'all-versions';
   /** Whether a `creating` cluster reports its CloneGroupId (unconfirmed on AWS; default shown). */
   cloneGroupIdWhileCreating?: 'shown' | 'hidden';
+  /** Whether DeleteDBCluster takes a cluster whose instances are being deleted (unconfirmed; default deleting). */
+  deleteClusterWhileInstances?: 'deleting' | 'gone';
   /** Clusters and instances per Region (default 40 each). */
   quotas?: Partial<RdsQuotas>;
   /** Simulated data size of new clusters (drives full-copy durations). */
@@ -117,6 +119,7 @@ const KNOWN_OPTIONS = new Set([
   'renameTakesEffect',
   'serverlessV2MinZero',
   'cloneGroupIdWhileCreating',
+  'deleteClusterWhileInstances',
   'quotas',
   'defaultSizeGiB',
   'faults',
@@ -153,6 +156,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ...(options.serverlessV2MinZero ? { serverlessV2MinZero: options.serverlessV2MinZero } : {}),
       ...(options.cloneGroupIdWhileCreating
         ? { cloneGroupIdWhileCreating: options.cloneGroupIdWhileCreating }
+        : {}),
+      ...(options.deleteClusterWhileInstances
+        ? { deleteClusterWhileInstances: options.deleteClusterWhileInstances }
         : {}),
       ...(options.quotas ? { quotas: options.quotas } : {}),
       ...(options.defaultSizeGiB !== undefined ? { defaultSizeGiB: options.defaultSizeGiB } : {}),

@@ -3,6 +3,7 @@
 // what is already gone or already being deleted counts as done.
 import type { DeleteResult } from '../model/api.ts';
 import { readManagedTags, tagMap } from '../model/tags.ts';
+import { AwsInvalidStateError } from '../util/errors.ts';
 import type { ExecutorContext } from './context.ts';
 import { cleanupPassword, type PasswordLeftovers } from './password.ts';
 import { waitUntil } from './wait.ts';
@@ -48,13 +49,21 @@ export async function deleteManaged(
       .filter(Boolean);
     for (const id of instanceIds) await ctx.retry(() => ctx.rds.deleteInstance(id));
     out.instancesDeleted = instanceIds;
-    if (instanceIds.length > 0) {
+    const deleteCluster = () => ctx.retry(() => ctx.rds.deleteCluster(clusterId, options.finalSnapshotId));
+    let outcome: Awaited<ReturnType<typeof deleteCluster>>;
+    try {
+      // At once: RDS takes a cluster whose instances are all being deleted. While the cluster stayed
+      // available without a writer, another run could take it for half made and give it one.
+      outcome = await deleteCluster();
+    } catch (err) {
+      // Refused while its instances are still going: wait for them, then delete it.
+      if (!(err instanceof AwsInvalidStateError) || instanceIds.length === 0) throw err;
       await pollDeletion(ctx, clusterId, `instances of ${clusterId}`, async () => {
         const left = (await ctx.rds.describeCluster(clusterId))?.DBClusterMembers?.length ?? 0;
         return { done: left === 0, status: `${left} instance(s) left` };
       });
+      outcome = await deleteCluster();
     }
-    const outcome = await ctx.retry(() => ctx.rds.deleteCluster(clusterId, options.finalSnapshotId));
     out.alreadyGone = outcome === 'gone' && instanceIds.length === 0;
     if (options.wait && outcome !== 'gone') {
       await pollDeletion(ctx, clusterId, `deletion of ${clusterId}`, async () => {

@@ -408,7 +408,8 @@ export function deleteCluster(model: RdsModel, regionName: string, input: Delete
     );
   }
   const instances = model.instancesOf(region, cluster.id);
-  if (instances.some((i) => i.status !== 'deleting')) {
+  const gone = model.options.deleteClusterWhileInstances === 'gone';
+  if (instances.some((i) => gone || i.status !== 'deleting')) {
     throw faults.invalidClusterState(
       'Cluster cannot be deleted, it still contains DB instances in non-deleting state.',
     );

@@ -85,6 +85,12 @@ export interface RdsOptions {
    * filter): `shown` (default) or `hidden` until it is available. Unconfirmed on AWS.
    */
   cloneGroupIdWhileCreating: 'shown' | 'hidden';
+  /**
+   * Whether DeleteDBCluster takes a cluster whose instances are all being deleted (`deleting`, as
+   * AWS's message "still contains DB instances in non-deleting state" suggests; default) or only
+   * once they are gone (`gone`). Unconfirmed on AWS.
+   */
+  deleteClusterWhileInstances: 'deleting' | 'gone';
 }
 
 export const DEFAULT_RDS_OPTIONS: RdsOptions = {
@@ -97,6 +103,7 @@ export const DEFAULT_RDS_OPTIONS: RdsOptions = {
   renameTakesEffect: 'end',
   serverlessV2MinZero: 'supported-versions',
   cloneGroupIdWhileCreating: 'shown',
+  deleteClusterWhileInstances: 'deleting',
 };
 
 export interface RdsOptionsInput {
@@ -111,6 +118,7 @@ export interface RdsOptionsInput {
   renameTakesEffect?: 'end' | 'start';
   serverlessV2MinZero?: 'supported-versions' | 'all-versions';
   cloneGroupIdWhileCreating?: 'shown' | 'hidden';
+  deleteClusterWhileInstances?: 'deleting' | 'gone';
 }
 
 export function resolveRdsOptions(input: RdsOptionsInput = {}): RdsOptions {
@@ -126,6 +134,8 @@ export function resolveRdsOptions(input: RdsOptionsInput = {}): RdsOptions {
     serverlessV2MinZero: input.serverlessV2MinZero ?? DEFAULT_RDS_OPTIONS.serverlessV2MinZero,
     cloneGroupIdWhileCreating:
       input.cloneGroupIdWhileCreating ?? DEFAULT_RDS_OPTIONS.cloneGroupIdWhileCreating,
+    deleteClusterWhileInstances:
+      input.deleteClusterWhileInstances ?? DEFAULT_RDS_OPTIONS.deleteClusterWhileInstances,
   };
   const problems: string[] = [];
   for (const [key, value] of Object.entries(options.timings)) {
@@ -150,6 +160,10 @@ export function resolveRdsOptions(input: RdsOptionsInput = {}): RdsOptions {
   if (options.cloneGroupIdWhileCreating !== 'shown' && options.cloneGroupIdWhileCreating !== 'hidden')
     problems.push(
       `cloneGroupIdWhileCreating must be shown or hidden (got ${String(options.cloneGroupIdWhileCreating)})`,
+    );
+  if (options.deleteClusterWhileInstances !== 'deleting' && options.deleteClusterWhileInstances !== 'gone')
+    problems.push(
+      `deleteClusterWhileInstances must be deleting or gone (got ${String(options.deleteClusterWhileInstances)})`,
     );
   if (problems.length) throw new Error(`invalid RDS emulator options: ${problems.join('; ')}`);
   return options;
