@@ -9,7 +9,7 @@ import type { MaintenancePolicy, ProvisionPolicy } from '../model/policy.ts';
 import { managedTagList, TAG } from '../model/tags.ts';
 import { formatDuration } from '../util/duration.ts';
 import { MAX_WARM_CLONES } from '../validation/numbers.ts';
-import { sameHoursDemand } from './demand.ts';
+import { countingSince, REFERENCE_DAYS, sameHoursDemand } from './demand.ts';
 import type { Pool, PoolClone } from './pool.ts';
 import { clusterIdFromArn } from './pool.ts';
 
@@ -126,6 +126,7 @@ export function isWarm(c: ClusterInfo): boolean {
 }
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /**
  * How many warm clones to keep now. `demand`: the most requests in one hour that started within an
@@ -140,10 +141,20 @@ export function warmWanted(
 ): { count: number; reason?: string } {
   if (policy.warmClones !== 'demand') return { count: policy.warmClones };
   const seen = sameHoursDemand(demand, now, HOUR_MS, policy.demandWindowMs);
-  const count = Math.min(MAX_WARM_CLONES, seen.requests);
+  // A source counted for less than a week has hours it has not seen yet: until then, the busiest hour
+  // counted at any time of day.
+  const since = countingSince(demand);
+  const learning = !since || now.getTime() - since.getTime() < REFERENCE_DAYS * DAY_MS;
+  const anyHour = learning ? sameHoursDemand(demand, now, HOUR_MS, DAY_MS).requests : 0;
+  const wanted = Math.max(seen.requests, anyHour);
+  const count = Math.min(MAX_WARM_CLONES, wanted);
+  const why =
+    anyHour > seen.requests
+      ? `demand counted for under a week: the busiest hour counted so far had ${anyHour}`
+      : `the busiest hour around the coming ${formatDuration(policy.demandWindowMs)} on the last 7 days had ${seen.requests} request${seen.requests === 1 ? '' : 's'}`;
   return {
     count,
-    reason: `warmClones demand: ${count} wanted, the busiest hour around the coming ${formatDuration(policy.demandWindowMs)} on the last 7 days had ${seen.requests} request${seen.requests === 1 ? '' : 's'}${count < seen.requests ? ` (at most ${MAX_WARM_CLONES})` : ''}`,
+    reason: `warmClones demand: ${count} wanted, ${why}${count < wanted ? ` (at most ${MAX_WARM_CLONES})` : ''}`,
   };
 }
 

@@ -304,6 +304,29 @@ describe('warm clones', () => {
     assert.ok(night.notes.includes('warm clones: 3 ready, 0 wanted (3 retired now)'));
   });
 
+  it('warmClones demand, on a source counted for under a week: the busiest hour counted so far', () => {
+    const r = root({ id: 'prod' });
+    const c = copy({ of: r, id: 'prod-copy', ageHours: 2 });
+    // Counting began a day ago; 6 requests yesterday evening, none at these hours.
+    const demand: DemandCounts = {
+      ...recordRequest(undefined, new Date(NOW.getTime() - DAY_MS)),
+      [new Date(Math.floor(NOW.getTime() / HOUR_MS) * HOUR_MS - 14 * HOUR_MS).toISOString()]: 6,
+    };
+    const p = planMaintenance({
+      inventory: inventory(r, c),
+      policy: maintenancePolicy({ targetCloneSlots: 5, warmClones: 'demand' }),
+      lease: { reservations: [], demand },
+      managerId: MANAGER_ID,
+      now: NOW,
+    });
+    assert.equal(p.warmToMake, 6);
+    assert.ok(
+      p.notes.includes(
+        'warmClones demand: 6 wanted, demand counted for under a week: the busiest hour counted so far had 6',
+      ),
+    );
+  });
+
   it('a fixed number of warm clones is never retired early: the extra ones go when they expire', () => {
     const r = root({ id: 'prod' });
     const ready = clones(3, r, { idPrefix: 'prod-warm', warm: 'db.r6g.large', expiresAt });
