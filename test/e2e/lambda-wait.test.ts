@@ -99,7 +99,7 @@ describe('WaitForAvailable across invocations', () => {
 
   it('a Create answered FAILED at the timeout while its restore was on its way deletes the clone once it lands', async () => {
     // Prepare: every call slow enough that the invocation times out mid-provision, past the deadline
-    h.emulator.setFaults({ latencyMs: 700, jitterMs: 0 });
+    h.emulator.setFaults({ latencyMs: 400, jitterMs: 0 });
     try {
       // Act
       const r = await h.send('Create', {
