@@ -94,7 +94,12 @@ describe('WaitForAvailable across invocations', () => {
       'replacement deleted',
     );
     assert.ok(h.emulator.rds.cluster('keep-me'), 'the old clone stays');
-    assert.match(h.logs.text(), /failed update: deleted its replacement clone/);
+    // Logged once DeleteDBCluster has answered, a moment after the emulator shows it deleting.
+    await eventually(
+      () => /failed update: deleted its replacement clone/.test(h.logs.text()),
+      5_000,
+      'logged',
+    );
   });
 
   it('a Create answered FAILED at the timeout while its restore was on its way deletes the clone once it lands', async () => {
@@ -120,7 +125,11 @@ describe('WaitForAvailable across invocations', () => {
         20_000,
         'the clone nobody was told of is deleted',
       );
-      assert.match(h.logs.text(), /failed create: deleted the clone restored after the FAILED answer/);
+      await eventually(
+        () => /failed create: deleted the clone restored after the FAILED answer/.test(h.logs.text()),
+        5_000,
+        'logged',
+      );
     } finally {
       h.emulator.setFaults({ latencyMs: 0 });
     }

@@ -18,7 +18,7 @@ for (const choice of ['deleting', 'gone'] as const) {
     it('removes the instance and the cluster, and says so', async () => {
       const env = await engineEnv({
         deleteClusterWhileInstances: choice,
-        timings: { deleteInstanceMs: 400 },
+        timings: { deleteInstanceMs: 200 },
       });
       emulators.push(env.emulator);
       const made = await provisionClone(
