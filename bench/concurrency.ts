@@ -44,7 +44,11 @@ interface ModeResult {
 async function prepared(n: number): Promise<BenchEnv> {
   const env = await benchEnv({}, { managerId: 'bench' });
   env.emulator.createSourceCluster({ id: 'prod', instanceClass: 'db.r6g.large' });
-  const [report] = await maintainPool([{ clusterId: 'prod', targetCloneSlots: n }], env.options);
+  // A fixed target (floor = ceiling): exactly the copies n slots need, whatever demand says.
+  const [report] = await maintainPool(
+    [{ clusterId: 'prod', targetCloneSlots: n, maxCloneSlots: n }],
+    env.options,
+  );
   if (!report?.ok) throw new Error(`maintenance failed: ${report?.error}`);
   if (!(await until(() => poolReady(env.emulator), 60_000)))
     throw new Error('the copies did not become available within 60 s');
