@@ -27,7 +27,7 @@ describe('the engine under injected AWS faults', () => {
     try {
       env.emulator.setFaults({ throttleRate: 0.4, errorRate: 0.1 });
       const settled = await Promise.allSettled(
-        Array.from({ length: 6 }, (_, i) =>
+        Array.from({ length: 4 }, (_, i) =>
           provisionClone({ sourceClusterId: 'prod', requestKey: `harsh-${i}`, wait: true }, env.options),
         ),
       );
@@ -38,7 +38,7 @@ describe('the engine under injected AWS faults', () => {
           .map((s) => String((s as PromiseRejectedResult).reason)),
         [],
       );
-      assert.equal((await describePool('prod', env.options)).clones.length, 6);
+      assert.equal((await describePool('prod', env.options)).clones.length, 4);
       assert.equal(env.emulator.stats().rds.accidentalFullCopies, 0);
     } finally {
       await env.emulator.stop();
