@@ -202,26 +202,25 @@ describe('daily CLI use', () => {
   });
 
   it('maintain --warm-clones takes a number or demand, and names anything else', async () => {
-    const bad = await runCli([
-      'maintain',
-      '--source',
-      'billing',
-      '--target-slots',
-      '0',
-      '--warm-clones',
-      'lots',
-      ...at,
-    ]);
+    const maintain = (warm: string, ...more: string[]) =>
+      runCli([
+        'maintain',
+        '--source',
+        'billing',
+        '--target-slots',
+        '0',
+        '--warm-clones',
+        warm,
+        ...more,
+        ...at,
+      ]);
+    const bad = await maintain('lots');
     assert.equal(bad.code, 2);
     assert.equal(
       errorLine(bad),
       'aurora-clone-manager: --warm-clones: "lots" is not a whole number or "demand"',
     );
-    const demand = await runCli([
-      'maintain',
-      ...['--source', 'billing', '--target-slots', '0', '--warm-clones', 'demand', '--dry-run', '--json'],
-      ...at,
-    ]);
+    const demand = await maintain('demand', '--dry-run', '--json');
     assert.equal(demand.code, 0, demand.stderr);
     assert.match(demand.stdout, /warmClones demand: \d+ wanted/);
   });

@@ -20,6 +20,9 @@ import { provisionPolicy } from '../unit/planner/policies.ts';
 
 const NOW = new Date('2026-12-01T09:00:00.000Z');
 
+/** What a holder writes for a request it served. */
+const servedA = { requestKey: 'a', ticket: 't-a', clusterId: 'prod-a', at: NOW.toISOString(), by: 'holder' };
+
 function waiting(key: string): QueuedRequest {
   return {
     requestKey: key,
@@ -58,13 +61,7 @@ function leaseQueueBehaviour(name: string, endpoint: () => string) {
       const after = await leases.tryAcquire('root#prod', 'y', NOW, 60_000);
       const state = (held as HeldLease).state;
       assert.deepEqual(state.queued ?? [], [], 'the holder took the lease before anyone queued');
-      const served = {
-        requestKey: 'a',
-        ticket: 't-a',
-        clusterId: 'prod-a',
-        at: NOW.toISOString(),
-        by: 'holder',
-      };
+      const served = servedA;
       // The holder looks at the queue again during its hold, and serves `a`.
       const again = await leases.peek('root#prod');
       assert.ok(await (held as HeldLease).release({ ...again, served: [served] }));
@@ -88,13 +85,7 @@ function leaseQueueBehaviour(name: string, endpoint: () => string) {
       const held = await leases.tryAcquire('root#prod', 'holder', NOW, 60_000);
       assert.ok(isHeld(held));
       await leases.enqueue('root#prod', waiting('late'));
-      const served = {
-        requestKey: 'a',
-        ticket: 't-a',
-        clusterId: 'prod-a',
-        at: NOW.toISOString(),
-        by: 'holder',
-      };
+      const served = servedA;
       assert.ok(await held.release({ ...held.state, queued: [], served: [served] }));
       const seen = await leases.peek('root#prod');
       assert.deepEqual(
