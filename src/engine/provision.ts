@@ -18,7 +18,7 @@ import {
   type QueuedPlan,
   queueable,
 } from '../planner/batch.ts';
-import { requestIdSuffix } from '../planner/names.ts';
+import { requestIdSuffix, wantedCloneName } from '../planner/names.ts';
 import { clusterIdFromArn } from '../planner/pool.ts';
 import { DEFAULT_RESERVATION_TTL_MS, planProvision } from '../planner/provision.ts';
 import { recentRestores } from '../planner/recent.ts';
@@ -30,7 +30,6 @@ import {
   SourcesRefusedError,
   WaitTimeoutError,
 } from '../util/errors.ts';
-import { joinIdentifier } from '../util/identifiers.ts';
 import { validateProvision } from '../validation/index.ts';
 import { type EngineContext, engineContext } from './context.ts';
 import { leaseKey, leaseOptions } from './lease.ts';
@@ -242,7 +241,7 @@ async function planAndStart(
 
 /** The names this request's clone gets when nothing else has them. */
 function ownNames(policy: ProvisionPolicy, idSuffix: string): string[] {
-  return [policy.clusterId ?? joinIdentifier(clusterIdFromArn(policy.sourceClusterId), idSuffix)];
+  return [wantedCloneName(clusterIdFromArn(policy.sourceClusterId), policy.clusterId, idSuffix)];
 }
 
 /** Looks at the queue a hold takes at most: the one it took the lease with, then while others join. */

@@ -19,9 +19,9 @@ export interface HeldLease {
   state: LeaseState;
   /**
    * Writes the new state and lets the next holder in; false when the lease had expired and was taken.
-   * Queued requests missing from `state.queued` that were there when the lease was taken leave the
-   * queue (requests queued meanwhile stay); `state.served` replaces the served list. Either part
-   * absent: left as it is.
+   * The queue loses what `leftQueue` says (the requests served in this hold, and those queued when the
+   * lease was taken that `state.queued` leaves out; requests queued meanwhile stay); `state.served`
+   * replaces the served list. Either part absent: left as it is.
    */
   release(state: LeaseState): Promise<boolean>;
 }
@@ -157,14 +157,19 @@ export function copyState(state: LeaseState): LeaseState {
   };
 }
 
+/** The requests a hold served: in the served list written back, not in the one it took. */
+export function newlyServed(taken: LeaseState, written: LeaseState): string[] {
+  const before = new Set((taken.served ?? []).map((r) => r.requestKey));
+  return (written.served ?? []).map((r) => r.requestKey).filter((k) => !before.has(k));
+}
+
 /**
  * The queue entries a release removes: requests served in this hold, and those that were queued when
  * the lease was taken and are not in the state written back (without `queued`: only the served).
  */
 export function leftQueue(taken: LeaseState, written: LeaseState): string[] {
   // Served during this hold: out of the queue, even if they joined it after the lease was taken.
-  const before = new Set((taken.served ?? []).map((r) => r.requestKey));
-  const served = (written.served ?? []).map((r) => r.requestKey).filter((k) => !before.has(k));
+  const served = newlyServed(taken, written);
   if (!written.queued) return served;
   const still = new Set(written.queued.map((q) => q.requestKey));
   const left = (taken.queued ?? []).map((q) => q.requestKey).filter((k) => !still.has(k));

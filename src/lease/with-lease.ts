@@ -8,6 +8,7 @@ import {
   isHeld,
   type LeaseState,
   type LeaseStore,
+  newlyServed,
   type QueuedRequest,
   type ServedRequest,
 } from './lease.ts';
@@ -120,7 +121,7 @@ async function acquire<T>(
           };
           const { result, state } = await fn(lease.state, hold);
           next = withoutQueued(state, lease.state, waiting);
-          wakeAll = servedSome(lease.state, next);
+          wakeAll = newlyServed(lease.state, next).length > 0;
           return { held: result };
         } finally {
           // Given back already when the process was interrupted before sending anything.
@@ -162,17 +163,12 @@ function withoutQueued(state: LeaseState, taken: LeaseState, waiting: QueuedRequ
   return { ...state, queued: queued.filter((q) => q.requestKey !== waiting.requestKey) };
 }
 
-function servedSome(taken: LeaseState, next: LeaseState): boolean {
-  const before = new Set((taken.served ?? []).map((r) => r.requestKey));
-  return (next.served ?? []).some((r) => !before.has(r.requestKey));
-}
-
 /**
  * A waiter's entry in the lease's queue: put there after its first refused attempt (a request that
  * gets the lease at once pays nothing), renewed while it waits, taken out when it stops waiting.
  */
 class QueueEntry {
-  queued = false;
+  private queued = false;
   private renewedAt = 0;
   private done = false;
 

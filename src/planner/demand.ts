@@ -9,8 +9,8 @@ import type { DemandCounts } from '../model/plan.ts';
 import type { MaintenancePolicy } from '../model/policy.ts';
 import { formatDuration } from '../util/duration.ts';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
 /** The days the hours ahead are compared with: each of the last seven, so every weekday is among them. */
 export const REFERENCE_DAYS = 7;
 /** How long counts are kept: the reference days and the windows around their hours. */

@@ -33,6 +33,14 @@ export function resolveIdSuffix(now: Date, idSuffix?: string): string {
   return idSuffix;
 }
 
+/**
+ * The name a request's clone gets when nothing else has it: the one it asked for, or the root's id
+ * with the request's suffix.
+ */
+export function wantedCloneName(rootId: string, clusterId: string | undefined, suffix: string): string {
+  return clusterId ?? joinIdentifier(rootId, suffix);
+}
+
 /** The names already taken in an account, and those this plan has claimed. */
 export class NameBook {
   private readonly clusters: Set<string>;

@@ -22,7 +22,7 @@ import { ClusterExistsError, NoCapacityError, SourcesRefusedError, ValidationErr
 import { identifierProblem, joinIdentifier } from '../util/identifiers.ts';
 import { copySteps } from './copy.ts';
 import { recordRequest } from './demand.ts';
-import { NameBook, resolveIdSuffix } from './names.ts';
+import { NameBook, resolveIdSuffix, wantedCloneName } from './names.ts';
 import {
   assessSource,
   checkPoolNumbers,
@@ -304,8 +304,9 @@ function reuseSteps(ctx: Context, earlier: ClusterInfo): Step[] {
 function nameClone(ctx: Context): string {
   const { request, now } = ctx.input;
   const suffix = resolveIdSuffix(now, ctx.input.idSuffix);
-  if (request.clusterId === undefined) return ctx.names.claimCluster(joinIdentifier(ctx.root.id, suffix));
-  if (!ctx.names.clusterTaken(request.clusterId)) return ctx.names.claimCluster(request.clusterId);
+  const wanted = wantedCloneName(ctx.root.id, request.clusterId, suffix);
+  if (request.clusterId === undefined || !ctx.names.clusterTaken(wanted))
+    return ctx.names.claimCluster(wanted);
   if (!request.noFailOnExistingCluster) throw new ClusterExistsError(request.clusterId);
   const id = ctx.names.claimCluster(joinIdentifier(request.clusterId, suffix));
   ctx.plan.notes.push(

@@ -9,7 +9,7 @@ import type { MaintenancePolicy, ProvisionPolicy } from '../model/policy.ts';
 import { managedTagList, TAG } from '../model/tags.ts';
 import { formatDuration } from '../util/duration.ts';
 import { MAX_WARM_CLONES } from '../validation/numbers.ts';
-import { countingSince, REFERENCE_DAYS, sameHoursDemand } from './demand.ts';
+import { countingSince, DAY_MS, HOUR_MS, REFERENCE_DAYS, sameHoursDemand } from './demand.ts';
 import type { Pool, PoolClone } from './pool.ts';
 import { clusterIdFromArn } from './pool.ts';
 
@@ -124,9 +124,6 @@ export function idleInstanceHours(clone: Pick<PoolClone, 'ageMs'>): number {
 export function isWarm(c: ClusterInfo): boolean {
   return c.managed?.role === 'clone' && c.managed.warm !== undefined;
 }
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /**
  * How many warm clones to keep now. `demand`: the most requests in one hour that started within an
