@@ -201,41 +201,24 @@ describe('daily CLI use', () => {
     assert.match(errorLine(flag), /--sorce: unknown option for "clone"; did you mean --source\?/);
   });
 
+  /** maintain billing with no floor and these warm clones. */
+  const maintainWarm = (warm: string, ...more: string[]) =>
+    runCli(['maintain', '--source', 'billing', '--target-slots', '0', '--warm-clones', warm, ...more, ...at]);
+
   it('maintain --warm-clones takes a number or demand, and names anything else', async () => {
-    const maintain = (warm: string, ...more: string[]) =>
-      runCli([
-        'maintain',
-        '--source',
-        'billing',
-        '--target-slots',
-        '0',
-        '--warm-clones',
-        warm,
-        ...more,
-        ...at,
-      ]);
-    const bad = await maintain('lots');
+    const bad = await maintainWarm('lots');
     assert.equal(bad.code, 2);
     assert.equal(
       errorLine(bad),
       'aurora-clone-manager: --warm-clones: "lots" is not a whole number or "demand"',
     );
-    const demand = await maintain('demand', '--dry-run', '--json');
+    const demand = await maintainWarm('demand', '--dry-run', '--json');
     assert.equal(demand.code, 0, demand.stderr);
     assert.match(demand.stdout, /warmClones demand: \d+ wanted/);
   });
 
   it('maintain --warm-clones keeps clones ready; the next clone claims one in seconds and says so', async () => {
-    const made = await runCli([
-      'maintain',
-      '--source',
-      'billing',
-      '--target-slots',
-      '0',
-      '--warm-clones',
-      '2',
-      ...at,
-    ]);
+    const made = await maintainWarm('2');
     assert.equal(made.code, 0, made.stderr);
     assert.match(made.stdout, /^billing: warm clones made billing-warm-\S+-1, billing-warm-\S+-2$/m);
     // A warm clone can take a name once it is available (a few hundred ms here, ~13 min on AWS).
