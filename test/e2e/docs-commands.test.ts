@@ -32,13 +32,13 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { COMMON_OPTIONS } from '../../src/cli/args.ts';
 import { commandHelp } from '../../src/cli/command.ts';
 import { EMULATOR_HELP } from '../../src/cli/commands/emulator.ts';
 import { COMMANDS } from '../../src/cli/main.ts';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
+import { CLI_BIN, ensureBuilt } from '../helpers/built.ts';
 import { cliEnv, ROOT } from '../helpers/cli-process.ts';
 
 const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`)].filter((f) =>
@@ -134,9 +134,9 @@ describe('the shell blocks of README.md and docs/*.md', { concurrency: true }, (
     work = mkdtempSync(join(tmpdir(), 'acm-docs-'));
     mkdirSync(join(work, 'home'));
     mkdirSync(bin());
-    // The binary the docs call: the CLI from source, as test/helpers/cli-process.ts runs it.
-    const entry = `import(${JSON.stringify(pathToFileURL(join(ROOT, 'src/cli/main.ts')).href)}).then(async ({ main }) => { process.exitCode = await main(process.argv.slice(1)); })`;
-    const script = `#!/bin/sh\nexec '${process.execPath}' --import '${import.meta.resolve('tsx')}' -e '${entry}' -- "$@"\n`;
+    // The binary the docs call: the published command, as test/helpers/cli-process.ts runs it.
+    ensureBuilt();
+    const script = `#!/bin/sh\nexec '${process.execPath}' '${CLI_BIN}' "$@"\n`;
     writeFileSync(join(bin(), 'aurora-clone-manager'), script, { mode: 0o755 });
   });
   after(async () => {

@@ -9,12 +9,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { DBClusterNotFoundFault, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { parse } from 'yaml';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 import { TAG } from '../../src/model/tags.ts';
+import { CLI_BIN, ensureBuilt } from '../helpers/built.ts';
 import { cliEnv, ROOT } from '../helpers/cli-process.ts';
 
 interface Step {
@@ -104,9 +104,9 @@ describe(WORKFLOW_PATH, () => {
       credentials: { accessKeyId: 't', secretAccessKey: 't' },
     });
     work = mkdtempSync(join(tmpdir(), 'acm-gha-'));
-    // What `npx aurora-clone-manager` runs in the repository: here, the CLI from source.
-    const entry = `import(${JSON.stringify(pathToFileURL(join(ROOT, 'src/cli/main.ts')).href)}).then(async ({ main }) => { process.exitCode = await main(process.argv.slice(1)); })`;
-    cli = `'${process.execPath}' --import '${import.meta.resolve('tsx')}' -e '${entry}' --`;
+    // What `npx aurora-clone-manager` runs in the repository: its bin, on the build `npm ci` made.
+    ensureBuilt();
+    cli = `'${process.execPath}' '${CLI_BIN}'`;
   });
   after(async () => {
     rds?.destroy();

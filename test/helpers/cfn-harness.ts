@@ -5,20 +5,17 @@
 // protocol: one PUT, an empty content type, a body under 4096 bytes, the echoed ids.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDbAdapter } from '../../src/aws/dynamodb.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 import { type JsonServices, jsonServicesIn } from '../../src/emulator/services/json-services.ts';
 import type { CfnResponse } from '../../src/lambda/cfn-response.ts';
+import { ensureBuilt, LAMBDA_BUNDLE } from './built.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BUNDLE = join(ROOT, 'dist/lambda/index.js');
+const BUNDLE = LAMBDA_BUNDLE;
 
 export const ACCOUNT = '000000000000';
 export const REGION = 'us-east-1';
@@ -32,46 +29,9 @@ export interface LambdaBundle {
   rdsEventHandler: Handler;
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    newest = Math.max(newest, st.isDirectory() ? newestSource(p) : st.mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the bundle when any source is newer (one builder at a time across test processes). */
-function buildIfStale(): void {
-  const lock = join(ROOT, 'dist/.lambda-build-lock');
-  mkdirSync(join(ROOT, 'dist'), { recursive: true });
-  for (let i = 0; ; i++) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Another test process is building; a lock older than two minutes is a crashed build.
-      if (i > 1200 || Date.now() - statSync(lock).mtimeMs > 120_000) {
-        rmSync(lock, { recursive: true, force: true });
-      }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-    }
-  }
-  try {
-    const stale = !existsSync(BUNDLE) || statSync(BUNDLE).mtimeMs < newestSource(join(ROOT, 'src'));
-    if (stale) {
-      const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-      assert.equal(r.status, 0, `npm run build failed:\n${r.stderr}`);
-    }
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 /** The bundle as Lambda would load it. */
 export async function loadBundle(): Promise<LambdaBundle> {
-  buildIfStale();
+  ensureBuilt();
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {

@@ -1,15 +1,10 @@
-// The CLI from source in its own process, as a user's shell runs it: its own environment (HOME,
+// The CLI in its own process, as a user's shell runs it: the published command
+// (bin/aurora-clone-manager.js on dist/, rebuilt when src/ is newer), its own environment (HOME,
 // AWS_PROFILE…), real signals, stdout and stderr as pipes (not a terminal), the exit status.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { CLI_BIN, ensureBuilt, ROOT } from './built.ts';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-const ENTRY = `
-import('./src/cli/main.ts').then(async ({ main }) => {
-  process.exitCode = await main(process.argv.slice(1));
-});
-`;
+export { ROOT };
 
 export interface CliProcessRun {
   code: number | null;
@@ -33,7 +28,8 @@ export function spawnCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): { child: ChildProcess; done: Promise<CliProcessRun> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', ENTRY, '--', ...args], {
+  ensureBuilt();
+  const child = spawn(process.execPath, [CLI_BIN, ...args], {
     cwd: ROOT,
     env: cliEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 // The published command as a user runs it: `node bin/aurora-clone-manager.js …` in a child process,
-// from the esbuild output (built here, as `npm ci` does through `prepare`).
+// from the esbuild output (as `npm ci` builds it through `prepare`; rebuilt here when src/ is newer).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { RDSClient, RestoreDBClusterToPointInTimeCommand } from '@aws-sdk/client-rds';
 import { startEmulator } from '../../src/emulator/index.ts';
 import type { PoolStatus } from '../../src/model/api.ts';
+import { ensureBuilt } from '../helpers/built.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -39,8 +40,7 @@ describe('the aurora-clone-manager binary', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
 
   before(async () => {
-    const build = await run(['scripts/build.mjs']);
-    assert.equal(build.code, 0, `build failed: ${build.stderr}`);
+    ensureBuilt();
     emulator = await startEmulator({ port: 0 });
     await emulator.createSourceCluster({ id: 'bin-src' });
   });

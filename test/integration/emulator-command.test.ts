@@ -1,5 +1,5 @@
 // `aurora-clone-manager emulator` as a process: the URL is the first stdout line, it serves, and
-// SIGTERM/SIGINT stop it with exit status 0. Run through the command function, as main.ts does.
+// SIGTERM/SIGINT stop it with exit status 0. Run as the published command.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,23 +9,15 @@ import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { emulatorCommand } from '../../src/cli/commands/emulator.ts';
-
-const ENTRY = `
-import('./src/cli/commands/emulator.ts').then(async ({ emulatorCommand }) => {
-  const code = await emulatorCommand(process.argv.slice(1), {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-  });
-  process.exitCode = code;
-});
-`;
+import { CLI_BIN, ensureBuilt } from '../helpers/built.ts';
 
 function startCommand(args: string[]): {
   child: ChildProcess;
   firstLine: Promise<string>;
   exit: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', ENTRY, '--', ...args], {
+  ensureBuilt();
+  const child = spawn(process.execPath, [CLI_BIN, 'emulator', ...args], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,12 +1,14 @@
 // The CLI's contract with scripts: exit codes, one-line messages naming the bad flag, help for every
 // command, and --json keeping stdout to one document. None of these reach AWS: they fail or finish
-// before the first call (the endpoint points at a port nothing listens on, so a call would fail loudly).
+// before the first call (the endpoint points at a port nothing listens on, so a call would fail loudly),
+// except the lease-table warnings, which are checked against an emulator.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { COMMANDS, main } from '../../src/cli/main.ts';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 
 async function run(argv: string[]) {
   let stdout = '';
@@ -216,15 +218,24 @@ describe('bad usage exits 2 with one line naming the flag or value', () => {
 });
 
 describe('lease tables', () => {
+  // These commands do reach AWS: an emulator answers at once, where the port of NOWHERE would be
+  // retried for seconds.
+  let emulator: RunningEmulator;
+  before(async () => {
+    emulator = await startEmulator({ port: 0 });
+  });
+  after(() => emulator.stop());
+
   it('warns that a table other than the shared one, or none, is not serialised with the others', async () => {
-    const own = await run(['status', '--source', 'prod', '--lease-table', 'my-table', ...NOWHERE]);
+    const at = ['--endpoint-url', emulator.url];
+    const own = await run(['status', '--source', 'prod', '--lease-table', 'my-table', ...at]);
     assert.match(
       own.stderr,
       /^warning: --lease-table my-table: only requests using this table are serialised/m,
     );
-    const none = await run(['status', '--source', 'prod', '--lease-table', 'none', ...NOWHERE]);
+    const none = await run(['status', '--source', 'prod', '--lease-table', 'none', ...at]);
     assert.match(none.stderr, /^warning: --lease-table none: the lease is kept in this process only/m);
-    const shared = await run(['status', '--source', 'prod', ...NOWHERE]);
+    const shared = await run(['status', '--source', 'prod', ...at]);
     assert.doesNotMatch(shared.stderr, /warning/);
   });
 });
