@@ -147,19 +147,28 @@ export class DynamoDbLeaseStore implements LeaseStore {
     options: SeeBusy = {},
   ): Promise<Attempt> {
     const expiresAt = now.getTime() + ttlMs;
+    const free = 'attribute_not_exists(#owner) OR #exp < :now';
+    // A served entry is JSON holding the wait's ticket (a UUID): contains() finds it in the string.
+    const served = options.unlessServed;
     const attempt = () =>
       this.db.tryUpdate({
         table: this.table,
         key: { pk: { S: key } },
         update: 'SET #owner = :me, #exp = :exp, #ttl = :ttl',
-        condition: 'attribute_not_exists(#owner) OR #exp < :now',
-        names: { '#owner': NAMES['#owner'], '#exp': NAMES['#exp'], '#ttl': NAMES['#ttl'] },
+        condition: served ? `(${free}) AND NOT contains(#served, :ticket)` : free,
+        names: {
+          '#owner': NAMES['#owner'],
+          '#exp': NAMES['#exp'],
+          '#ttl': NAMES['#ttl'],
+          ...(served ? { '#served': SERVED + served.requestKey } : {}),
+        },
         values: {
           ':me': { S: owner },
           ':exp': { N: String(expiresAt) },
           // DynamoDB TTL removes forgotten items a day after their last use.
           ':ttl': { N: String(Math.floor(expiresAt / 1000) + 86_400) },
           ':now': { N: String(now.getTime()) },
+          ...(served ? { ':ticket': { S: served.ticket } } : {}),
         },
         ...(options.see ? { seeOnFailure: true } : {}),
       });

@@ -49,6 +49,20 @@ export interface LeaseStore {
 /** With `see`, a refused attempt returns the state it saw. */
 export interface SeeBusy {
   see?: boolean;
+  /**
+   * The attempt of a queued request: refused (busy, with the state) once a holder served it, even
+   * when the lease is free. Many waiters served by one hold otherwise take the lease one after
+   * another only to learn they were served, and a waiter that was not served waits behind them.
+   */
+  unlessServed?: Pick<QueuedRequest, 'requestKey' | 'ticket'>;
+}
+
+/** The entry of the lease state saying a holder served this wait of the request. */
+export function servedTo(
+  state: LeaseState,
+  waiting: Pick<QueuedRequest, 'requestKey' | 'ticket'>,
+): ServedRequest | undefined {
+  return state.served?.find((r) => r.requestKey === waiting.requestKey && r.ticket === waiting.ticket);
 }
 
 /** What one attempt to take the lease gives: the lease, or that it is busy. */
@@ -218,7 +232,8 @@ export class InProcessLeaseStore implements LeaseStore {
     options: SeeBusy = {},
   ): Promise<Attempt> {
     const item = this.item(key);
-    if (item.owner !== undefined && item.expiresAt >= now.getTime()) {
+    const busy = item.owner !== undefined && item.expiresAt >= now.getTime();
+    if (busy || (options.unlessServed && servedTo(item.state, options.unlessServed))) {
       return options.see ? { busy: true, state: this.view(key) } : undefined;
     }
     item.owner = owner;

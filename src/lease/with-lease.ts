@@ -11,6 +11,7 @@ import {
   newlyServed,
   type QueuedRequest,
   type ServedRequest,
+  servedTo,
 } from './lease.ts';
 
 export interface LeaseOptions {
@@ -93,7 +94,11 @@ async function acquire<T>(
       // The SDK's clients are shared by the whole process, and so is their retry quota: under heavy
       // throttling they stop retrying early, so this loop is the one that must not give up soon.
       const lease = await withRetries(
-        () => options.store.tryAcquire(key, owner, new Date(asked), ttl, { see: queue !== undefined }),
+        () =>
+          options.store.tryAcquire(key, owner, new Date(asked), ttl, {
+            see: queue !== undefined,
+            ...(queue && waiting ? { unlessServed: waiting } : {}),
+          }),
         { clock: options.clock, attempts: 12, maxDelayMs: 5_000 },
       );
       const served = waiting && lease && servedTo(lease.state, waiting);
@@ -150,10 +155,6 @@ async function acquire<T>(
   } finally {
     await queue?.leave();
   }
-}
-
-function servedTo(state: LeaseState, waiting: QueuedRequest): ServedRequest | undefined {
-  return state.served?.find((r) => r.requestKey === waiting.requestKey && r.ticket === waiting.ticket);
 }
 
 /** The state to write back: the holder's own queue entry goes (it is no longer waiting). */

@@ -16,7 +16,7 @@ import { withoutDeleted } from './purge.ts';
 import { withRecentRestores } from './recent.ts';
 
 /** Most queued requests one hold restores for: the hold stays a few round trips, the item small. */
-export const BATCH_MAX = 32;
+export const BATCH_MAX = 64;
 /** A queued request not heard from for this long is not served (its waiter may be gone). */
 export const QUEUE_FRESH_MS = 60_000;
 /** A queued request not heard from for this long leaves the queue (its waiter is gone). */

@@ -79,6 +79,28 @@ function leaseQueueBehaviour(name: string, endpoint: () => string) {
       );
     });
 
+    it('refuses a served waiter the free lease and shows it its entry; a later wait of the same key may take it', async () => {
+      // Prepare: a holder serves `a` and releases: the lease is free
+      const leases = await store();
+      await leases.enqueue('root#prod', waiting('a'));
+      const held = await leases.tryAcquire('root#prod', 'holder', NOW, 60_000);
+      assert.ok(isHeld(held));
+      assert.ok(await held.release({ ...held.state, queued: [], served: [servedA] }));
+      // Act
+      const servedWait = await leases.tryAcquire('root#prod', 'a-waiter', NOW, 60_000, {
+        see: true,
+        unlessServed: { requestKey: 'a', ticket: 't-a' },
+      });
+      const laterWait = await leases.tryAcquire('root#prod', 'a-again', NOW, 60_000, {
+        see: true,
+        unlessServed: { requestKey: 'a', ticket: 't-a-later' },
+      });
+      // Assess
+      assert.ok(!isHeld(servedWait), 'the served waiter must not take the lease');
+      assert.deepEqual((servedWait as BusyLease).state.served, [servedA]);
+      assert.ok(isHeld(laterWait), 'another wait of the same key is not served by that entry');
+    });
+
     it('takes served requests out of the queue on release, leaving those queued meanwhile', async () => {
       const leases = await store();
       await leases.enqueue('root#prod', waiting('a'));

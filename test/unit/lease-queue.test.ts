@@ -2,7 +2,7 @@
 // served it (docs/concurrency.md); the in-process store behaves as the DynamoDB one does.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InProcessLeaseStore, type QueuedRequest } from '../../src/lease/lease.ts';
+import { InProcessLeaseStore, isHeld, type QueuedRequest } from '../../src/lease/lease.ts';
 import { MAX_QUEUED, withLease, withLeaseOrServed } from '../../src/lease/with-lease.ts';
 import { systemClock } from '../../src/util/clock.ts';
 import { provisionPolicy } from './planner/policies.ts';
@@ -70,6 +70,34 @@ describe('waiting in the lease queue', () => {
     assert.deepEqual([outcome.served.clusterId, outcome.served.by], ['c-a', 'h']);
     assert.equal(ran, false);
     assert.deepEqual((await store.peek('k')).queued ?? [], []);
+  });
+
+  it('a served waiter does not take the free lease; the next waiter gets it at once', async () => {
+    // Prepare: `a` and `b` wait; the holder serves `a` only; the store records who takes the lease
+    const store = new InProcessLeaseStore();
+    const takers: string[] = [];
+    const tryAcquire = store.tryAcquire.bind(store);
+    store.tryAcquire = async (key, owner, now, ttl, options) => {
+      const attempt = await tryAcquire(key, owner, now, ttl, options);
+      if (isHeld(attempt)) takers.push(options?.unlessServed?.requestKey ?? 'holder');
+      return attempt;
+    };
+    const h = holder(store, () => ['a']);
+    const wait = (key: string) =>
+      withLeaseOrServed('k', { store, clock: systemClock, logger }, waiting(key), async (s) => ({
+        result: 'own',
+        state: s,
+      }));
+    const a = wait('a');
+    const b = wait('b');
+    await settle();
+    // Act
+    h.open();
+    const [outA, outB] = await Promise.all([a, b]);
+    // Assess
+    assert.ok('served' in outA);
+    assert.deepEqual(outB, { held: 'own' });
+    assert.deepEqual(takers, ['holder', 'b'], 'the served waiter never took the lease');
   });
 
   it('a waiter not served gets the lease in turn and leaves the queue', async () => {

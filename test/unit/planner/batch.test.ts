@@ -112,12 +112,15 @@ describe('restoring for queued requests in the same hold', () => {
 
   it(`restores for at most ${BATCH_MAX} queued requests per hold, longest waiting first`, () => {
     const prod = root({ id: 'prod' });
-    const copies = [1, 2, 3].map((i) => copy({ id: `prod-copy-${i}`, of: prod, createdAt: hoursAgo(i) }));
+    // Enough copies for every request: only BATCH_MAX stops the batch.
+    const copies = Array.from({ length: Math.ceil((BATCH_MAX + 4) / 15) }, (_, i) =>
+      copy({ id: `prod-copy-${i + 1}`, of: prod, createdAt: hoursAgo(i + 1) }),
+    );
     const inv = inventory(prod, ...copies);
     const keys = Array.from({ length: BATCH_MAX + 4 }, (_, i) => `r${String(i).padStart(2, '0')}`);
     const taken: LeaseState = {
       reservations: [],
-      queued: keys.map((k, i) => queued(k, {}, new Date(NOW.getTime() - 1000 * i))).reverse(),
+      queued: keys.map((k, i) => queued(k, {}, new Date(NOW.getTime() - 500 * i))).reverse(),
     };
     const served = batch(inv, taken).plans.map((p) => p.request.requestKey);
     assert.equal(served.length, BATCH_MAX);
