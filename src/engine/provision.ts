@@ -108,10 +108,9 @@ async function provision(
         await ctx.clock.sleep(1_000 * 2 ** (Object.keys(refused).length - 1));
         continue;
       }
-      // The writers of the clones restored for queued requests start now, beside this request's own
-      // steps, rather than when each waiter has noticed; a waiter that gets there first makes it.
-      const others = writersFor(ctx, started.restoredFor ?? []);
-      const outcome = await execution.apply(afterLease(plan.steps)).finally(() => others);
+      // The writers of the clones restored for queued requests were started as each restore returned
+      // (a waiter that gets there first makes it); this request answers once they are asked for.
+      const outcome = await execution.apply(afterLease(plan.steps)).finally(() => started.writers);
       // What the pool has left counts the clones this hold restored for others too.
       const free = started.restoredFor?.length ? capacityAfterHold(plan, started.restoredFor) : undefined;
       if (outcome === 'pending') return provisionResult(first, execution.applied, 'pending', free);
@@ -147,6 +146,8 @@ interface Started {
   refusal?: { sourceArn: string; why: string };
   /** Queued requests whose clones this hold restored. */
   restoredFor?: QueuedPlan[];
+  /** Their writers, asked for as each restore returned. */
+  writers?: Promise<unknown>;
 }
 
 /** The request waited in the lease's queue and the holder restored its clone. */
@@ -173,12 +174,17 @@ async function planAndStart(
 ): Promise<Started | Served> {
   // The account is read before the lease, so the hold is a few calls whatever the account's size.
   const before = ctx.clock.now();
-  const outside = await ctx.retry(() => readInventory(ctx.rds, policy.sourceClusterId, before, ctx.where));
+  let reading: Promise<Inventory> | undefined;
+  const read = () => {
+    reading ??= ctx.retry(() => readInventory(ctx.rds, policy.sourceClusterId, before, ctx.where));
+    return reading;
+  };
   const key = leaseKey(policy.sourceClusterId);
   const underHold = async (
     state: LeaseState,
     hold: Hold,
   ): Promise<{ result: Started; state: LeaseState }> => {
+    const outside = await read();
     const now = ctx.clock.now();
     const planWith = (inventory: Inventory) =>
       planProvision({
@@ -213,9 +219,12 @@ async function planAndStart(
       };
     }
     const holderKey = policy.requestKey ?? idSuffix;
-    const served = await serveQueued(ctx, hold, { inventory, own: plan, taken: state, holderKey, now });
+    const writers: Promise<void>[] = [];
+    const served = await serveQueued(ctx, hold, { inventory, own: plan, taken: state, holderKey, now }, (b) =>
+      writers.push(writerFor(ctx, b)),
+    );
     return {
-      result: { plan, restoredFor: served },
+      result: { plan, restoredFor: served, writers: Promise.all(writers) },
       state: leaseAfterHold({
         taken: state,
         own: plan.lease ?? state,
@@ -226,7 +235,10 @@ async function planAndStart(
       }),
     };
   };
-  if (!queue) return withLease(key, leaseOptions(ctx), underHold);
+  if (!queue) {
+    await read();
+    return withLease(key, leaseOptions(ctx), underHold);
+  }
   const entry: QueuedRequest = {
     requestKey: policy.requestKey ?? idSuffix,
     ticket: randomUUID(),
@@ -235,8 +247,9 @@ async function planAndStart(
     idSuffix,
     policy,
   };
-  const outcome = await withLeaseOrServed(key, leaseOptions(ctx), entry, underHold);
-  return 'served' in outcome ? { served: outcome.served, outside } : outcome.held;
+  // It joins the lease's queue before it reads: a hold under way may restore its clone meanwhile.
+  const outcome = await withLeaseOrServed(key, leaseOptions(ctx), entry, underHold, read);
+  return 'served' in outcome ? { served: outcome.served, outside: await read() } : outcome.held;
 }
 
 /** The names this request's clone gets when nothing else has them. */
@@ -245,7 +258,7 @@ function ownNames(policy: ProvisionPolicy, idSuffix: string): string[] {
 }
 
 /** Looks at the queue a hold takes at most: the one it took the lease with, then while others join. */
-const QUEUE_LOOKS = 3;
+const QUEUE_LOOKS = 6;
 
 /**
  * Restores for the requests queued on the lease: those queued when it was taken, then, while others
@@ -256,13 +269,16 @@ async function serveQueued(
   ctx: EngineContext,
   hold: Hold,
   at: { inventory: Inventory; own: Plan; taken: LeaseState; holderKey: string; now: Date },
+  restored: (b: QueuedPlan) => void,
 ): Promise<QueuedPlan[]> {
   const served: QueuedPlan[] = [];
   let seen = at.taken;
   for (let look = 1; ; look++) {
     const batch = planQueued({ ...at, taken: seen, before: served, managerId: ctx.managerId });
-    if (batch.length) served.push(...(await hold.sending(() => restoreForQueued(ctx, batch, hold))));
-    const othersWait = hold.contended || batch.length > 0 || (seen.queued ?? []).length > 0;
+    if (batch.length)
+      served.push(...(await hold.sending(() => restoreForQueued(ctx, batch, hold, restored))));
+    const othersWait =
+      hold.contended || batch.length > 0 || (seen.queued ?? []).some((q) => q.requestKey !== at.holderKey);
     if (look >= QUEUE_LOOKS || !othersWait || (look > 1 && batch.length === 0)) return served;
     seen = await hold.look();
   }
@@ -276,7 +292,12 @@ const QUEUED_RESTORES_AT_ONCE = 10;
  * fails leaves its request unserved (it plans for itself, and finds its clone by request key if the
  * restore went through after all). Returns the requests served.
  */
-async function restoreForQueued(ctx: EngineContext, batch: QueuedPlan[], hold: Hold): Promise<QueuedPlan[]> {
+async function restoreForQueued(
+  ctx: EngineContext,
+  batch: QueuedPlan[],
+  hold: Hold,
+  restored: (b: QueuedPlan) => void,
+): Promise<QueuedPlan[]> {
   ctx.logger.info('restoring for requests waiting for the lease, in the same hold', {
     requests: batch.map((b) => b.request.requestKey),
   });
@@ -294,6 +315,7 @@ async function restoreForQueued(ctx: EngineContext, batch: QueuedPlan[], hold: H
       try {
         await new Execution(quiet).apply(underLease(b.plan.steps), guard);
         done.push(b);
+        restored(b);
       } catch (err) {
         ctx.logger.warn('could not restore for a queued request; it plans for itself', {
           requestKey: b.request.requestKey,
@@ -311,18 +333,16 @@ function quietly(ctx: EngineContext): EngineContext {
   return { ...ctx, progress: () => {} };
 }
 
-/** Makes the writers of the clones restored for queued requests; failures are their waiters' to meet. */
-async function writersFor(ctx: EngineContext, served: readonly QueuedPlan[]): Promise<void> {
-  const quiet = quietly(ctx);
-  await Promise.all(
-    served.map(async (b) => {
-      const writer = b.plan.steps.filter((s) => s.kind === 'clone-writer');
-      await new Execution(quiet).apply(writer).catch((err: unknown) =>
-        ctx.logger.warn('could not make the writer of a queued request; its waiter makes it', {
-          requestKey: b.request.requestKey,
-          error: errorMessage(err),
-        }),
-      );
+/**
+ * Makes the writer of a clone restored for a queued request, as soon as its restore returned: the
+ * writer's minutes start then, not at the release. A failure is its waiter's to meet.
+ */
+async function writerFor(ctx: EngineContext, b: QueuedPlan): Promise<void> {
+  const writer = b.plan.steps.filter((s) => s.kind === 'clone-writer');
+  await new Execution(quietly(ctx)).apply(writer).catch((err: unknown) =>
+    ctx.logger.warn('could not make the writer of a queued request; its waiter makes it', {
+      requestKey: b.request.requestKey,
+      error: errorMessage(err),
     }),
   );
 }

@@ -117,8 +117,8 @@ export class DynamoDbLeaseStore implements LeaseStore {
     return stateOf(await this.db.getItem(this.table, { pk: { S: key } }));
   }
 
-  async enqueue(key: string, request: QueuedRequest): Promise<void> {
-    await this.withTable(() =>
+  async enqueue(key: string, request: QueuedRequest): Promise<LeaseState | undefined> {
+    const done = await this.withTable(() =>
       this.db.tryUpdate({
         table: this.table,
         key: { pk: { S: key } },
@@ -127,6 +127,7 @@ export class DynamoDbLeaseStore implements LeaseStore {
         values: { ':q': { S: JSON.stringify(request) } },
       }),
     );
+    return done.ok ? stateOf(done.item as StoredItem) : undefined;
   }
 
   async dequeue(key: string, requestKey: string): Promise<void> {

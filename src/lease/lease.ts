@@ -40,8 +40,11 @@ export interface LeaseStore {
   tryAcquire(key: string, owner: string, now: Date, ttlMs: number, options?: SeeBusy): Promise<Attempt>;
   /** The state as last written, without taking the lease (for dry runs); empty when there is none. */
   peek(key: string): Promise<LeaseState>;
-  /** Puts a waiting request in the lease's queue, or renews it there (absent: a store without a queue). */
-  enqueue?(key: string, request: QueuedRequest): Promise<void>;
+  /**
+   * Puts a waiting request in the lease's queue, or renews it there (absent: a store without a
+   * queue); returns the state as it is then, where the store has it at no extra call.
+   */
+  enqueue?(key: string, request: QueuedRequest): Promise<LeaseState | undefined>;
   /** Takes a request out of the queue: it got the lease itself, or stopped waiting. */
   dequeue?(key: string, requestKey: string): Promise<void>;
 }
@@ -216,8 +219,9 @@ export class InProcessLeaseStore implements LeaseStore {
     return this.view(key);
   }
 
-  async enqueue(key: string, request: QueuedRequest): Promise<void> {
+  async enqueue(key: string, request: QueuedRequest): Promise<LeaseState> {
     this.item(key).queue.set(request.requestKey, request);
+    return this.view(key);
   }
 
   async dequeue(key: string, requestKey: string): Promise<void> {

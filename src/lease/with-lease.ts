@@ -66,8 +66,14 @@ export function withLeaseOrServed<T>(
   options: LeaseOptions,
   request: QueuedRequest,
   fn: (state: LeaseState, hold: Hold) => Promise<{ result: T; state: LeaseState }>,
+  /**
+   * What must be done before the first attempt (the read outside the lease). The request joins the
+   * queue first; when others of its deployment joined just before it (a burst), it gives the first
+   * of them a moment to take the lease and serve it before doing any of it (see `follow`).
+   */
+  prepare?: () => Promise<unknown>,
 ): Promise<{ held: T } | { served: ServedRequest }> {
-  return acquire(key, options, fn, request);
+  return acquire(key, options, fn, request, prepare);
 }
 
 /** Most requests in a lease's queue; later ones wait for the lease without joining it. */
@@ -81,12 +87,24 @@ async function acquire<T>(
   options: LeaseOptions,
   fn: (state: LeaseState, hold: Hold) => Promise<{ result: T; state: LeaseState }>,
   waiting?: QueuedRequest,
+  prepare?: () => Promise<unknown>,
 ): Promise<{ held: T } | { served: ServedRequest }> {
   const owner = randomUUID();
   const ttl = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const deadline = options.clock.now().getTime() + (options.acquireTimeoutMs ?? 600_000);
   const queue = waiting && options.store.enqueue ? new QueueEntry(key, waiting, options) : undefined;
   try {
+    if (prepare) {
+      const joined = await queue?.renew(undefined);
+      if (waiting && joined && inBurst(joined, waiting, options.clock.now())) {
+        const served = await follow(key, options, waiting);
+        if (served) {
+          queue?.taken();
+          return { served };
+        }
+      }
+      await prepare();
+    }
     for (let attempt = 0; ; attempt++) {
       // The SDK's own retries share a per-client quota that a long wait can spend; a throttled
       // acquire is retried here too, so waiting for the lease never fails on a passing fault.
@@ -146,10 +164,7 @@ async function acquire<T>(
       // A holder in this process wakes the next waiter as it releases; holders elsewhere are noticed at
       // the next attempt, a few hundred ms at most.
       const released = nextRelease(key);
-      await Promise.race([
-        options.clock.sleep(25 + backoffDelay(Math.min(attempt, 4), 20, MAX_WAIT_STEP_MS)),
-        released.promise,
-      ]);
+      await Promise.race([options.clock.sleep(waitStep(attempt, queue?.queued ?? false)), released.promise]);
       released.cancel();
     }
   } finally {
@@ -169,7 +184,8 @@ function withoutQueued(state: LeaseState, taken: LeaseState, waiting: QueuedRequ
  * gets the lease at once pays nothing), renewed while it waits, taken out when it stops waiting.
  */
 class QueueEntry {
-  private queued = false;
+  /** The entry is in the lease item (written, not taken out yet). */
+  queued = false;
   private renewedAt = 0;
   private done = false;
 
@@ -179,24 +195,40 @@ class QueueEntry {
     private readonly options: LeaseOptions,
   ) {}
 
-  /** Joins the queue or renews the entry; `seen`: the lease item as the refused attempt saw it. */
-  async renew(seen: LeaseState | undefined): Promise<void> {
+  /**
+   * Joins the queue or renews the entry; `seen`: the lease item as the refused attempt saw it.
+   * Returns the item as the join left it, when the store says.
+   */
+  async renew(seen: LeaseState | undefined): Promise<LeaseState | undefined> {
     const now = this.options.clock.now().getTime();
-    if (this.queued && now - this.renewedAt < QUEUE_RENEW_MS) return;
+    if (this.queued && now - this.renewedAt < QUEUE_RENEW_MS) return undefined;
     // A queue this long is served over many holds anyway; the lease item must stay well under
     // DynamoDB's 400 KB.
-    if (!this.queued && (seen?.queued?.length ?? 0) >= MAX_QUEUED) return;
+    if (!this.queued && (seen?.queued?.length ?? 0) >= MAX_QUEUED) return undefined;
+    const joining = !this.queued;
     try {
-      await this.options.store.enqueue?.(this.key, { ...this.request, at: new Date(now).toISOString() });
+      const after = await this.options.store.enqueue?.(this.key, {
+        ...this.request,
+        at: new Date(now).toISOString(),
+      });
       this.queued = true;
       this.renewedAt = now;
       waitingHere.add(this);
+      // Requests that joined at the same moment may all have seen room: those past the bound go.
+      if (joining && (after?.queued?.length ?? 0) > MAX_QUEUED) {
+        this.queued = false;
+        waitingHere.delete(this);
+        await this.options.store.dequeue?.(this.key, this.request.requestKey);
+        return undefined;
+      }
+      return after;
     } catch (err) {
       // Not being in the queue only means waiting for the lease like before.
       this.options.logger.warn('could not join the lease queue; waiting for the lease instead', {
         key: this.key,
         error: err instanceof Error ? err.message : String(err),
       });
+      return undefined;
     }
   }
 
@@ -248,8 +280,60 @@ export async function releaseIdleLeases(): Promise<{ released: number; kept: num
   return { released, kept };
 }
 
+/** Another request of the same deployment joined the queue this recently: they came together. */
+const BURST_MS = 5_000;
+
+/** How long a request of a burst waits to be served before it reads and asks for the lease itself. */
+export const FOLLOW_MS = 1_500;
+
+function inBurst(joined: LeaseState, waiting: QueuedRequest, now: Date): boolean {
+  return (joined.queued ?? []).some(
+    (q) =>
+      q.requestKey !== waiting.requestKey &&
+      q.managerId === waiting.managerId &&
+      now.getTime() - Date.parse(q.at) < BURST_MS,
+  );
+}
+
+/**
+ * A request that joined behind others of a burst waits, without reading the account, for the first
+ * of them (which reads, takes the lease and restores for everyone queued) to serve it: fifty requests
+ * then make one account read and one hold instead of fifty reads and several holds. It looks at the
+ * item after each release here, or every few hundred ms; after FOLLOW_MS it goes on by itself.
+ */
+async function follow(
+  key: string,
+  options: LeaseOptions,
+  waiting: QueuedRequest,
+): Promise<ServedRequest | undefined> {
+  const until = options.clock.now().getTime() + FOLLOW_MS;
+  while (options.clock.now().getTime() < until) {
+    const released = nextRelease(key);
+    await Promise.race([options.clock.sleep(waitStep(0, true) / 2), released.promise]);
+    released.cancel();
+    const state = await options.store.peek(key).catch(() => undefined);
+    const served = state && servedTo(state, waiting);
+    if (served) return served;
+    if (state && !state.queued?.some((q) => q.requestKey === waiting.requestKey)) return undefined;
+  }
+  return undefined;
+}
+
 /** The longest a waiter sleeps between two attempts to take a lease held by another process. */
 const MAX_WAIT_STEP_MS = 300;
+
+/**
+ * The sleep before the next attempt. A waiter in the queue looks less often: the hold under way
+ * most likely restores its clone, which takes minutes to become usable anyway, and each refused
+ * attempt reads the whole item back (every queued request) while the holder is still sending.
+ */
+function waitStep(attempt: number, queued: boolean): number {
+  if (queued) return QUEUED_WAIT_STEP_MS + backoffDelay(0, QUEUED_WAIT_STEP_MS, QUEUED_WAIT_STEP_MS);
+  return 25 + backoffDelay(Math.min(attempt, 4), 20, MAX_WAIT_STEP_MS);
+}
+
+/** A queued waiter sleeps between this and twice this between two attempts. */
+const QUEUED_WAIT_STEP_MS = 500;
 
 // Waiters of this process, first come first woken, per lease key: a release wakes one, not a herd
 // that would all try at once and all but one go back to sleep.

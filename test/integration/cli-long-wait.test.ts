@@ -137,8 +137,12 @@ describe('Ctrl-C at the awkward moments', () => {
   });
 
   it('while it holds the lease and has asked nothing: gives the lease back, so the next request does not wait out its TTL', async () => {
-    // --debug shows the lease being taken (the UpdateItem on the lease table).
-    const run = await interruptWhen(['--cluster-id', 'never', '--debug'], /"call":"DynamoDB\.UpdateItem"/);
+    // --debug shows the lease being taken: the second UpdateItem on the lease table (the first puts
+    // the request in the lease's queue).
+    const run = await interruptWhen(
+      ['--cluster-id', 'never', '--debug'],
+      /"call":"DynamoDB\.UpdateItem"[\s\S]*"call":"DynamoDB\.UpdateItem"/,
+    );
     assert.equal(run.code, 130);
     assert.match(run.stderr, /interrupted: nothing was asked of AWS yet \(the lease on src was given back\)/);
     const ddb = new DynamoDBClient({

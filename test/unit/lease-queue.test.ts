@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InProcessLeaseStore, isHeld, type QueuedRequest } from '../../src/lease/lease.ts';
-import { MAX_QUEUED, withLease, withLeaseOrServed } from '../../src/lease/with-lease.ts';
+import { FOLLOW_MS, MAX_QUEUED, withLease, withLeaseOrServed } from '../../src/lease/with-lease.ts';
 import { systemClock } from '../../src/util/clock.ts';
 import { provisionPolicy } from './planner/policies.ts';
 
@@ -113,19 +113,99 @@ describe('waiting in the lease queue', () => {
     assert.deepEqual((await store.peek('k')).queued ?? [], []);
   });
 
-  it(`a waiter does not join a queue of ${MAX_QUEUED}: it waits for the lease as before`, async () => {
+  it('a request that joins behind another of a burst is served without reading; the first reads, holds and serves it', async () => {
+    // Prepare: `a` and `b` arrive together; each counts the reads it would make before the lease
     const store = new InProcessLeaseStore();
-    for (let i = 0; i < MAX_QUEUED; i++) await store.enqueue('k', waiting(`q${i}`));
-    const h = holder(store, () => []);
-    const w = withLeaseOrServed('k', { store, clock: systemClock, logger }, waiting('late'), async (s) => ({
-      result: 'own',
-      state: { ...s, queued: [] },
-    }));
-    await settle();
-    const queued = (await store.peek('k')).queued ?? [];
-    assert.equal(queued.length, MAX_QUEUED);
-    assert.ok(!queued.some((q) => q.requestKey === 'late'));
-    h.open();
-    assert.deepEqual(await w, { held: 'own' });
+    const reads: string[] = [];
+    const options = { store, clock: systemClock, logger };
+    const request = (key: string) =>
+      withLeaseOrServed(
+        'k',
+        options,
+        waiting(key),
+        async (state) => {
+          const queued = (await store.peek('k')).queued ?? [];
+          const others = queued.filter((q) => q.requestKey !== key);
+          return {
+            result: 'own',
+            state: {
+              ...state,
+              served: others.map((q) => ({
+                requestKey: q.requestKey,
+                ticket: q.ticket,
+                clusterId: `c-${q.requestKey}`,
+                at: new Date().toISOString(),
+                by: key,
+              })),
+            },
+          };
+        },
+        async () => {
+          reads.push(key);
+        },
+      );
+    // Act
+    const [a, b] = await Promise.all([request('a'), request('b')]);
+    // Assess
+    assert.deepEqual(a, { held: 'own' });
+    assert.ok('served' in b);
+    assert.equal(b.served.by, 'a');
+    assert.deepEqual(reads, ['a'], 'only the first of the burst read the account');
   });
+
+  /** A request that takes the lease for itself; `readAfterMs`: when it read the account. */
+  async function timedRequest(store: InProcessLeaseStore, key: string) {
+    const started = Date.now();
+    let readAfterMs = -1;
+    const outcome = await withLeaseOrServed(
+      'k',
+      { store, clock: systemClock, logger },
+      waiting(key),
+      async (s) => ({ result: 'own', state: s }),
+      async () => {
+        readAfterMs = Date.now() - started;
+      },
+    );
+    return { outcome, readAfterMs };
+  }
+
+  it(`a request of a burst that nobody serves within ${FOLLOW_MS} ms reads and takes the lease itself`, async () => {
+    // Prepare: `a` joined just before and never asks for the lease (its process stopped)
+    const store = new InProcessLeaseStore();
+    await store.enqueue('k', waiting('a'));
+    // Act
+    const b = await timedRequest(store, 'b');
+    // Assess
+    assert.deepEqual(b.outcome, { held: 'own' });
+    assert.ok(b.readAfterMs >= FOLLOW_MS, `it read after ${b.readAfterMs} ms`);
+  });
+
+  it('a request alone in the queue reads at once', async () => {
+    const store = new InProcessLeaseStore();
+    const a = await timedRequest(store, 'a');
+    assert.deepEqual(a.outcome, { held: 'own' });
+    assert.ok(a.readAfterMs >= 0 && a.readAfterMs < FOLLOW_MS, `it read after ${a.readAfterMs} ms`);
+    assert.deepEqual((await store.peek('k')).queued ?? [], [], 'its entry left with its release');
+  });
+
+  for (const when of ['after a refused attempt', 'before reading the account'] as const) {
+    it(`a waiter that finds a queue of ${MAX_QUEUED} ${when} stays out of it and waits for the lease as before`, async () => {
+      const store = new InProcessLeaseStore();
+      for (let i = 0; i < MAX_QUEUED; i++) await store.enqueue('k', waiting(`q${i}`));
+      const h = holder(store, () => []);
+      const w = withLeaseOrServed(
+        'k',
+        { store, clock: systemClock, logger },
+        waiting('late'),
+        async (s) => ({ result: 'own', state: { ...s, queued: [] } }),
+        when === 'before reading the account' ? async () => {} : undefined,
+      );
+      await settle();
+      const queued = (await store.peek('k')).queued ?? [];
+      assert.equal(queued.length, MAX_QUEUED);
+      assert.ok(!queued.some((q) => q.requestKey === 'late'));
+      h.open();
+      assert.deepEqual(await w, { held: 'own' });
+    });
+  }
 });
