@@ -333,7 +333,7 @@ function waitStep(attempt: number, queued: boolean): number {
 }
 
 /** A queued waiter sleeps between this and twice this between two attempts. */
-const QUEUED_WAIT_STEP_MS = 500;
+const QUEUED_WAIT_STEP_MS = 250;
 
 // Waiters of this process, first come first woken, per lease key: a release wakes one, not a herd
 // that would all try at once and all but one go back to sleep.
