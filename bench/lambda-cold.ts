@@ -12,15 +12,14 @@
 // first to each service, all. They say how much of a cold Create is the SDK's and where its part
 // goes, and how much is the product's own code.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { lambdaBundleOptions } from '../scripts/lambda-bundle.mjs';
+import { bundleAsTheFunction } from '../scripts/lambda-bundle.mjs';
 import { DynamoDbAdapter } from '../src/aws/dynamodb.ts';
 import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
 import { type Benchmark, median, ms, ratio } from './lib/report.ts';
@@ -62,14 +61,17 @@ process.exit(0);
 // through the adapter the product uses for it, then the same answer. Anything else it is asked is an error.
 const AWS_CALLS_ALONE = `
 import { request } from 'node:http';
+import { resolveAwsConfig } from './src/aws/config.ts';
 import { DynamoDbAdapter } from './src/aws/dynamodb.ts';
 import { RdsAdapter } from './src/aws/rds.ts';
 
 export async function handler(event) {
   const p = event.ResourceProperties;
   const table = process.env.LEASE_TABLE;
-  const db = new DynamoDbAdapter({});
-  const rds = new RdsAdapter({});
+  // Configured as the function configures its clients (src/lambda/deps.ts, through the engine).
+  const aws = await resolveAwsConfig({ noSharedFiles: true });
+  const db = new DynamoDbAdapter(aws);
+  const rds = new RdsAdapter(aws);
   let engine;
   let updates = 0;
   const calls = {
@@ -145,26 +147,14 @@ type Reference = keyof typeof REFERENCE;
 /** The reference bundle, in a folder of its own: built from AWS_CALLS_ALONE with the Lambda's esbuild options. */
 async function buildReference(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'acm-aws-calls-alone-'));
-  const built = build({
-    stdin: {
-      contents: AWS_CALLS_ALONE,
-      resolveDir: process.cwd(),
-      sourcefile: 'aws-calls-alone.ts',
-      loader: 'ts',
-    },
+  return bundleAsTheFunction({
+    contents: AWS_CALLS_ALONE,
+    sourcefile: 'aws-calls-alone.ts',
     outdir: dir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'warning',
-    ...lambdaBundleOptions,
-  });
-  await built.catch((err: unknown) => {
+  }).catch((err: unknown) => {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   });
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
-  return join(dir, 'stdin.js');
 }
 
 /** What the emulator counted per action between two snapshots, as one list of names (repeats kept). */

@@ -28,11 +28,17 @@ export class ClientNotBuiltError extends AcmError {
   }
 }
 
+/** What every src/aws/sdk/ module exports besides its client's classes. */
+export interface SdkModule {
+  /** The SDK's process-wide state: whether its Node.js version notice was shown. */
+  sdkState: { warningEmitted: boolean };
+}
+
 /** The SDK module (its command classes) and the client. */
 export type Loaded<Sdk, Client> = readonly [sdk: Sdk, client: Client];
 
 /** What every adapter is: one SDK client, built from the caller's client or an AwsConfig. */
-export abstract class SdkAdapter<Sdk, Client extends SdkClient> {
+export abstract class SdkAdapter<Sdk extends SdkModule, Client extends SdkClient> {
   private loading: Promise<Loaded<Sdk, Client>> | undefined;
   private made: Client | undefined;
   private readonly config: AwsConfig;
@@ -66,13 +72,13 @@ export abstract class SdkAdapter<Sdk, Client extends SdkClient> {
   }
 
   private async loadOnce(): Promise<Loaded<Sdk, Client>> {
-    const [sdk, core] = await Promise.all([this.load(), import('@aws-sdk/core/client')]);
+    const sdk = await this.load();
     if (!this.made) {
       // On Node.js < 22 the SDK prints a notice about its future releases when it builds its first
       // client, on the library user's stderr. Its own once-per-process flag says it was shown, so
       // neither these clients nor the ones they build for credentials (STS, SSO) print it, and the
       // user's environment (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED) is left alone.
-      core.state.warningEmitted = true;
+      sdk.sdkState.warningEmitted = true;
       this.made = this.build(sdk, this.config);
       // Low priority in the deserialize step: it sees the raw HTTP answer before the SDK parses it.
       (this.made as unknown as Stacked).middlewareStack.add(refuseWebPages(), {

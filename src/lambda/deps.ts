@@ -1,7 +1,19 @@
 // What the handlers need, built from the environment once per invocation: the engine's API (the
 // only way this edge reaches AWS; its SDK clients pick up AWS_ENDPOINT_URL, Region and credentials
 // from the runtime) and the manager options. Tests pass their own.
-import * as engineApi from '../engine/api.ts';
+import type * as engineApi from '../engine/api.ts';
+import {
+  cloneReadiness,
+  deleteClone,
+  ensureLeaseTable,
+  finishPendingPassword,
+  invokeAsync,
+  loadMaintenanceConfig,
+  maintainPool,
+  onInstanceCreated,
+  provisionClone,
+  publishEvents,
+} from '../engine/api.ts';
 import type { ManagerOptions } from '../model/api.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { jsonLogger, type Logger } from '../util/log.ts';
@@ -38,6 +50,8 @@ export function managerOptions(env: LambdaEnv, logger: Logger, clock: Clock): Ma
     createLeaseTable: false,
     logger,
     clock,
+    // Lambda has no home directory, hence no ~/.aws files: the function's environment says it all.
+    aws: { noSharedFiles: true },
     pollMinMs: Math.min(env.waitPollMs, 5_000),
     pollMaxMs: env.waitPollMs,
   };
@@ -55,7 +69,19 @@ export function defaultDeps(vars: NodeJS.ProcessEnv = process.env): Deps {
     env,
     logger,
     clock,
-    engine: engineApi,
+    // Named, not the whole API: the bundle leaves out what the function never calls.
+    engine: {
+      provisionClone,
+      deleteClone,
+      maintainPool,
+      cloneReadiness,
+      finishPendingPassword,
+      onInstanceCreated,
+      publishEvents,
+      loadMaintenanceConfig,
+      invokeAsync,
+      ensureLeaseTable,
+    },
     options: managerOptions(env, logger, clock),
   };
 }

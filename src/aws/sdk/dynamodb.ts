@@ -8,3 +8,5 @@ export {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+// The SDK's process-wide state comes with the client: one import, not two (each costs a cold start).
+export { state as sdkState } from '@aws-sdk/core/client';

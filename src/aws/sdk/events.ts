@@ -4,3 +4,5 @@ export {
   EventBridgeClient,
   PutEventsCommand,
 } from '@aws-sdk/client-eventbridge';
+// The SDK's process-wide state comes with the client: one import, not two (each costs a cold start).
+export { state as sdkState } from '@aws-sdk/core/client';

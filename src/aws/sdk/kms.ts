@@ -7,3 +7,5 @@ export {
   PutKeyPolicyCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
+// The SDK's process-wide state comes with the client: one import, not two (each costs a cold start).
+export { state as sdkState } from '@aws-sdk/core/client';

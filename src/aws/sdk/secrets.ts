@@ -7,3 +7,5 @@ export {
   PutResourcePolicyCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+// The SDK's process-wide state comes with the client: one import, not two (each costs a cold start).
+export { state as sdkState } from '@aws-sdk/core/client';
