@@ -5,7 +5,9 @@
 // and hand its handler one CloudFormation request: an invalid Create (answered FAILED before any
 // AWS call) and a real Create that provisions a clone through the SDK against the emulator (the
 // DynamoDB lease, the RDS inventory read, restore and instance), answered SUCCESS. Both answers
-// go to a local ResponseURL. The emulator runs in this process, so its work is not counted.
+// go to a local ResponseURL. The emulator runs in this process, so its work is not counted. The
+// same Create runs again with the settings infra/template.yaml gives the deployed function (info
+// logs, and the maintenance config its top-up check reads from SSM): what the deployed function pays.
 // Reference rows make the AWS calls that Create made (counted by the emulator) through the adapters
 // of src/aws alone — the SDK as the product builds it, without the handler, the engine, the planner
 // or the lease — from a bundle built with the Lambda's own esbuild options: none, the first, the
@@ -19,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { bundleAsTheFunction } from '../scripts/lambda-bundle.mjs';
 import { DynamoDbAdapter } from '../src/aws/dynamodb.ts';
 import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
@@ -29,6 +32,8 @@ const BUNDLE = `${BUNDLE_DIR}/index.js`;
 const CLI = 'bin/aurora-clone-manager.js';
 const SOURCE = 'bench-source';
 const LEASE_TABLE = 'bench-leases';
+/** The maintenance config parameter of the stack the `stack` row imitates, holding a new stack's `[]`. */
+const MAINTENANCE_CONFIG = '/bench/maintenance-config';
 const REGION = 'us-east-1';
 /** Targets from the tracker (issue 12): CPU a cold Create may add to bare node, and `--help` vs bare node. */
 const CREATE_TARGET_MS = 80;
@@ -271,15 +276,25 @@ function measure(args: string[], env: NodeJS.ProcessEnv): Promise<Measured> {
   });
 }
 
-/** The emulated account each Create starts from: the source and the lease table, nothing else. */
-async function freshAccount(emulator: RunningEmulator): Promise<void> {
+/** The emulated account each Create starts from: the source, the lease table and the stack's maintenance config. */
+async function freshAccount(emulator: RunningEmulator, ssm: SSMClient): Promise<void> {
   emulator.reset();
   emulator.createSourceCluster({ id: SOURCE });
   await new DynamoDbAdapter({ endpoint: emulator.url, region: REGION }).createTable(LEASE_TABLE);
+  await ssm.send(new PutParameterCommand({ Name: MAINTENANCE_CONFIG, Value: '[]', Type: 'String' }));
 }
 
-type Row = 'baseline' | 'invalid' | 'create' | Reference | 'help';
+type Row = 'baseline' | 'invalid' | 'create' | 'stack' | Reference | 'help';
 const isReference = (row: Row): row is Reference => row in REFERENCE;
+/** The rows that make a clone, each on a fresh account. */
+const makesAClone = (row: Row) => row === 'create' || row === 'stack' || isReference(row);
+
+/** A row's process: its arguments for run i, the answer it must give, its environment when not the Lambda rows'. */
+interface Expected {
+  args: (i: number) => string[];
+  answer?: string;
+  env?: NodeJS.ProcessEnv;
+}
 
 export const lambdaCold: Benchmark = {
   name: 'lambda-cold',
@@ -296,6 +311,11 @@ export const lambdaCold: Benchmark = {
     const server = await responseServer(answers);
     const responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cfn-response?X-Amz-Signature=bench`;
     const emulator = await startEmulator({ region: REGION });
+    const ssm = new SSMClient({
+      endpoint: emulator.url,
+      region: REGION,
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    });
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       AWS_REGION: REGION,
@@ -305,6 +325,18 @@ export const lambdaCold: Benchmark = {
       LEASE_TABLE,
       MANAGER_ID: 'bench',
       LOG_LEVEL: 'error',
+    };
+    // What infra/template.yaml gives the function with its defaults: a Create also logs at info and
+    // reads the maintenance config (the top-up check), a third SDK client.
+    const stackEnv: NodeJS.ProcessEnv = {
+      ...env,
+      LOG_LEVEL: 'info',
+      STACK_NAME: 'bench',
+      MAINTENANCE_CONFIG_SSM: MAINTENANCE_CONFIG,
+      MAX_COPY_AGE: 'P3D',
+      MAX_CLONES_PER_SOURCE: '15',
+      DEFAULT_SECRET_PREFIX: '/aurora-clone-manager/',
+      EVENT_BUS_NAME: 'default',
     };
     const probe = (id: string, properties: object, bundle = BUNDLE) => [
       '--input-type=module',
@@ -317,20 +349,21 @@ export const lambdaCold: Benchmark = {
     ];
     // The AWS calls of the latest Create (every Create is alike), which the reference row makes again.
     let createCalls: string[] = [];
+    let stackCalls: string[] = [];
     let replayed: string[] = [];
     const callLists = new Set<string>();
-    const expected: Record<Row, { args: (i: number) => string[]; answer?: string }> = {
+    // The Create both Lambda rows send: a clone of the source, answered without waiting for it.
+    const create = (row: Row) => (i: number) =>
+      probe(`${row}-${i}`, {
+        SourceClusterId: SOURCE,
+        ClusterId: `bench-clone-${i}`,
+        WaitForAvailable: 'false',
+      });
+    const expected: Record<Row, Expected> = {
       baseline: { args: () => ['-e', ''] },
       invalid: { args: (i) => probe(`invalid-${i}`, {}), answer: 'FAILED' },
-      create: {
-        args: (i) =>
-          probe(`create-${i}`, {
-            SourceClusterId: SOURCE,
-            ClusterId: `bench-clone-${i}`,
-            WaitForAvailable: 'false',
-          }),
-        answer: 'SUCCESS',
-      },
+      create: { args: create('create'), answer: 'SUCCESS' },
+      stack: { args: create('stack'), answer: 'SUCCESS', env: stackEnv },
       ...(Object.fromEntries(
         (Object.keys(REFERENCE) as Reference[]).map((row) => [
           row,
@@ -348,7 +381,7 @@ export const lambdaCold: Benchmark = {
             answer: 'SUCCESS',
           },
         ]),
-      ) as Record<Reference, { args: (i: number) => string[]; answer: string }>),
+      ) as Record<Reference, Expected>),
       help: { args: () => [CLI, '--help'] },
     };
     const rows = Object.keys(expected) as Row[];
@@ -357,9 +390,9 @@ export const lambdaCold: Benchmark = {
     try {
       for (let i = 0; i < runs; i++) {
         for (const row of rows) {
-          if (row === 'create' || isReference(row)) await freshAccount(emulator);
+          if (makesAClone(row)) await freshAccount(emulator, ssm);
           const before = emulator.stats().actions;
-          const r = await measure(expected[row].args(i), env);
+          const r = await measure(expected[row].args(i), expected[row].env ?? env);
           const calls = callsBetween(before, emulator.stats().actions);
           if (row === 'create') {
             createCalls = calls;
@@ -381,11 +414,13 @@ export const lambdaCold: Benchmark = {
           // A library prints nothing of its own: no SDK notice, no warning.
           else if (row !== 'help' && r.stderr.trim() !== '')
             problems.push(`${row} run ${i} wrote to stderr: ${r.stderr.slice(0, 300)}`);
-          if (row === 'create' && emulator.rds.cluster(`bench-clone-${i}`) === undefined)
-            problems.push(`create run ${i}: answered without making bench-clone-${i}`);
+          if ((row === 'create' || row === 'stack') && emulator.rds.cluster(`bench-clone-${i}`) === undefined)
+            problems.push(`${row} run ${i}: answered without making bench-clone-${i}`);
+          if (row === 'stack') stackCalls = calls;
         }
       }
     } finally {
+      ssm.destroy();
       server.close();
       await emulator.stop();
       rmSync(join(reference, '..'), { recursive: true, force: true });
@@ -410,6 +445,7 @@ export const lambdaCold: Benchmark = {
       `each Create made ${createCalls.length} AWS calls (${[...counted].map(([c, n]) => `${c} ${n}`).join(', ')})${callLists.size > 1 ? `, not the same in every run (${callLists.size} lists)` : ''}; the reference rows make ${left.length ? `them all but ${left.join(', ')}` : 'the same calls'}, in this order: ${replayed.join(', ')}`,
       `of the Create's +${ms(added('create'))}, the same calls alone take +${ms(added('all'))} (the SDK and the adapters, modules loaded on first use): +${ms(added('none'))} without a call, +${ms(added('first') - added('none'))} the first call (the SDK's core and its client), +${ms(added('firstEach') - added('first'))} the first call to the other service, +${ms(added('all') - added('firstEach'))} the other ${replayed.length - REFERENCE.firstEach.calls(replayed).length}; the handler, the engine, the planner and the lease add the other ${ms(added('create') - added('all'))}`,
 
+      `with the settings infra/template.yaml gives the function, the same Create adds +${ms(added('stack'))} (${ms(added('stack') - added('create'))} more): it logs at info and reads the maintenance config for the top-up check (${stackCalls.filter((c) => !createCalls.includes(c)).join(', ') || 'no other call'}), through a third SDK client; no row has TLS, which every call to AWS adds`,
       `${runs} runs of each process, alternating; CPU = user + system time of the whole process (process.cpuUsage() at exit, preloaded into every row alike); wall = spawn to exit`,
       `targets: a cold Create adds at most ${CREATE_TARGET_MS} ms CPU (${createMet ? 'met' : 'NOT met'}); --help costs at most ${HELP_TARGET_RATIO}× bare node (${helpMet ? 'met' : 'NOT met'})`,
       'the bundle is built for nodejs22.x; measured here with the local node (see the machine line)',
@@ -426,6 +462,11 @@ export const lambdaCold: Benchmark = {
               'create',
               'Lambda: import + Create through the SDK (lease, read, restore, instance)',
               `+${CREATE_TARGET_MS} ms`,
+            ),
+            line(
+              'stack',
+              "Lambda: the same Create with the stack's settings (info logs, maintenance config)",
+              '',
             ),
             ...(Object.keys(REFERENCE) as Reference[]).map((row) =>
               line(row, `Reference: the Create's AWS calls alone (src/aws), ${REFERENCE[row].what}`, ''),
