@@ -163,9 +163,12 @@ export class Execution {
       case 'claim':
         return { step, outcome: 'done', cluster: await this.claim(step) };
       case 'tag': {
-        // Setting a tag to the same value again changes nothing, so a retried call is safe.
+        // Setting a tag to the same value again, or removing one already gone, changes nothing, so
+        // a retried call is safe.
+        const removeKeys = step.removeKeys ?? [];
+        if (removeKeys.length) await ctx.retry(() => ctx.rds.removeTags(step.arn, removeKeys));
         const tags = Object.fromEntries(step.tags.map((t) => [t.Key, t.Value]));
-        await ctx.retry(() => ctx.rds.addTags(step.arn, tags));
+        if (step.tags.length) await ctx.retry(() => ctx.rds.addTags(step.arn, tags));
         return { step, outcome: 'done' };
       }
     }

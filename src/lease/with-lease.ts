@@ -148,7 +148,11 @@ async function acquire<T>(
           return { held: result };
         } finally {
           // Given back already when the process was interrupted before sending anything.
-          if (held.delete(entry)) await release(lease, next, key, ttl, options);
+          const released = held.delete(entry) ? await release(lease, next, key, ttl, options) : true;
+          // The release takes the holder's own queue entry out; a release refused (the lease ran
+          // out) leaves it, so it goes here.
+          if (!released && waiting)
+            await options.store.dequeue?.(key, waiting.requestKey).catch(() => undefined);
           if (wakeAll) wakeEveryone(key);
           else wakeNext(key);
         }
@@ -383,7 +387,7 @@ async function release(
   key: string,
   ttlMs: number,
   options: LeaseOptions,
-) {
+): Promise<boolean> {
   try {
     const released = await withRetries(() => lease.release(state), { clock: options.clock });
     if (!released) {
@@ -392,11 +396,13 @@ async function release(
         { key, ttlMs },
       );
     }
+    return released;
   } catch (err) {
     options.logger.error('lease release failed; it frees itself when its ttl runs out', {
       key,
       ttlMs,
       error: err instanceof Error ? err.message : String(err),
     });
+    return false;
   }
 }

@@ -171,6 +171,8 @@ export interface TagStep extends StepBase {
   clusterId: string;
   arn: string;
   tags: Tag[];
+  /** Tag keys removed first (a served clone's provisional expiry, for a request without one). */
+  removeKeys?: string[];
 }
 
 /**

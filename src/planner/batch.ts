@@ -9,7 +9,7 @@
 import type { ClusterInfo, Inventory } from '../model/inventory.ts';
 import type { CloneStep, LeaseState, Plan, QueuedRequest, ServedRequest } from '../model/plan.ts';
 import type { ProvisionPolicy } from '../model/policy.ts';
-import { readManagedTags, tagMap } from '../model/tags.ts';
+import { readManagedTags, TAG, tagMap } from '../model/tags.ts';
 import { recordRequest } from './demand.ts';
 import { findByRequestKey, planProvision } from './provision.ts';
 import { withoutDeleted } from './purge.ts';
@@ -98,13 +98,38 @@ export function planQueued(input: BatchInput): QueuedPlan[] {
       // Its own error is for it to meet and report, when it plans for itself.
       continue;
     }
-    const clone = servable(plan);
-    if (!clone) continue;
-    out.push({ request, plan });
+    const found = servable(plan);
+    if (!found) continue;
+    const { plan: adoptable, clone } = withAdoptDeadline(plan, found, now);
+    out.push({ request, plan: adoptable });
     inventory = withPlannedClones(inventory, [clone]);
     lease = plan.lease ?? lease;
   }
   return out;
+}
+
+/**
+ * How long a clone restored for a queued request may wait for its request to take it. The waiter
+ * may be gone (killed, its CI job cancelled) by the time the hold restores for it; its clone and
+ * writer would then be kept and billed forever. So the clone is restored with an expiry at most
+ * this far off, and the waiter, once it learns it was served (seconds later), sets its own (or none).
+ * A clone nobody takes is then deleted as expired.
+ */
+export const ADOPT_WITHIN_MS = 15 * 60_000;
+
+function withAdoptDeadline(plan: Plan, clone: CloneStep, now: Date): { plan: Plan; clone: CloneStep } {
+  const deadline = new Date(now.getTime() + ADOPT_WITHIN_MS);
+  const own = clone.tags.find((t) => t.Key === TAG.expiresAt)?.Value;
+  if (own !== undefined && Date.parse(own) <= deadline.getTime()) return { plan, clone };
+  const tagged: CloneStep = {
+    ...clone,
+    tags: [
+      ...clone.tags.filter((t) => t.Key !== TAG.expiresAt),
+      { Key: TAG.expiresAt, Value: deadline.toISOString() },
+    ],
+    reason: `${clone.reason}; restored for a request waiting in the lease's queue, it expires at ${deadline.toISOString()} unless that request takes it first (it then sets its own expiry)`,
+  };
+  return { plan: { ...plan, steps: plan.steps.map((s) => (s === clone ? tagged : s)) }, clone: tagged };
 }
 
 /** The plan's one clone step when the plan can be served by another holder. */

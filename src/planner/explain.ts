@@ -48,8 +48,13 @@ function stepLine(step: Step): string {
       return `reuse ${step.clusterId}`;
     case 'claim':
       return `claim warm clone ${step.clusterId}${step.newClusterId ? ` and rename it ${step.newClusterId}` : ''}${lease}`;
-    case 'tag':
-      return `tag ${step.clusterId}: ${step.tags.map((t) => `${t.Key}=${t.Value}`).join(', ')}${lease}`;
+    case 'tag': {
+      const changes = [
+        ...(step.removeKeys ?? []).map((k) => `remove ${k}`),
+        ...step.tags.map((t) => `${t.Key}=${t.Value}`),
+      ];
+      return `tag ${step.clusterId}: ${changes.join(', ')}${lease}`;
+    }
   }
 }
 

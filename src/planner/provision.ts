@@ -16,7 +16,7 @@ import {
   type Step,
 } from '../model/plan.ts';
 import type { ProvisionPolicy } from '../model/policy.ts';
-import { managedTagList, TAG_PREFIX, type Tag } from '../model/tags.ts';
+import { managedTagList, TAG, TAG_PREFIX, type Tag } from '../model/tags.ts';
 import { formatDuration } from '../util/duration.ts';
 import { ClusterExistsError, NoCapacityError, SourcesRefusedError, ValidationError } from '../util/errors.ts';
 import { identifierProblem, joinIdentifier } from '../util/identifiers.ts';
@@ -250,6 +250,36 @@ function keptLeaseState(input: ProvisionInput, reservations: Reservation[]): Lea
   };
 }
 
+/**
+ * The holder that served this request restored its clone with an expiry a few minutes off, in case
+ * this request was gone (batch.ts, ADOPT_WITHIN_MS): the request takes the clone by setting the
+ * expiry it asked for, or none.
+ */
+function adoptServed(ctx: Context, clone: ClusterInfo): Step[] {
+  const { request, now } = ctx.input;
+  const provisional = clone.managed?.expiresAt;
+  const base = { kind: 'tag' as const, clusterId: clone.id, arn: clone.arn };
+  if (request.ttlMs !== undefined) {
+    const wanted = new Date(now.getTime() + request.ttlMs).toISOString();
+    return [
+      {
+        ...base,
+        tags: [{ Key: TAG.expiresAt, Value: wanted }],
+        reason: `this request takes clone ${clone.id}: its expiry becomes now + its ttl, ${wanted}${provisional ? ` (the holder set ${provisional.toISOString()} in case it was gone)` : ''}`,
+      },
+    ];
+  }
+  if (!provisional) return [];
+  return [
+    {
+      ...base,
+      tags: [],
+      removeKeys: [TAG.expiresAt],
+      reason: `this request takes clone ${clone.id}: it asked for no expiry, so the one the holder set in case it was gone (${provisional.toISOString()}) goes`,
+    },
+  ];
+}
+
 function reuseSteps(ctx: Context, earlier: ClusterInfo): Step[] {
   const { request } = ctx.input;
   const served = ctx.input.served?.clusterId === earlier.id ? ctx.input.served : undefined;
@@ -269,6 +299,7 @@ function reuseSteps(ctx: Context, earlier: ClusterInfo): Step[] {
           reason: `request ${request.requestKey} already made clone ${earlier.id} (status ${earlier.status}); nothing new is created`,
         },
   ];
+  if (served) steps.push(...adoptServed(ctx, earlier));
   const writer = earlier.members.find((m) => m.isWriter) ?? earlier.members[0];
   const instanceId = writer?.instanceId ?? ctx.names.claimInstance(earlier.id);
   if (!writer) {

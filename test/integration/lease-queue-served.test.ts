@@ -5,14 +5,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { DynamoDbAdapter } from '../../src/aws/dynamodb.ts';
-import { provisionClone } from '../../src/engine/api.ts';
+import { maintainPool, provisionClone } from '../../src/engine/api.ts';
 import { DynamoDbLeaseStore, ensureLeaseTable } from '../../src/lease/dynamodb-lease.ts';
 import { isHeld } from '../../src/lease/lease.ts';
 import type { ProvisionResult } from '../../src/model/api.ts';
 import { TAG } from '../../src/model/tags.ts';
-import { systemClock } from '../../src/util/clock.ts';
+import { ADOPT_WITHIN_MS } from '../../src/planner/batch.ts';
+import { requestIdSuffix } from '../../src/planner/names.ts';
+import { ManualClock, systemClock } from '../../src/util/clock.ts';
 import { silentLogger } from '../../src/util/log.ts';
 import { type EngineEnv, engineEnv } from '../helpers/engine-env.ts';
+import { provisionPolicy } from '../unit/planner/policies.ts';
 
 function clonesByRequest(env: EngineEnv): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -163,5 +166,67 @@ describe('requests of two manager deployments sharing the lease table', () => {
     const extra = [...byKey].filter(([, ids]) => ids.length > 1);
     assert.deepEqual(extra, [], 'one clone per request key');
     assert.equal(new Set(results.map((r) => r.clusterId)).size, 6);
+  });
+});
+
+describe('a queued request whose process died', () => {
+  let env: EngineEnv;
+  before(async () => {
+    env = await engineEnv({ quotas: { clusters: 200, instances: 200 } });
+  });
+  after(async () => {
+    await env.emulator.stop();
+  });
+
+  it(`gets a clone that expires within ${ADOPT_WITHIN_MS / 60_000} min and is then deleted; a live served request keeps its clone without expiry`, async () => {
+    // Prepare: a CLI joined the queue (the entry it writes) and was killed -9 right after
+    const db = new DynamoDbAdapter(env.options.aws ?? {});
+    const table = String(env.options.leaseTable);
+    await ensureLeaseTable(db, table, { create: true, clock: systemClock, logger: silentLogger });
+    await new DynamoDbLeaseStore(db, table).enqueue('root#prod', {
+      requestKey: 'dead-1',
+      ticket: 'ticket-of-a-dead-process',
+      managerId: 'aurora-clone-manager',
+      at: new Date().toISOString(),
+      idSuffix: requestIdSuffix(new Date(), 'dead-1'),
+      policy: provisionPolicy({ requestKey: 'dead-1' }),
+    });
+    // Act: two live requests arrive together; the first holds the lease and serves the dead one too
+    const [first, second] = await Promise.all(
+      ['alive-1', 'alive-2'].map((requestKey) =>
+        provisionClone({ sourceClusterId: 'prod', requestKey }, env.options),
+      ),
+    );
+    // Assess, from the emulator's records
+    const tagsOf = (key: string) =>
+      env.emulator.rds
+        .clusters()
+        .filter(
+          (c) => c.status !== 'deleting' && c.tags.some((t) => t.Key === TAG.request && t.Value === key),
+        )
+        .map((c) => Object.fromEntries(c.tags.map((t) => [t.Key, t.Value])));
+    const [dead] = tagsOf('dead-1');
+    assert.ok(dead, 'the hold restored for the dead request');
+    const expiry = Date.parse(dead[TAG.expiresAt] ?? '');
+    assert.ok(expiry <= Date.now() + ADOPT_WITHIN_MS, `its clone expires at ${dead[TAG.expiresAt]}`);
+    assert.ok(
+      [first, second].some((r) => r && servedBy(r) !== undefined),
+      'one live request was served',
+    );
+    for (const key of ['alive-1', 'alive-2']) {
+      assert.equal(tagsOf(key)[0]?.[TAG.expiresAt], undefined, `${key} asked for no expiry and has none`);
+    }
+    // …and maintenance after the deadline deletes it, writer and all (once it can be deleted)
+    while (env.emulator.rds.instances().some((i) => i.status !== 'available')) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const later = new ManualClock(new Date(expiry + 60_000));
+    const [report] = await maintainPool([{ clusterId: 'prod', targetCloneSlots: 1, maxCloneSlots: 1 }], {
+      ...env.options,
+      clock: later,
+    });
+    assert.ok(report?.ok, report?.error);
+    assert.deepEqual(tagsOf('dead-1'), [], 'the dead request’s clone is being deleted');
+    assert.equal(tagsOf('alive-1').length + tagsOf('alive-2').length, 2, 'the live clones stay');
   });
 });

@@ -208,4 +208,27 @@ describe('waiting in the lease queue', () => {
       assert.deepEqual(await w, { held: 'own' });
     });
   }
+
+  it('a holder whose lease ran out before its release still takes its own entry out of the queue', async () => {
+    // Prepare: `a` joins, takes a lease of 50 ms and stays past it; `b` takes the lease meanwhile
+    const store = new InProcessLeaseStore();
+    const options = { store, clock: systemClock, logger, ttlMs: 50 };
+    const a = withLeaseOrServed(
+      'k',
+      options,
+      waiting('a'),
+      async (s) => {
+        await new Promise((r) => setTimeout(r, 120));
+        return { result: 'own', state: s };
+      },
+      async () => {},
+    );
+    await new Promise((r) => setTimeout(r, 80));
+    const b = await withLease('k', options, async (s) => ({ result: 'b', state: s }));
+    // Act
+    await a;
+    // Assess
+    assert.equal(b, 'b');
+    assert.deepEqual((await store.peek('k')).queued ?? [], []);
+  });
 });
