@@ -134,7 +134,7 @@ function cloneInterrupted(
     return `clone ${current.clusterId} was restored but its writer instance was not asked for: it cannot become usable as it is and holds a clone slot; ${finish}`;
   }
   if (current?.phase === 'clone' && current.stage === 'served') {
-    return `clone ${current.clusterId} was restored for this request by another request that held the lease; its writer may not be asked for yet. ${request.requestKey ? 'Run the same command again (same --request-key) to finish it, or delete' : 'Delete'} it: ${cli(`delete ${current.clusterId}`)} (maintenance removes it after 15 minutes if it never gets a writer)`;
+    return `clone ${current.clusterId} was restored for this request by another request that held the lease; its writer may not be asked for yet. ${request.requestKey ? 'Run the same command again (same --request-key) to finish it, or delete' : 'Delete'} it: ${cli(`delete ${current.clusterId}`)} (it was restored with an expiry 15 minutes off, which this request would have replaced with its own; maintenance deletes it once expired)`;
   }
   if (current?.phase === 'clone' && current.stage === 'claimed') {
     return `warm clone ${current.clusterId} is this request's now (claimed). Follow it: ${cli(`get ${current.clusterId}`)}; delete it: ${cli(`delete ${current.clusterId}`)}`;
