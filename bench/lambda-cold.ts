@@ -302,7 +302,8 @@ export const lambdaCold: Benchmark = {
   title:
     "Lambda cold start (fresh process: import + one request through the SDK) and CLI --help, CPU vs node -e ''",
   async run({ size, log }) {
-    const runs = size === 'tiny' ? 3 : 20;
+    // A tiny run is a smoke run of every row (the test suite runs it): one process each is enough.
+    const runs = size === 'tiny' ? 1 : 20;
     const notes = ensureBundle(size === 'full', log);
     const problems: string[] = [];
     const bundle = bundleSize();
