@@ -14,7 +14,7 @@
 // first to each service, all. They say how much of a cold Create is the SDK's and where its part
 // goes, and how much is the product's own code.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ import { state as sdkState } from '@aws-sdk/core/client';
 import { bundleAsTheFunction } from '../scripts/lambda-bundle.mjs';
 import { DynamoDbAdapter } from '../src/aws/dynamodb.ts';
 import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
+import { newestSource } from '../test/helpers/built.ts';
 import { type Benchmark, median, ms, ratio } from './lib/report.ts';
 
 const BUNDLE_DIR = 'dist/lambda';
@@ -168,16 +169,6 @@ function callsBetween(before: Record<string, { count: number }>, after: Record<s
   return Object.entries(after).flatMap(([action, s]) =>
     Array<string>(s.count - (before[action]?.count ?? 0)).fill(action),
   );
-}
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const s = statSync(p);
-    newest = Math.max(newest, s.isDirectory() ? newestSource(p) : s.mtimeMs);
-  }
-  return newest;
 }
 
 function bundleMtime(): number | undefined {

@@ -12,7 +12,8 @@ export const CLI_BIN = join(ROOT, 'bin/aurora-clone-manager.js');
 export const LAMBDA_BUNDLE = join(ROOT, 'dist/lambda/index.js');
 const OUTPUTS = [join(ROOT, 'dist/cli.js'), LAMBDA_BUNDLE];
 
-function newestSource(dir: string): number {
+/** The newest modification time of a file under `dir`. */
+export function newestSource(dir: string): number {
   let newest = 0;
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
