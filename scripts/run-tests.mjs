@@ -22,17 +22,20 @@ for (const root of roots.length ? roots : ['test']) {
 // The longest files start first, so they do not run alone at the end (they mostly wait on real time).
 const SLOW_FIRST = [
   'test/integration/bench-smoke.test.ts',
-  'test/e2e/readme-quickstart.test.ts',
   'test/integration/engine-faults.test.ts',
   'test/e2e/lambda-wait.test.ts',
-  'test/e2e/lambda-custom-resource.test.ts',
   'test/integration/cli-aws-target.test.ts',
-  'test/unit/cli-main.test.ts',
   'test/integration/engine-provision.test.ts',
+  'test/e2e/lambda-custom-resource.test.ts',
+  'test/integration/emulator-json-cli.test.ts',
+  'test/integration/cli-daily.test.ts',
+  'test/unit/infra/build-sh-package.test.ts',
   'test/integration/cli-long-wait.test.ts',
-  'test/e2e/cdk-clone-lifecycle.test.ts',
   'test/integration/cli-bin.test.ts',
+  'test/integration/emulator-awscli.test.ts',
+  'test/e2e/readme-quickstart.test.ts',
   'test/integration/engine-lease-table.test.ts',
+  'test/e2e/cdk-clone-lifecycle.test.ts',
 ];
 const rank = (f) => {
   const i = SLOW_FIRST.indexOf(f.split(sep).join('/'));
