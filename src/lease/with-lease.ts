@@ -184,8 +184,9 @@ function withoutQueued(state: LeaseState, taken: LeaseState, waiting: QueuedRequ
 }
 
 /**
- * A waiter's entry in the lease's queue: put there after its first refused attempt (a request that
- * gets the lease at once pays nothing), renewed while it waits, taken out when it stops waiting.
+ * A waiter's entry in the lease's queue: put there before the request reads the account (with
+ * `prepare`: one call more for every request) or after its first refused attempt (without), renewed
+ * while it waits, taken out when it stops waiting.
  */
 class QueueEntry {
   /** The entry is in the lease item (written, not taken out yet). */
