@@ -370,7 +370,8 @@ describe('one answer per request: nothing after the answer makes Lambda retry', 
 describe('one answer per request: no PUT after the invocation has ended', () => {
   // Lambda retries an invocation that ran out of time; an answer that lands after that is a second one.
   it('putResponse stops retrying when the invocation has no time left, and fails in time', async () => {
-    // Prepare: S3 refuses every PUT; 1 s left, virtual time
+    // Prepare: S3 refuses every PUT; 1 s left, virtual time. Attempts are not what ends it: with
+    // the default 5, short jittered waits could use them all up within the second.
     sink.refuse = 100;
     let left = 1000;
     const slept: number[] = [];
@@ -384,6 +385,7 @@ describe('one answer per request: no PUT after the invocation has ended', () => 
           left -= ms;
         },
         baseDelayMs: 400,
+        attempts: 100,
       } as Parameters<typeof putResponse>[2]),
       /time/,
     );
