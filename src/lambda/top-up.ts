@@ -3,25 +3,25 @@
 // mark, or that claimed a warm clone, starts a maintenance run for that source at once, in a
 // separate asynchronous invocation. Best effort: the clone is made whatever happens here.
 import type { ProvisionResult } from '../model/api.ts';
-import { DEFAULT_LOW_WATER_SLOTS } from '../validation/index.ts';
+import { topUpDue } from '../planner/top-up.ts';
 import type { LambdaContext } from './context.ts';
 import { EVENT_SOURCE } from './continuation.ts';
 import type { Deps } from './deps.ts';
 import { loadMaintenanceConfig, type MaintenanceEvent } from './maintenance.ts';
 
-/** Why this provision should start maintenance now, or undefined. */
+/** Why this provision should start maintenance now, as the log says it, or undefined. */
 export function topUpReason(
   result: ProvisionResult,
   entry: { lowWaterSlots?: number; warmClones?: number | 'demand' },
 ): string | undefined {
-  if (result.reused || result.dryRun || result.freeCapacity === undefined) return undefined;
-  if (result.claimedWarmClone && (entry.warmClones === 'demand' || (entry.warmClones ?? 0) > 0)) {
-    return `warm clone ${result.claimedWarmClone} was claimed: a new one replaces it`;
-  }
-  const low = entry.lowWaterSlots ?? DEFAULT_LOW_WATER_SLOTS;
-  return result.freeCapacity < low
-    ? `${result.freeCapacity} free clone slots left, under the low-water mark ${low}`
-    : undefined;
+  const due = topUpDue(result, {
+    lowWaterSlots: entry.lowWaterSlots,
+    keepsWarmClones: entry.warmClones === 'demand' || (entry.warmClones ?? 0) > 0,
+  });
+  if (!due) return undefined;
+  return due.kind === 'warm-clone-claimed'
+    ? `warm clone ${due.clusterId} was claimed: a new one replaces it`
+    : `${due.freeSlots} free clone slots left, under the low-water mark ${due.lowWaterSlots}`;
 }
 
 export async function topUpIfLow(

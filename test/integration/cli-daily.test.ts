@@ -248,6 +248,29 @@ describe('daily CLI use', () => {
     );
   });
 
+  it('a clone that leaves its source under 5 free slots says so, and how to top the pool up', async () => {
+    // Prepare: a source with 10 clones made by hand, so the CLI's is the 11th of 15
+    emulator.createSourceCluster({ id: 'ledger' });
+    for (let i = 1; i <= 10; i++) {
+      await rds.send(
+        new RestoreDBClusterToPointInTimeCommand({
+          DBClusterIdentifier: `ledger-by-hand-${i}`,
+          SourceDBClusterIdentifier: 'ledger',
+          RestoreType: 'copy-on-write',
+          UseLatestRestorableTime: true,
+        }),
+      );
+    }
+    // Act
+    const r = await runCli(['clone', '--source', 'ledger', '--cluster-id', 'ledger-ci', ...at]);
+    // Assess
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /note: ledger has 4 free clone slots left \(under 5\); a deployed stack tops its pool up by itself, otherwise run: aurora-clone-manager maintain --source ledger --target-slots 10 --endpoint-url /,
+    );
+  });
+
   it('emulator -h shows its help and exits 0', async () => {
     const r = await runCli(['emulator', '-h']);
     assert.equal(r.code, 0);

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { getClone, provisionClone } from '../../engine/api.ts';
 import type { ProgressEvent, ProvisionRequest, ProvisionResult } from '../../model/api.ts';
+import { topUpDue } from '../../planner/top-up.ts';
 import { ValidationError } from '../../util/errors.ts';
 import {
   DEFAULT_LOW_WATER_SLOTS,
@@ -99,8 +100,9 @@ export async function runClone(options: CloneOptions, io: Io): Promise<number> {
 
 /** A request that left its source low says so: the next one may wait hours for a full copy. */
 function lowWaterHint(result: ProvisionResult, source: string, target: string[]): string | undefined {
-  if (result.dryRun || result.reused || result.freeCapacity === undefined) return undefined;
-  if (result.freeCapacity >= DEFAULT_LOW_WATER_SLOTS && !result.claimedWarmClone) return undefined;
+  // The CLI does not read the stack's maintenance config: a claimed warm clone means the source keeps some.
+  const due = topUpDue(result, { keepsWarmClones: true });
+  if (!due) return undefined;
   const cli = [
     'aurora-clone-manager',
     'maintain',
@@ -110,9 +112,10 @@ function lowWaterHint(result: ProvisionResult, source: string, target: string[])
     String(2 * DEFAULT_LOW_WATER_SLOTS),
     ...target,
   ].join(' ');
-  const what = result.claimedWarmClone
-    ? `this request claimed warm clone ${result.claimedWarmClone}`
-    : `${source} has ${result.freeCapacity} free clone slot${result.freeCapacity === 1 ? '' : 's'} left (under ${DEFAULT_LOW_WATER_SLOTS})`;
+  const what =
+    due.kind === 'warm-clone-claimed'
+      ? `this request claimed warm clone ${due.clusterId}`
+      : `${source} has ${due.freeSlots} free clone slot${due.freeSlots === 1 ? '' : 's'} left (under ${due.lowWaterSlots})`;
   return `note: ${what}; a deployed stack tops its pool up by itself, otherwise run: ${cli}\n`;
 }
 
