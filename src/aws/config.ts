@@ -11,6 +11,12 @@ export interface AwsCredentials {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
+  /** When temporary keys stop working (AWS_CREDENTIAL_EXPIRATION). */
+  expiration?: Date;
+  /** AWS_CREDENTIAL_SCOPE. */
+  credentialScope?: string;
+  /** The account the keys belong to (AWS_ACCOUNT_ID): DynamoDB's account-based endpoints use it. */
+  accountId?: string;
 }
 
 export interface AwsConfig {
@@ -99,40 +105,48 @@ export function isLocalEndpoint(endpoint: string | undefined): boolean {
  *   `services` section, the profile's `endpoint_url` (the last four skipped when
  *   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the profile's ignore_configured_endpoint_urls is true).
  * - Profile: `profile`, AWS_PROFILE, `default`; a profile named but found in neither file is an error.
+ * - Credentials: `credentials`; else, unless `profile` is given, keys set in the environment (over
+ *   AWS_PROFILE's, as the AWS CLI takes them); else the SDK's chain finds them (the profile's first).
  */
 export async function resolveAwsConfig(config: AwsConfig = {}, env: Env = process.env): Promise<AwsConfig> {
   if (config.endpoints !== undefined && config.region !== undefined) return config;
   const named = set(config.profile) ?? set(env.AWS_PROFILE);
-  if (config.noSharedFiles && !named && !set(env.AWS_CONFIG_FILE) && !set(env.AWS_SHARED_CREDENTIALS_FILE)) {
-    const { config: resolved, region } = settle(config, env, NO_FILES);
-    if (region === undefined) {
-      throw new AwsConfigurationError('no AWS Region: set AWS_REGION (no shared config file here)', {});
-    }
-    const credentials = resolved.credentials ?? environmentCredentials(env);
-    return credentials ? { ...resolved, credentials } : resolved;
-  }
-  const files = await sharedConfigFiles(env);
+  const noFiles =
+    config.noSharedFiles && !named && !set(env.AWS_CONFIG_FILE) && !set(env.AWS_SHARED_CREDENTIALS_FILE);
+  const files = noFiles ? NO_FILES : await sharedConfigFiles(env);
   const { config: resolved, region, profileName } = settle(config, env, files);
   if (region === undefined) {
-    throw new AwsConfigurationError(
-      `no AWS Region: give --region, set AWS_REGION, or set region in profile ${profileName} (${files.configPath})`,
-      { profile: profileName },
-    );
+    throw noFiles
+      ? new AwsConfigurationError('no AWS Region: set AWS_REGION (no shared config file here)', {})
+      : new AwsConfigurationError(
+          `no AWS Region: give --region, set AWS_REGION, or set region in profile ${profileName} (${files.configPath})`,
+          { profile: profileName },
+        );
   }
-  return resolved;
+  // With keys in the environment and AWS_PROFILE both set, the AWS CLI signs with the keys (only
+  // --profile sets them aside) and the SDK with the profile's: two accounts, possibly. The keys, so
+  // that the manager acts in the account the user's `aws` commands act in.
+  const keys = set(config.profile) === undefined ? environmentCredentials(env) : undefined;
+  return resolved.credentials === undefined && keys ? { ...resolved, credentials: keys } : resolved;
 }
 
-/**
- * The credentials the SDK's chain would take from the environment, when they are static keys alone
- * (with an expiry, a scope or an account id added, the SDK is left to find them itself).
- */
+/** Keys set in the environment, as the SDK's and the AWS CLI's chains read them, or undefined. */
 function environmentCredentials(env: Env): AwsCredentials | undefined {
   const accessKeyId = set(env.AWS_ACCESS_KEY_ID);
   const secretAccessKey = set(env.AWS_SECRET_ACCESS_KEY);
   if (accessKeyId === undefined || secretAccessKey === undefined) return undefined;
-  if (env.AWS_CREDENTIAL_EXPIRATION || env.AWS_CREDENTIAL_SCOPE || env.AWS_ACCOUNT_ID) return undefined;
   const sessionToken = set(env.AWS_SESSION_TOKEN);
-  return { accessKeyId, secretAccessKey, ...(sessionToken !== undefined ? { sessionToken } : {}) };
+  const expiration = set(env.AWS_CREDENTIAL_EXPIRATION);
+  const credentialScope = set(env.AWS_CREDENTIAL_SCOPE);
+  const accountId = set(env.AWS_ACCOUNT_ID);
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(sessionToken !== undefined ? { sessionToken } : {}),
+    ...(expiration !== undefined ? { expiration: new Date(expiration) } : {}),
+    ...(credentialScope !== undefined ? { credentialScope } : {}),
+    ...(accountId !== undefined ? { accountId } : {}),
+  };
 }
 
 type SharedFiles = Awaited<ReturnType<typeof sharedConfigFiles>>;
@@ -231,9 +245,17 @@ export function clientConfig(config: AwsConfig, service: ServiceEnvName, env: En
     },
     ...(endpoint ? { endpoint } : {}),
     ...(credentials ? { credentials } : {}),
-    ...(config.callLogger ? { logger: sdkCallLogger(config.callLogger) } : {}),
+    ...(config.callLogger
+      ? { logger: sdkCallLogger(config.callLogger) }
+      : // A profile chosen while keys are set in the environment is a choice, as for the AWS CLI;
+        // without a logger of its own the SDK's chain prints a warning of eight lines about it.
+        config.profile !== undefined
+        ? { logger: QUIET_SDK_LOGGER }
+        : {}),
   };
 }
+
+const QUIET_SDK_LOGGER = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 interface SdkCallRecord {
   clientName?: string;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +117,65 @@ region = eu-west-1
     assert.equal(byRegion.code, 0, byRegion.stderr);
     assert.ok((await awsClusterIds(env, ['--region', 'us-east-1'])).includes('shop-us-1'));
     assert.ok(!(await awsClusterIds(env, ['--profile', 'dev'])).includes('shop-us-1'));
+  });
+
+  it('signs with the keys in the environment over AWS_PROFILE’s, as the AWS CLI does; --profile sets them aside', async () => {
+    // Prepare: the emulator behind a proxy that notes the access key of every call; a profile whose
+    // keys differ from the ones set in the environment
+    const keys: string[] = [];
+    const proxy = createServer((req, res) => {
+      const key = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1];
+      if (key) keys.push(key);
+      const upstream = new URL(req.url ?? '/', emulator.url);
+      const forward = request(upstream, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(forward);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const profileHome = mkdtempSync(join(tmpdir(), 'acm-home-'));
+    mkdirSync(join(profileHome, '.aws'));
+    writeFileSync(join(profileHome, '.aws', 'config'), '[profile dev]\nregion = eu-west-1\n');
+    writeFileSync(
+      join(profileHome, '.aws', 'credentials'),
+      '[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n',
+    );
+    const env = {
+      HOME: profileHome,
+      AWS_PROFILE: 'dev',
+      AWS_ACCESS_KEY_ID: 'AKIDENVIRONMENT',
+      AWS_SECRET_ACCESS_KEY: 'environment-secret',
+      AWS_ENDPOINT_URL: endpoint,
+    };
+    /** The access keys the calls of `act` were signed with. */
+    const signedWith = async (act: () => Promise<unknown>) => {
+      keys.length = 0;
+      await act();
+      return [...new Set(keys)];
+    };
+    try {
+      // Act
+      const aws = await signedWith(() => awsClusterIds(env));
+      const ours = await signedWith(async () => {
+        const run = await runCliProcess(['status', '--source', 'shop'], env);
+        assert.equal(run.code, 0, run.stderr);
+      });
+      const awsWithProfile = await signedWith(() => awsClusterIds(env, ['--profile', 'dev']));
+      const oursWithProfile = await signedWith(async () => {
+        const run = await runCliProcess(['status', '--source', 'shop', '--profile', 'dev'], env);
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(run.stderr, '', 'a profile chosen beside keys in the environment is not warned about');
+      });
+      // Assess
+      assert.deepEqual(aws, ['AKIDENVIRONMENT']);
+      assert.deepEqual(ours, aws);
+      assert.deepEqual(awsWithProfile, ['AKIDPROFILE']);
+      assert.deepEqual(oursWithProfile, awsWithProfile);
+    } finally {
+      proxy.close();
+    }
   });
 
   it('names the Region and endpoint it looked in when the source is not there', async () => {

@@ -58,29 +58,43 @@ describe('resolveAwsConfig with noSharedFiles', () => {
     // Act
     const byProfile = await resolveAwsConfig({ noSharedFiles: true, profile: 'dev' }, env);
     const byVariable = await resolveAwsConfig({ noSharedFiles: true }, { ...env, AWS_PROFILE: 'dev' });
-    // Assess: the profile's settings, and credentials left to the SDK's chain (which honours the profile).
+    // Assess: the profile's settings. A profile given sets the keys aside (the SDK's chain reads the
+    // profile's); AWS_PROFILE does not, as for the AWS CLI.
     for (const resolved of [byProfile, byVariable]) {
       assert.equal(resolved.region, 'ap-south-1');
       assert.equal(resolved.endpoints?.RDS, 'http://127.0.0.1:9');
-      assert.equal(resolved.credentials, undefined);
     }
+    assert.equal(byProfile.credentials, undefined);
+    assert.deepEqual(byVariable.credentials, {
+      accessKeyId: 'AKIAEXAMPLE',
+      secretAccessKey: 'secret',
+      sessionToken: 'token',
+    });
   });
 
-  it('leaves credentials to the SDK when the environment adds an expiry, a scope or an account to the keys', async () => {
-    for (const extra of [
-      { AWS_CREDENTIAL_EXPIRATION: '2030-01-01T00:00:00Z' },
-      { AWS_CREDENTIAL_SCOPE: 'us-east-1' },
-      { AWS_ACCOUNT_ID: '123456789012' },
-    ]) {
-      // Act
-      const resolved = await resolveAwsConfig(
-        { noSharedFiles: true },
-        { AWS_REGION: 'eu-west-1', ...KEYS, ...extra },
-      );
-      // Assess
-      assert.equal(resolved.credentials, undefined);
-      assert.equal(clientConfig(resolved, 'RDS', {}).credentials, undefined);
-    }
+  it('takes an expiry, a scope and an account set beside the keys with them, as the SDK’s chain does', async () => {
+    // Act
+    const resolved = await resolveAwsConfig(
+      { noSharedFiles: true },
+      {
+        AWS_REGION: 'eu-west-1',
+        ...KEYS,
+        AWS_CREDENTIAL_EXPIRATION: '2030-01-01T00:00:00Z',
+        AWS_CREDENTIAL_SCOPE: 'us-east-1',
+        AWS_ACCOUNT_ID: '123456789012',
+      },
+    );
+    // Assess
+    const expected = {
+      accessKeyId: 'AKIAEXAMPLE',
+      secretAccessKey: 'secret',
+      sessionToken: 'token',
+      expiration: new Date('2030-01-01T00:00:00Z'),
+      credentialScope: 'us-east-1',
+      accountId: '123456789012',
+    };
+    assert.deepEqual(resolved.credentials, expected);
+    assert.deepEqual(clientConfig(resolved, 'RDS', {}).credentials, expected);
   });
 
   it('says what is missing when the environment gives no Region', async () => {
