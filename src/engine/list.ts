@@ -25,7 +25,8 @@ function matching(filter: ClusterFilter): (c: CloneDescription) => boolean {
     (!root || c.rootClusterId?.toLowerCase() === root) &&
     (!filter.role || c.role === filter.role) &&
     (!filter.owner || c.owner === filter.owner) &&
-    (!filter.managerId || c.managerId === filter.managerId);
+    (!filter.managerId || c.managerId === filter.managerId) &&
+    (!filter.requestKey || c.requestKey === filter.requestKey);
 }
 
 function byRootThenAge(a: CloneDescription, b: CloneDescription): number {

@@ -28,7 +28,16 @@ const GENERIC_TYPE = 'AWS::CloudFormation::CustomResource';
 
 /** Physical id of a Create that failed before any clone existed: the Delete that follows touches nothing. */
 export function failedCreateId(req: CfnRequest): string {
-  return `aurora-clone-manager:create-failed:${req.RequestId}`;
+  return `${FAILED_CREATE}${req.RequestId}`;
+}
+
+const FAILED_CREATE = 'aurora-clone-manager:create-failed:';
+
+/** The RequestId of the Create that failedCreateId marked, or undefined for any other physical id. */
+export function failedCreateRequestId(physicalId: string): string | undefined {
+  return physicalId.startsWith(FAILED_CREATE)
+    ? physicalId.slice(FAILED_CREATE.length) || undefined
+    : undefined;
 }
 
 /** The same for every delivery of one request, different for every request (Updates included). */
@@ -208,8 +217,15 @@ async function keepOnUpdate(
 async function remove(req: CfnRequest, deps: Deps): Promise<WorkResult> {
   const physical = req.PhysicalResourceId ?? '';
   if (!isClusterArn(physical)) {
-    // A failed Create's marker (or an id CloudFormation made up): nothing was created.
-    deps.logger.info('delete of a physical id that is not a cluster: nothing to do', { physical });
+    // A failed Create's marker (or an id CloudFormation made up): nothing was reported created.
+    const createRequestId = failedCreateRequestId(physical);
+    const deleted = createRequestId ? await deleteUnreportedClones(req, createRequestId, deps) : [];
+    deps.logger.info(
+      deleted.length > 0
+        ? 'failed create: deleted the clone its restore made after the FAILED answer'
+        : 'delete of a physical id that is not a cluster: nothing to do',
+      { physical, ...(deleted.length > 0 ? { deleted } : {}) },
+    );
     return { status: 'SUCCESS', physicalResourceId: physical || failedCreateId(req) };
   }
   const result = await deps.engine.deleteClone(
@@ -223,4 +239,27 @@ async function remove(req: CfnRequest, deps: Deps): Promise<WorkResult> {
     kmsKeyScheduledForDeletion: result.kmsKeyScheduledForDeletion,
   });
   return { status: 'SUCCESS', physicalResourceId: physical };
+}
+
+/**
+ * A Create answered FAILED at its deadline while its restore was on its way leaves a clone that
+ * CloudFormation was never told of. Its process deletes it as the restore returns
+ * (continuation.ts), unless Lambda froze the container first. CloudFormation's Delete of the failed
+ * resource (its rollback, or the stack's deletion) names that Create by the marker it was answered
+ * with, and every clone the Create made carries the Create's request key. Returns the clones deleted.
+ */
+async function deleteUnreportedClones(
+  req: CfnRequest,
+  createRequestId: string,
+  deps: Deps,
+): Promise<string[]> {
+  const requestKey = requestKeyOf({ ...req, RequestId: createRequestId });
+  const made = await deps.engine.listClusters(
+    { requestKey, role: 'clone', ...(deps.options.managerId ? { managerId: deps.options.managerId } : {}) },
+    deps.options,
+  );
+  for (const clone of made) {
+    await deps.engine.deleteClone({ clusterId: clone.arn, wait: false, ignoreMissing: true }, deps.options);
+  }
+  return made.map((c) => c.clusterId);
 }

@@ -8,6 +8,7 @@ import {
   ensureLeaseTable,
   finishPendingPassword,
   invokeAsync,
+  listClusters,
   loadMaintenanceConfig,
   maintainPool,
   onInstanceCreated,
@@ -32,6 +33,7 @@ export type LambdaEngine = Pick<
   typeof engineApi,
   | 'provisionClone'
   | 'deleteClone'
+  | 'listClusters'
   | 'maintainPool'
   | 'cloneReadiness'
   | 'finishPendingPassword'
@@ -73,6 +75,7 @@ export function defaultDeps(vars: NodeJS.ProcessEnv = process.env): Deps {
     engine: {
       provisionClone,
       deleteClone,
+      listClusters,
       maintainPool,
       cloneReadiness,
       finishPendingPassword,

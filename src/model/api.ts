@@ -309,6 +309,8 @@ export interface ClusterFilter {
   role?: Role;
   /** Clusters tagged with this manager id (default: those of every manager id). */
   managerId?: string;
+  /** The clone a request made: its `requestKey` (ProvisionRequest). */
+  requestKey?: string;
 }
 
 export interface ExtendRequest {

@@ -1,6 +1,7 @@
 // The Custom::AuroraClone resource driven the way CloudFormation drives it, against the bundle and
 // the emulator: create, update (every case), delete, duplicates, refusals and validation errors.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { TAG } from '../../src/model/tags.ts';
 import { type CfnHarness, eventually, startCfnHarness } from '../helpers/cfn-harness.ts';
@@ -215,6 +216,40 @@ describe('Custom::AuroraClone through the Lambda bundle', () => {
         h.emulator.rds.clusters().map((c) => `${c.id}:${c.status}`),
         before,
       );
+    });
+
+    it('of a failed Create’s marker deletes the clone that Create’s restore left, and no other', async () => {
+      // Prepare: a Create whose clone exists while CloudFormation holds only the FAILED marker, as
+      // when the answer went at the deadline with the restore on its way and Lambda froze the
+      // container before the clone was deleted; and another request's clone
+      const requestId = randomUUID();
+      const unreported = await h.send(
+        'Create',
+        { SourceClusterId: SOURCE, WaitForAvailable: 'false' },
+        { requestId },
+      );
+      const other = await h.send('Create', { SourceClusterId: SOURCE, WaitForAvailable: 'false' });
+      const unreportedId = unreported.body.Data!.ClusterId;
+      const otherId = other.body.Data!.ClusterId;
+      // Act
+      const r = await h.send(
+        'Delete',
+        { SourceClusterId: SOURCE },
+        { physicalResourceId: `aurora-clone-manager:create-failed:${requestId}` },
+      );
+      // Assess
+      assert.equal(r.body.Status, 'SUCCESS', r.body.Reason);
+      assert.equal(r.body.PhysicalResourceId, `aurora-clone-manager:create-failed:${requestId}`);
+      await eventually(
+        () =>
+          !h.emulator.rds.cluster(unreportedId) ||
+          h.emulator.rds.cluster(unreportedId)?.status === 'deleting',
+        10_000,
+        'the unreported clone deleted',
+      );
+      assert.notEqual(h.emulator.rds.cluster(otherId)?.status, 'deleting');
+      assert.ok(h.emulator.rds.cluster(otherId), 'the other request’s clone stays');
+      await h.send('Delete', {}, { physicalResourceId: other.body.PhysicalResourceId });
     });
 
     it('of a cluster the manager does not own is refused and leaves it alone', async () => {

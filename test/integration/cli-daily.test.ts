@@ -104,6 +104,13 @@ describe('daily CLI use', () => {
       orders.map((c) => c.clusterId),
       ['orders-alice', 'orders-bob'],
     );
+    const byRequest = jsonOf(
+      await runCli(['list', '--request-key', orders[1]?.requestKey ?? '', '--json', ...at]),
+    ) as CloneDescription[];
+    assert.deepEqual(
+      byRequest.map((c) => c.clusterId),
+      ['orders-bob'],
+    );
   });
 
   it('get --output env prints connection details a shell can source', async () => {

@@ -21,6 +21,8 @@ export function listOptions(flags: Flags, io: Io): ListOptions {
   if (owner !== undefined) filter.owner = owner;
   const role = flags.string('role');
   if (role !== undefined) filter.role = role as ClusterFilter['role'];
+  const requestKey = flags.string('request-key');
+  if (requestKey !== undefined) filter.requestKey = requestKey;
   // Every deployment's clusters unless one is named: a user asks "what is running", not "what did
   // the default deployment make".
   if (common.manager.managerId !== undefined) filter.managerId = common.manager.managerId;
@@ -29,6 +31,7 @@ export function listOptions(flags: Flags, io: Io): ListOptions {
     owner: '--owner',
     role: '--role',
     managerId: '--manager-id',
+    requestKey: '--request-key',
   });
   return { ...common, filter: checked };
 }
@@ -59,7 +62,7 @@ export async function runList(options: ListOptions, io: Io): Promise<number> {
 export const listCommand: Command = {
   name: 'list',
   summary: 'List the clones and copies of every source in the Region, with endpoint, owner and expiry.',
-  usage: 'list [--source ID] [--owner NAME] [--role clone|copy] [options]',
+  usage: 'list [--source ID] [--owner NAME] [--role clone|copy] [--request-key KEY] [options]',
   help: `Lists the clusters the manager made (of every deployment unless --manager-id is given);
 clusters it did not make are not listed (see status for what counts against a source).
 
@@ -67,6 +70,7 @@ Options:
   --source ID                  only the pool of this source (root) cluster
   --owner NAME                 only clusters of this owner (clone --owner; default the CLI user)
   --role clone|copy            only clones, or only pooled full copies
+  --request-key KEY            only the clone made for this request key (clone --request-key)
 
 --output text prints one cluster a line, tab-separated:
   cluster id, role, source, status, owner, data timestamp, expires at, endpoint, port
@@ -77,6 +81,7 @@ Example:
     source: { type: 'string' },
     owner: { type: 'string' },
     role: { type: 'string' },
+    'request-key': { type: 'string' },
   },
   positionals: 0,
   run: (flags, io) => runList(listOptions(flags, io), io),

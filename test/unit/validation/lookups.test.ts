@@ -54,18 +54,29 @@ describe('validateClusterFilter', () => {
       role: 'copy',
       owner: 'ci',
     });
+    assert.deepEqual(validateClusterFilter({ requestKey: 'ci-run-42' }), { requestKey: 'ci-run-42' });
   });
 
   it('names each bad field as the edge does', () => {
-    const cli = { sourceClusterId: '--source', role: '--role', managerId: '--manager-id' };
+    const cli = {
+      sourceClusterId: '--source',
+      role: '--role',
+      managerId: '--manager-id',
+      requestKey: '--request-key',
+    };
     assert.deepEqual(
       fieldsOf(() =>
         validateClusterFilter(
-          { sourceClusterId: 'prod_db', role: 'root', managerId: ' ' } as unknown as ClusterFilter,
+          {
+            sourceClusterId: 'prod_db',
+            role: 'root',
+            managerId: ' ',
+            requestKey: 'x'.repeat(257),
+          } as unknown as ClusterFilter,
           cli,
         ),
       ),
-      ['--manager-id', '--role', '--source'],
+      ['--manager-id', '--request-key', '--role', '--source'],
     );
     assert.match(
       problem(() => validateClusterFilter({ role: 'root' } as unknown as ClusterFilter), 'role'),
