@@ -7,11 +7,26 @@
 // process). The other files run four at a time, each in its own process, as `node --test` runs
 // them: most of them wait on timers, servers and child processes, and share state with them.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 
-const roots = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const passThrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const args = process.argv.slice(2);
+const roots = [];
+const passThrough = [];
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i];
+  if (!arg.startsWith('--')) {
+    roots.push(arg);
+    continue;
+  }
+  passThrough.push(arg);
+  // `--test-name-pattern x` as well as `--test-name-pattern=x`: a value that is not a path is the flag's.
+  const next = args[i + 1];
+  if (!arg.includes('=') && next !== undefined && !next.startsWith('--') && !existsSync(next)) {
+    passThrough.push(next);
+    i++;
+  }
+}
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir).sort()) {
@@ -51,6 +66,8 @@ if (files.length === 0) {
   process.stderr.write('no test files found\n');
   process.exit(1);
 }
+/** How long a test process may print nothing before it is taken to hang. */
+const SILENCE_MS = 180_000;
 const isUnit = (f) => f.split(sep).join('/').startsWith('test/unit/');
 const unitFiles = files.filter(isUnit);
 const otherFiles = files.filter((f) => !isUnit(f));
@@ -75,19 +92,35 @@ if (results.length > 1) {
   );
 }
 for (const r of results) {
-  if (r.code !== 0) process.stdout.write(`${r.name}: exit ${r.code}\n`);
+  if (r.problem) process.stdout.write(`${r.name}: ${r.problem}\n`);
+  else if (r.code !== 0) process.stdout.write(`${r.name}: exit ${r.code}\n`);
 }
 process.exit(results.find((r) => r.code !== 0)?.code ?? 0);
 
-/** One test process; its output passed on whole lines at a time, its summary counts kept. */
+/**
+ * One test process; its output passed on whole lines at a time, its summary counts kept. A process
+ * that ends without its summary failed, whatever its exit code (a test called process.exit); one
+ * silent for SILENCE_MS is stopped (a test hangs, or left a timer or a server running).
+ */
 function run(name, args, stream) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     const counts = {};
     let kept = '';
     let partial = '';
+    let silent = false;
+    let silence;
+    const listen = () => {
+      clearTimeout(silence);
+      silence = setTimeout(() => {
+        silent = true;
+        child.kill('SIGKILL');
+      }, SILENCE_MS);
+    };
+    listen();
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk) => {
+      listen();
       const lines = (partial + chunk).split('\n');
       partial = lines.pop();
       for (const line of lines) {
@@ -99,9 +132,15 @@ function run(name, args, stream) {
       else kept += text;
     });
     child.on('close', (code, signal) => {
+      clearTimeout(silence);
       const rest = partial ? `${partial}\n` : '';
       process.stdout.write(stream ? rest : kept + rest);
-      resolve({ name, code: code ?? (signal ? 1 : 0), counts });
+      const problem = silent
+        ? `stopped after ${SILENCE_MS / 1000} s without output: a test hangs, or one left a timer or a server running`
+        : counts.tests === undefined
+          ? `ended (${signal ?? `exit ${code}`}) before reporting its summary: a test ended the process`
+          : undefined;
+      resolve({ name, code: problem ? 1 : (code ?? 1), counts, problem });
     });
   });
 }
