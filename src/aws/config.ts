@@ -24,7 +24,7 @@ export interface AwsConfig {
   endpoint?: string;
   /** Beats AWS_REGION, AWS_DEFAULT_REGION and the profile's `region`. */
   region?: string;
-  /** A profile of ~/.aws/config and ~/.aws/credentials; default AWS_PROFILE, else `default`. */
+  /** A profile of ~/.aws/config and ~/.aws/credentials; default AWS_DEFAULT_PROFILE, AWS_PROFILE, else `default`. */
   profile?: string;
   credentials?: AwsCredentials;
   /** SDK-level retry attempts (the SDK's own backoff handles Throttling and 5xx). */
@@ -104,13 +104,16 @@ export function isLocalEndpoint(endpoint: string | undefined): boolean {
  * - Endpoint of each service: `endpoint`, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's
  *   `services` section, the profile's `endpoint_url` (the last four skipped when
  *   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the profile's ignore_configured_endpoint_urls is true).
- * - Profile: `profile`, AWS_PROFILE, `default`; a profile named but found in neither file is an error.
+ * - Profile: `profile`, AWS_DEFAULT_PROFILE, AWS_PROFILE, `default` (the AWS CLI's order); a profile
+ *   named but found in neither file is an error.
  * - Credentials: `credentials`; else, unless `profile` is given, keys set in the environment (over
- *   AWS_PROFILE's, as the AWS CLI takes them); else the SDK's chain finds them (the profile's first).
+ *   the variables' profile, as the AWS CLI takes them; an access key without its secret, or keys
+ *   past their AWS_CREDENTIAL_EXPIRATION, are errors as they are for it); else the SDK's chain finds
+ *   them (the profile's first).
  */
 export async function resolveAwsConfig(config: AwsConfig = {}, env: Env = process.env): Promise<AwsConfig> {
   if (config.endpoints !== undefined && config.region !== undefined) return config;
-  const named = set(config.profile) ?? set(env.AWS_PROFILE);
+  const named = set(config.profile) ?? profileVariable(env)?.name;
   const noFiles =
     config.noSharedFiles && !named && !set(env.AWS_CONFIG_FILE) && !set(env.AWS_SHARED_CREDENTIALS_FILE);
   const files = noFiles ? NO_FILES : await sharedConfigFiles(env);
@@ -130,13 +133,36 @@ export async function resolveAwsConfig(config: AwsConfig = {}, env: Env = proces
   return resolved.credentials === undefined && keys ? { ...resolved, credentials: keys } : resolved;
 }
 
-/** Keys set in the environment, as the SDK's and the AWS CLI's chains read them, or undefined. */
+/**
+ * Keys set in the environment, as the SDK's and the AWS CLI's chains read them, or undefined. The
+ * AWS CLI refuses an access key without its secret, and keys past their expiry, rather than sign
+ * with something else: so does this.
+ */
 function environmentCredentials(env: Env): AwsCredentials | undefined {
   const accessKeyId = set(env.AWS_ACCESS_KEY_ID);
   const secretAccessKey = set(env.AWS_SECRET_ACCESS_KEY);
-  if (accessKeyId === undefined || secretAccessKey === undefined) return undefined;
+  if (accessKeyId === undefined) return undefined;
+  if (secretAccessKey === undefined) {
+    throw new AwsConfigurationError(
+      'AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both, or unset AWS_ACCESS_KEY_ID',
+      { variable: 'AWS_SECRET_ACCESS_KEY' },
+    );
+  }
   const sessionToken = set(env.AWS_SESSION_TOKEN);
   const expiration = set(env.AWS_CREDENTIAL_EXPIRATION);
+  const expiresAt = expiration === undefined ? undefined : Date.parse(expiration);
+  if (expiresAt !== undefined && Number.isNaN(expiresAt)) {
+    throw new AwsConfigurationError(
+      `AWS_CREDENTIAL_EXPIRATION: not a date and time: ${JSON.stringify(expiration)} (ISO-8601, such as 2030-01-01T00:00:00Z)`,
+      { variable: 'AWS_CREDENTIAL_EXPIRATION' },
+    );
+  }
+  if (expiresAt !== undefined && expiresAt <= Date.now()) {
+    throw new AwsConfigurationError(
+      `the keys in AWS_ACCESS_KEY_ID expired at ${expiration} (AWS_CREDENTIAL_EXPIRATION): get new ones`,
+      { variable: 'AWS_CREDENTIAL_EXPIRATION' },
+    );
+  }
   const credentialScope = set(env.AWS_CREDENTIAL_SCOPE);
   const accountId = set(env.AWS_ACCOUNT_ID);
   return {
@@ -149,19 +175,29 @@ function environmentCredentials(env: Env): AwsCredentials | undefined {
   };
 }
 
+/** The profile the environment names, and the variable that names it, in the AWS CLI's order. */
+function profileVariable(env: Env): { name: string; variable: string } | undefined {
+  for (const variable of ['AWS_DEFAULT_PROFILE', 'AWS_PROFILE']) {
+    const name = set(env[variable]);
+    if (name !== undefined) return { name, variable };
+  }
+  return undefined;
+}
+
 type SharedFiles = Awaited<ReturnType<typeof sharedConfigFiles>>;
 
 const NO_FILES: SharedFiles = { configPath: '', credentialsPath: '', configFile: {}, credentialsFile: {} };
 
 /** resolveAwsConfig's rules on the files as read: the config, and its Region (undefined when none is set). */
 function settle(config: AwsConfig, env: Env, files: SharedFiles) {
-  const named = set(config.profile) ?? set(env.AWS_PROFILE);
+  const variable = profileVariable(env);
+  const named = set(config.profile) ?? variable?.name;
   const profileName = named ?? 'default';
   const profile: Section = { ...files.credentialsFile[profileName], ...files.configFile[profileName] };
   if (named !== undefined && !files.configFile[named] && !files.credentialsFile[named]) {
-    const field = set(config.profile) !== undefined ? 'profile' : 'AWS_PROFILE';
+    const field = set(config.profile) !== undefined ? '--profile' : (variable?.variable ?? 'AWS_PROFILE');
     throw new AwsConfigurationError(
-      `${field === 'profile' ? '--profile' : 'AWS_PROFILE'} ${named}: no such profile in ${files.configPath} or ${files.credentialsPath}`,
+      `${field} ${named}: no such profile in ${files.configPath} or ${files.credentialsPath}`,
       { profile: named },
     );
   }

@@ -26,7 +26,7 @@ const OUTPUT_LINES = `  -o, --output FORMAT          table (default), json, text
 
 export const COMMON_HELP = `Where AWS is (resolved as the AWS CLI does):
   --profile NAME               profile of ~/.aws/config for credentials, Region and endpoints
-                               (default AWS_PROFILE, else default)
+                               (default AWS_DEFAULT_PROFILE, AWS_PROFILE, else default)
   --region REGION              AWS Region (default AWS_REGION, AWS_DEFAULT_REGION, else the profile's)
   --endpoint-url URL           every service's endpoint, e.g. the emulator's (default
                                AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, else the profile's, else AWS)

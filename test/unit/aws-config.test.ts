@@ -80,6 +80,42 @@ dynamodb =
     assert.equal((await resolveAwsConfig({ profile: 'dev' }, env)).profile, 'dev');
   });
 
+  it('takes AWS_DEFAULT_PROFILE over AWS_PROFILE, as the AWS CLI does, and names it when it is not there', async () => {
+    const env = home(profiles);
+    assert.equal(
+      (await resolveAwsConfig({}, { ...env, AWS_DEFAULT_PROFILE: 'dev', AWS_PROFILE: 'local' })).region,
+      'eu-west-1',
+    );
+    await assert.rejects(resolveAwsConfig({}, { ...env, AWS_DEFAULT_PROFILE: 'nope' }), {
+      name: 'AwsConfigurationError',
+      message: /^AWS_DEFAULT_PROFILE nope: no such profile in /,
+    });
+  });
+
+  it('refuses an access key without its secret, and keys past their expiry, as the AWS CLI does', async () => {
+    const env = { ...home(profiles), AWS_PROFILE: 'dev' };
+    await assert.rejects(resolveAwsConfig({}, { ...env, AWS_ACCESS_KEY_ID: 'AKIDONLY' }), {
+      name: 'AwsConfigurationError',
+      message: /^AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not/,
+    });
+    const keys = { AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' };
+    await assert.rejects(resolveAwsConfig({}, { ...env, ...keys, AWS_CREDENTIAL_EXPIRATION: 'soon' }), {
+      message: /^AWS_CREDENTIAL_EXPIRATION: not a date and time: "soon"/,
+    });
+    await assert.rejects(
+      resolveAwsConfig({}, { ...env, ...keys, AWS_CREDENTIAL_EXPIRATION: '2020-01-01T00:00:00Z' }),
+      { message: /^the keys in AWS_ACCESS_KEY_ID expired at 2020-01-01T00:00:00Z/ },
+    );
+    // --profile sets the keys aside, whatever they are
+    const chosen = await resolveAwsConfig({ profile: 'dev' }, { ...env, AWS_ACCESS_KEY_ID: 'AKIDONLY' });
+    assert.equal(chosen.credentials, undefined);
+    // A secret alone is not a key: the AWS CLI goes on to the profile, and so does this
+    assert.equal(
+      (await resolveAwsConfig({}, { ...env, AWS_SECRET_ACCESS_KEY: 'secret' })).credentials,
+      undefined,
+    );
+  });
+
   it('lets --region, AWS_REGION and AWS_DEFAULT_REGION beat the profile, in that order', async () => {
     const env = { ...home(profiles), AWS_PROFILE: 'dev' };
     assert.equal(
