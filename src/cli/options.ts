@@ -22,7 +22,11 @@ export const NO_LEASE_TABLE = 'none';
 export interface CommonOptions {
   output: OutputFormat;
   manager: ManagerOptions;
-  /** The flags that chose where AWS is (endpoint, Region, profile), to repeat in the commands we suggest. */
+  /**
+   * The flags that chose where AWS is (endpoint, Region, profile) and which deployment (manager id,
+   * lease table, clones per source), to repeat in the commands we suggest: without them a suggested
+   * `maintain` would serve another deployment's pool.
+   */
   target: string[];
 }
 
@@ -81,6 +85,9 @@ export function commonOptions(flags: Flags, io: Io): CommonOptions {
     ...(endpoint !== undefined ? ['--endpoint-url', endpoint] : []),
     ...(region !== undefined ? ['--region', region] : []),
     ...(profile !== undefined ? ['--profile', profile] : []),
+    ...(managerId !== undefined ? ['--manager-id', managerId] : []),
+    ...(leaseFlag !== undefined ? ['--lease-table', leaseFlag] : []),
+    ...(max !== undefined ? ['--max-clones-per-source', String(max)] : []),
   ];
   return { output, manager, target };
 }

@@ -255,7 +255,7 @@ describe('daily CLI use', () => {
     );
   });
 
-  it('a clone that leaves its source under 5 free slots says so, and how to top the pool up', async () => {
+  it('a clone that leaves its source under 5 free slots says so, and how to top up that deployment’s pool', async () => {
     // Prepare: a source with 10 clones made by hand, so the CLI's is the 11th of 15
     emulator.createSourceCluster({ id: 'ledger' });
     for (let i = 1; i <= 10; i++) {
@@ -269,12 +269,21 @@ describe('daily CLI use', () => {
       );
     }
     // Act
-    const r = await runCli(['clone', '--source', 'ledger', '--cluster-id', 'ledger-ci', ...at]);
+    const r = await runCli([
+      'clone',
+      '--source',
+      'ledger',
+      '--cluster-id',
+      'ledger-ci',
+      '--manager-id',
+      'ledger-team',
+      ...at,
+    ]);
     // Assess
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stderr,
-      /note: ledger has 4 free clone slots left \(under 5\); a deployed stack tops its pool up by itself, otherwise run: aurora-clone-manager maintain --source ledger --target-slots 10 --endpoint-url /,
+      /note: ledger has 4 free clone slots left \(under 5\); a deployed stack tops its pool up by itself, otherwise run: aurora-clone-manager maintain --source ledger --target-slots 10 --endpoint-url \S+ --manager-id ledger-team\n/,
     );
   });
 
