@@ -116,3 +116,19 @@ describe('package entries', () => {
     assert.deepEqual(offending, []);
   });
 });
+
+describe('the unit tests', () => {
+  it('keep beforeEach and afterEach inside a describe: they share one process (scripts/import-tests.mjs)', () => {
+    const unit = join(import.meta.dirname);
+    const offending = filesUnder(unit)
+      .filter((file) => file.endsWith('.test.ts'))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .flatMap((line, i) =>
+            /^(beforeEach|afterEach)\(/.test(line) ? [`${relative(unit, file)}:${i + 1}`] : [],
+          ),
+      );
+    assert.deepEqual(offending, []);
+  });
+});

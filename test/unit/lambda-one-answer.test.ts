@@ -74,9 +74,15 @@ class ResponseSink {
 }
 
 const sink = new ResponseSink();
-before(() => sink.start());
-after(() => sink.stop());
-beforeEach(() => sink.reset());
+/**
+ * Inside each describe: hooks at the top of a file would apply to every test that runs after them
+ * in the unit tests' shared process, other files' included.
+ */
+function useSink(): void {
+  before(() => sink.start());
+  after(() => sink.stop());
+  beforeEach(() => sink.reset());
+}
 
 // ---------------------------------------------------------------------------------------------
 // Orderings.
@@ -219,6 +225,7 @@ class World {
 // ---------------------------------------------------------------------------------------------
 
 describe('one answer per request: the safety timer against the work', () => {
+  useSink();
   it('the timer hands off while the work polls, then the poll finds the clone ready: the continuation alone answers', async () => {
     // Prepare: the work's first poll hangs until the test opens it; so does the hand-off
     const poll = gate<CloneReadiness>();
@@ -325,6 +332,7 @@ describe('one answer per request: the safety timer against the work', () => {
 });
 
 describe('one answer per request: nothing after the answer makes Lambda retry', () => {
+  useSink();
   // A logger that fails once the answer is out (a closed log stream, say), in the first attempt only.
   const failingAfter = (done: () => boolean) => (attempt: () => number) => {
     const maybeFail = () => {
@@ -368,6 +376,7 @@ describe('one answer per request: nothing after the answer makes Lambda retry', 
 });
 
 describe('one answer per request: no PUT after the invocation has ended', () => {
+  useSink();
   // Lambda retries an invocation that ran out of time; an answer that lands after that is a second one.
   it('putResponse stops retrying when the invocation has no time left, and fails in time', async () => {
     // Prepare: S3 refuses every PUT; 1 s left, virtual time. Attempts are not what ends it: with
