@@ -254,12 +254,23 @@ async function deleteUnreportedClones(
   deps: Deps,
 ): Promise<string[]> {
   const requestKey = requestKeyOf({ ...req, RequestId: createRequestId });
-  const made = await deps.engine.listClusters(
-    { requestKey, role: 'clone', ...(deps.options.managerId ? { managerId: deps.options.managerId } : {}) },
-    deps.options,
-  );
-  for (const clone of made) {
-    await deps.engine.deleteClone({ clusterId: clone.arn, wait: false, ignoreMissing: true }, deps.options);
+  try {
+    const made = await deps.engine.listClusters(
+      { requestKey, role: 'clone', ...(deps.options.managerId ? { managerId: deps.options.managerId } : {}) },
+      deps.options,
+    );
+    for (const clone of made) {
+      await deps.engine.deleteClone({ clusterId: clone.arn, wait: false, ignoreMissing: true }, deps.options);
+    }
+    return made.map((c) => c.clusterId);
+  } catch (err) {
+    // Best effort: a FAILED Delete would leave the stack's rollback or deletion stuck, for a clone
+    // that most often does not exist. The log says how to find it.
+    deps.logger.error('failed create: could not look for a clone its restore made after the FAILED answer', {
+      requestKey,
+      find: `aurora-clone-manager list --request-key ${requestKey}`,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return [];
   }
-  return made.map((c) => c.clusterId);
 }

@@ -127,6 +127,8 @@ interface Script {
   /** Runs inside invokeAsync before the continuation counts as sent. */
   invoking?: () => Promise<void>;
   logger?: (attempt: () => number) => Logger;
+  /** What listClusters finds (the clones of a request key), or throws. */
+  clusters?: () => Promise<{ clusterId: string; arn: string }[]>;
 }
 
 let requestSeq = 0;
@@ -166,6 +168,7 @@ class World {
       }),
       cloneReadiness: async () => (readiness.shift() ?? (async () => READY))(),
       finishPendingPassword: async () => false,
+      listClusters: async () => (script.clusters ?? (async () => []))(),
       deleteClone: async ({ clusterId }: { clusterId: string }) => {
         this.deleted.push(clusterId);
         return { clusterId, deleted: true, alreadyGone: false, instancesDeleted: [], dryRun: false };
@@ -421,5 +424,40 @@ describe('one answer per request: no PUT after the invocation has ended', () => 
     // Assess
     await assert.rejects(answering, /time/);
     assert.equal(sink.arrivals.length, 0, 'no PUT that could land after the invocation ended');
+  });
+});
+
+describe('one answer per request: the Delete of a failed Create', () => {
+  useSink();
+  const marker = (w: World) => ({
+    RequestType: 'Delete' as const,
+    PhysicalResourceId: `aurora-clone-manager:create-failed:create-of-${w.request.StackId.length}`,
+  });
+
+  it('deletes the clone the failed Create left, found by its request key, and answers SUCCESS', async () => {
+    const w: World = new World({ clusters: async () => [{ clusterId: 'c1', arn: ARN }] });
+    Object.assign(w.request, marker(w));
+    await w.start();
+    assert.deepEqual(w.answers(), ['SUCCESS']);
+    assert.deepEqual(w.deleted, [ARN]);
+  });
+
+  it('answers SUCCESS when it cannot look (a FAILED Delete would leave the rollback stuck), and logs how to find the clone', async () => {
+    const errors: string[] = [];
+    const w: World = new World({
+      clusters: async () => {
+        throw new Error('Throttling: Rate exceeded');
+      },
+      logger: () => ({
+        ...silentLogger,
+        error: (message, fields) => errors.push(`${message} ${JSON.stringify(fields)}`),
+      }),
+    });
+    Object.assign(w.request, marker(w));
+    await w.start();
+    assert.deepEqual(w.answers(), ['SUCCESS']);
+    assert.deepEqual(w.deleted, []);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? '', /aurora-clone-manager list --request-key cfn-[0-9a-f]{40}.*Rate exceeded/);
   });
 });
