@@ -129,8 +129,9 @@ export async function resolveAwsConfig(config: AwsConfig = {}, env: Env = proces
   // With keys in the environment and AWS_PROFILE both set, the AWS CLI signs with the keys (only
   // --profile sets them aside) and the SDK with the profile's: two accounts, possibly. The keys, so
   // that the manager acts in the account the user's `aws` commands act in.
-  const keys = set(config.profile) === undefined ? environmentCredentials(env) : undefined;
-  return resolved.credentials === undefined && keys ? { ...resolved, credentials: keys } : resolved;
+  if (resolved.credentials !== undefined || set(config.profile) !== undefined) return resolved;
+  const keys = environmentCredentials(env);
+  return keys ? { ...resolved, credentials: keys } : resolved;
 }
 
 /**

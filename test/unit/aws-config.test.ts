@@ -106,9 +106,12 @@ dynamodb =
       resolveAwsConfig({}, { ...env, ...keys, AWS_CREDENTIAL_EXPIRATION: '2020-01-01T00:00:00Z' }),
       { message: /^the keys in AWS_ACCESS_KEY_ID expired at 2020-01-01T00:00:00Z/ },
     );
-    // --profile sets the keys aside, whatever they are
+    // --profile sets the keys aside, whatever they are; so do credentials given to the library
     const chosen = await resolveAwsConfig({ profile: 'dev' }, { ...env, AWS_ACCESS_KEY_ID: 'AKIDONLY' });
     assert.equal(chosen.credentials, undefined);
+    const given = { accessKeyId: 'AKIDGIVEN', secretAccessKey: 'given' };
+    const library = await resolveAwsConfig({ credentials: given }, { ...env, AWS_ACCESS_KEY_ID: 'AKIDONLY' });
+    assert.deepEqual(library.credentials, given);
     // A secret alone is not a key: the AWS CLI goes on to the profile, and so does this
     assert.equal(
       (await resolveAwsConfig({}, { ...env, AWS_SECRET_ACCESS_KEY: 'secret' })).credentials,
