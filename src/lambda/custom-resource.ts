@@ -34,7 +34,7 @@ export function failedCreateId(req: CfnRequest): string {
 const FAILED_CREATE = 'aurora-clone-manager:create-failed:';
 
 /** The RequestId of the Create that failedCreateId marked, or undefined for any other physical id. */
-export function failedCreateRequestId(physicalId: string): string | undefined {
+function failedCreateRequestId(physicalId: string): string | undefined {
   return physicalId.startsWith(FAILED_CREATE)
     ? physicalId.slice(FAILED_CREATE.length) || undefined
     : undefined;

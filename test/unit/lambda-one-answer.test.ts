@@ -10,7 +10,7 @@ import { type CfnRequest, type CfnResponse, putResponse } from '../../src/lambda
 import type { LambdaContext } from '../../src/lambda/context.ts';
 import { type ContinuationEvent, isContinuationEvent } from '../../src/lambda/continuation.ts';
 import { continueCustomResource } from '../../src/lambda/continue-handler.ts';
-import { handleCustomResource } from '../../src/lambda/custom-resource.ts';
+import { failedCreateId, handleCustomResource } from '../../src/lambda/custom-resource.ts';
 import type { Deps } from '../../src/lambda/deps.ts';
 import { readEnv } from '../../src/lambda/env.ts';
 import { answerSafely } from '../../src/lambda/safe-handler.ts';
@@ -431,7 +431,7 @@ describe('one answer per request: the Delete of a failed Create', () => {
   useSink();
   const marker = (w: World) => ({
     RequestType: 'Delete' as const,
-    PhysicalResourceId: `aurora-clone-manager:create-failed:create-of-${w.request.StackId.length}`,
+    PhysicalResourceId: failedCreateId({ ...w.request, RequestId: 'the-failed-create' }),
   });
 
   it('deletes the clone the failed Create left, found by its request key, and answers SUCCESS', async () => {
